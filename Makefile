@@ -1,0 +1,27 @@
+# One command for the main job, one for the tests; both set themselves up first.
+PYTHON ?= python3
+UV := $(PYTHON) -m uv
+MIRROR ?= $(wildcard ../shared/data/paperlists)
+DB ?= talentflow.duckdb
+OUT ?= out
+
+.PHONY: setup run test lint bench
+
+setup:
+	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	@$(UV) sync --frozen --all-extras --quiet
+
+run: setup
+	$(UV) run talentflow build $(if $(MIRROR),--mirror $(MIRROR),) --db $(DB)
+	$(UV) run talentflow stats --db $(DB)
+
+lint: setup
+	$(UV) run ruff check src tests benchmarks
+	$(UV) run ruff format --check src tests benchmarks
+	$(UV) run mypy
+
+test: lint
+	$(UV) run pytest
+
+bench: setup
+	$(UV) run python benchmarks/ingest.py

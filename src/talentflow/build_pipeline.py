@@ -1,0 +1,105 @@
+"""The main job: fetch or read the sources, ingest them, then derive the graph.
+
+Derivation steps (organisations, people, careers) run after ingest; each is
+registered in ``DERIVE_STEPS`` and rebuilds its own tables from the store, so the
+result depends only on what is stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from talentflow.cli.output import stderr
+from talentflow.errors import TalentflowError
+from talentflow.graph.build import BuildResult, build_paperlists
+from talentflow.graph.store import Store, open_store
+from talentflow.sources.http_cache import CachedFetcher
+from talentflow.sources.paperlists import (
+    PaperListFile,
+    live_files,
+    mirror_files,
+    parse_venues,
+    parse_years,
+    resolve_mirror,
+)
+
+DeriveStep = tuple[str, Callable[[Store], object]]
+DERIVE_STEPS: list[DeriveStep] = []
+
+
+def progress_bar() -> Progress:
+    """The progress bar every long step uses (on standard error)."""
+    return Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=stderr,
+        transient=False,
+    )
+
+
+def run_build(
+    *,
+    source: str = "paperlists",
+    venues: str | None = None,
+    years: str | None = None,
+    mirror: Path | None = None,
+    skip_bad: bool = False,
+    cache_dir: Path = Path(".talentflow-cache"),
+    workers: int = 2,
+    db: Path | None = None,
+) -> BuildResult:
+    """Build or refresh the store (see ``talentflow build``)."""
+    if source != "paperlists":
+        raise TalentflowError(f"unknown source '{source}' (available: paperlists)")
+    venue_set = parse_venues(venues)
+    year_set = parse_years(years)
+    mirror_dir = resolve_mirror(mirror)
+    fetcher: CachedFetcher | None = None
+    files: list[PaperListFile]
+    if mirror_dir is not None:
+        files = mirror_files(mirror_dir, venue_set, year_set)
+    else:
+        fetcher = CachedFetcher(cache_dir / "paperlists")
+        files = live_files(fetcher, venue_set, year_set)
+    settings: dict[str, object] = {
+        "source": source,
+        "venues": sorted(venue_set) if venue_set else None,
+        "years": sorted(year_set) if year_set else None,
+        "mirror": str(mirror_dir) if mirror_dir else None,
+        "skip_bad": skip_bad,
+    }
+    with open_store(db) as store:
+        with progress_bar() as progress:
+            task = progress.add_task("reading paper lists", total=len(files))
+            result = build_paperlists(
+                store,
+                files,
+                fetcher=fetcher,
+                skip_bad=skip_bad,
+                on_file=lambda f: progress.advance(task),
+                settings=settings,
+                workers=workers,
+            )
+        if result.run_id is not None or not _derived_present(store):
+            for name, step in DERIVE_STEPS:
+                stderr.print(f"deriving {name} ...")
+                step(store)
+    return result
+
+
+def _derived_present(store: Store) -> bool:
+    row = store.con.execute("SELECT count(*) FROM slot_orgs").fetchone()
+    return bool(row and row[0])

@@ -1,0 +1,149 @@
+"""The ``talentflow`` command: one sub-command per question (see INTERFACE.md)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+
+from talentflow.cli.output import OutputFormat, emit, stderr
+from talentflow.errors import TalentflowError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(
+    name="talentflow",
+    help="Measure the global flow of AI talent from public research records.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+export_app = typer.Typer(help="Export tables of the store to CSV or Parquet.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option("--db", help="Store file (default ./talentflow.duckdb or $TALENTFLOW_DB)."),
+]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")]
+
+
+def reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
+    """Turn a TalentflowError into one line on stderr and exit status 1."""
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except TalentflowError as exc:
+            stderr.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+@app.command()
+@reports_errors
+def build(
+    source: Annotated[str, typer.Option(help="Source to build from.")] = "paperlists",
+    venues: Annotated[
+        str | None, typer.Option(help="Comma-separated venue codes, e.g. nips,icml,iclr.")
+    ] = None,
+    years: Annotated[str | None, typer.Option(help="Years, e.g. 2013-2025 or 2019,2021.")] = None,
+    mirror: Annotated[
+        Path | None,
+        typer.Option(
+            help="Local mirror folder DIR/<venue>/<venue><year>.json[.gz] "
+            "(default $TALENTFLOW_PAPERLISTS_MIRROR; without it, download live files)."
+        ),
+    ] = None,
+    skip_bad: Annotated[
+        bool, typer.Option("--skip-bad", help="Ingest every good file, list bad ones, exit 2.")
+    ] = False,
+    cache_dir: Annotated[Path, typer.Option(help="Download cache for live files.")] = Path(
+        ".talentflow-cache"
+    ),
+    workers: Annotated[int, typer.Option(help="Parallel parser processes.")] = 2,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Build or refresh the store; a rebuild from the same files changes nothing.
+
+    Example: talentflow build --mirror ../shared/data/paperlists --venues nips --years 2019-2024
+    """
+    from talentflow.build_pipeline import run_build
+
+    result = run_build(
+        source=source,
+        venues=venues,
+        years=years,
+        mirror=mirror,
+        skip_bad=skip_bad,
+        cache_dir=cache_dir,
+        workers=workers,
+        db=db,
+    )
+    summary = result.as_dict()
+    rows = [{"measure": k, "value": v} for k, v in summary.items() if k != "bad_files"]
+    emit(fmt, summary, rows, title="build")
+    if result.bad_files:
+        for line in result.bad_files:
+            stderr.print(f"[red]bad file:[/red] {line}", highlight=False, soft_wrap=True)
+        stderr.print(f"{len(result.bad_files)} file(s) could not be read; the rest were ingested")
+        raise typer.Exit(2)
+
+
+@app.command()
+@reports_errors
+def stats(db: DbOption = None, fmt: FormatOption = OutputFormat.table) -> None:
+    """Headline counts of the store, overall and per venue-year.
+
+    Example: talentflow stats --format json
+    """
+    from talentflow.graph.inspect import stats as compute_stats
+    from talentflow.graph.store import open_store
+
+    with open_store(db, read_only=True) as store:
+        data = compute_stats(store)
+    if fmt is OutputFormat.table:
+        emit(fmt, data, [{k: v for k, v in data.items() if k != "by_venue_year"}], title="store")
+    emit(fmt, data, data["by_venue_year"], title="by venue and year")
+
+
+@export_app.command("authorships")
+@reports_errors
+def export_authorships(
+    out: Annotated[Path, typer.Option("--out", help="FILE.csv or FILE.parquet")],
+    db: DbOption = None,
+) -> None:
+    """One row per author slot, with person, organisation and country (no name-origin data).
+
+    Example: talentflow export authorships --out authorships.parquet
+    """
+    from talentflow.graph.inspect import export_authorships as do_export
+    from talentflow.graph.store import open_store
+
+    with open_store(db, read_only=True) as store:
+        n = do_export(store, out)
+    stderr.print(f"wrote {n:,} author slots to {out}")
+
+
+@app.command()
+def schema() -> None:
+    """Print the store's schema as Markdown.
+
+    Example: talentflow schema > SCHEMA.md
+    """
+    from talentflow.graph.schema import markdown
+
+    sys.stdout.write(markdown() + "\n")
+
+
+def main(argv: list[str] | None = None) -> Any:
+    """Entry point of the ``talentflow`` command."""
+    return app(args=argv)

@@ -1,0 +1,41 @@
+"""Errors users see: each names the file or record at fault and why."""
+
+from __future__ import annotations
+
+
+class TalentflowError(Exception):
+    """Base class of every error talentflow reports to a user as one line."""
+
+
+class BadInputError(TalentflowError):
+    """An input file or record could not be read; names where and why."""
+
+    def __init__(self, path: str, reason: str, record: int | None = None) -> None:
+        self.path = path
+        self.reason = reason
+        self.record = record
+        where = path if record is None else f"{path} (record {record})"
+        super().__init__(f"{where}: {reason}")
+
+
+class FetchError(TalentflowError):
+    """A download failed after its retries, or arrived truncated."""
+
+
+class MissingExtraError(TalentflowError):
+    """An optional engine or library is needed but not installed."""
+
+    def __init__(self, what: str, extra: str) -> None:
+        super().__init__(
+            f"{what} is not installed; install it with: pip install 'talentflow[{extra}]'"
+        )
+
+
+def require(module: str, extra: str) -> object:
+    """Import an optional dependency, or say exactly which extra to install."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        raise MissingExtraError(module, extra) from exc

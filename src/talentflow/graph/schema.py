@@ -1,0 +1,288 @@
+"""The talent graph's schema, declared once.
+
+Every table of the store is declared here; DDL, Arrow schemas and the schema
+documentation (``talentflow schema``) are derived from these declarations.
+Source facts (papers, author slots) keep where they came from; resolution
+decisions (organisations, people) live in their own tables keyed by author slot,
+so a wrong decision can be undone without re-ingesting anything.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+
+SCHEMA_VERSION = 1
+
+_ARROW_TYPES: dict[str, pa.DataType] = {
+    "VARCHAR": pa.string(),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+    "TIMESTAMP": pa.timestamp("us"),
+    "VARCHAR[]": pa.list_(pa.string()),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its name, DuckDB type, whether it may be NULL, and what it means."""
+
+    name: str
+    type: str
+    doc: str
+    nullable: bool = True
+
+    @property
+    def arrow_type(self) -> pa.DataType:
+        return _ARROW_TYPES[self.type]
+
+
+@dataclass(frozen=True)
+class Table:
+    """One table of the store."""
+
+    name: str
+    doc: str
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = field(default_factory=tuple)
+
+    def ddl(self) -> str:
+        """The CREATE TABLE statement for this table."""
+        cols = [f"{c.name} {c.type}{'' if c.nullable else ' NOT NULL'}" for c in self.columns]
+        if self.primary_key:
+            cols.append(f"PRIMARY KEY ({', '.join(self.primary_key)})")
+        return f"CREATE TABLE IF NOT EXISTS {self.name} (\n  " + ",\n  ".join(cols) + "\n)"
+
+    def arrow_schema(self) -> pa.Schema:
+        """The Arrow schema used to bulk-load this table."""
+        return pa.schema(
+            [pa.field(c.name, c.arrow_type, nullable=c.nullable) for c in self.columns]
+        )
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _provenance() -> tuple[Column, ...]:
+    return (
+        Column("source", "VARCHAR", "source the fact came from (e.g. paperlists)", False),
+        Column("file_key", "VARCHAR", "the source file, e.g. nips/nips2023", False),
+        Column("file_sha256", "VARCHAR", "SHA-256 of the file's uncompressed bytes", False),
+        Column("record_index", "INTEGER", "0-based position of the record in its file", False),
+    )
+
+
+INGEST_RUNS = Table(
+    "ingest_runs",
+    "One row per build run: what it read and how it ended.",
+    (
+        Column("run_id", "VARCHAR", "unique id of the run", False),
+        Column("source", "VARCHAR", "source name", False),
+        Column("started_at", "TIMESTAMP", "UTC start time", False),
+        Column("finished_at", "TIMESTAMP", "UTC end time"),
+        Column("files_seen", "INTEGER", "files the run looked at"),
+        Column("files_ingested", "INTEGER", "files whose content was new or changed"),
+        Column("files_unchanged", "INTEGER", "files skipped because already ingested"),
+        Column("files_bad", "INTEGER", "files that could not be read (with --skip-bad)"),
+        Column("software_version", "VARCHAR", "talentflow version"),
+        Column("settings_json", "VARCHAR", "the run's settings, as JSON"),
+    ),
+    ("run_id",),
+)
+
+SOURCE_FILES = Table(
+    "source_files",
+    "Every source file currently in the store, with its hash and counts.",
+    (
+        Column("file_key", "VARCHAR", "venue/venueYEAR", False),
+        Column("source", "VARCHAR", "source name", False),
+        Column("venue", "VARCHAR", "venue code (nips, icml, ...)", False),
+        Column("year", "INTEGER", "conference year", False),
+        Column("location", "VARCHAR", "path or URL the file was read from", False),
+        Column("file_sha256", "VARCHAR", "SHA-256 of the uncompressed bytes", False),
+        Column("records", "INTEGER", "paper records in the file", False),
+        Column("author_slots_listed", "INTEGER", "author names as listed, doubled lists included"),
+        Column("author_slots", "INTEGER", "author slots after removing doubled lists", False),
+        Column("doubled_lists", "INTEGER", "records whose author list was repeated twice"),
+        Column("dropped_fields", "INTEGER", "per-author lists dropped as unalignable"),
+        Column("run_id", "VARCHAR", "run that ingested this version", False),
+        Column("ingested_at", "TIMESTAMP", "UTC time of ingest", False),
+    ),
+    ("file_key",),
+)
+
+PAPERS = Table(
+    "papers",
+    "One row per paper record of a source, accepted or not.",
+    (
+        Column("paper_key", "VARCHAR", "store key: file_key#record_index", False),
+        Column("venue", "VARCHAR", "venue code", False),
+        Column("year", "INTEGER", "conference year", False),
+        Column("paper_id", "VARCHAR", "the source's record id", False),
+        Column("title", "VARCHAR", "paper title"),
+        Column("track", "VARCHAR", "main, Datasets & Benchmarks, ..."),
+        Column("status", "VARCHAR", "the source's status (Oral, Poster, Reject, ...)"),
+        Column("accepted", "BOOLEAN", "false for rejected, withdrawn or desk-rejected", False),
+        Column("is_oral", "BOOLEAN", "oral or equivalent top presentation", False),
+        Column("keywords", "VARCHAR", "the source's keywords, ;-separated"),
+        Column("primary_area", "VARCHAR", "the source's primary area"),
+        Column("n_authors", "INTEGER", "author slots after removing a doubled list", False),
+        Column("doubled_list", "BOOLEAN", "the source repeated the author list twice", False),
+        Column("dropped_fields", "VARCHAR[]", "per-author lists that could not be aligned"),
+        *_provenance(),
+    ),
+    ("paper_key",),
+)
+
+AUTHORSHIPS = Table(
+    "authorships",
+    "One row per author slot of a paper record, as the source gave it.",
+    (
+        Column("paper_key", "VARCHAR", "the paper", False),
+        Column("author_index", "INTEGER", "0-based position in the source's author list", False),
+        Column("venue", "VARCHAR", "venue code", False),
+        Column("year", "INTEGER", "conference year", False),
+        Column("accepted", "BOOLEAN", "copied from the paper for fast filtering", False),
+        Column("name", "VARCHAR", "author name as given", False),
+        Column("profile_id", "VARCHAR", "raw author id (OpenReview ~id, e-mail, IEEE id, ...)"),
+        Column("profile_kind", "VARCHAR", "openreview, email, ieee, acl, other"),
+        Column("affiliation", "VARCHAR", "affiliation text as given"),
+        Column("aff_domain", "VARCHAR", "e-mail or web domain as given"),
+        Column("position", "VARCHAR", "career position as given (PhD student, ...)"),
+        Column("aff_basis", "VARCHAR", "how the affiliation was aligned to this author"),
+        Column("source_orgs", "VARCHAR[]", "the source's own normalised organisation labels"),
+        Column("source_countries", "VARCHAR[]", "the source's own country labels"),
+        *_provenance(),
+    ),
+    ("paper_key", "author_index"),
+)
+
+ORGANISATIONS = Table(
+    "organisations",
+    "Resolved organisations.",
+    (
+        Column("org_id", "VARCHAR", "stable id", False),
+        Column("name", "VARCHAR", "display name", False),
+        Column("kind", "VARCHAR", "academia, industry, government, nonprofit, unknown", False),
+        Column("country", "VARCHAR", "ISO 3166-1 alpha-2 of the organisation's main site"),
+        Column("hq_country", "VARCHAR", "ISO 3166-1 alpha-2 of the headquarters"),
+        Column("parent_org_id", "VARCHAR", "parent organisation"),
+        Column("registry", "VARCHAR", "reference table the organisation comes from"),
+    ),
+    ("org_id",),
+)
+
+SLOT_ORGS = Table(
+    "slot_orgs",
+    "Organisation and country decision per author slot (kept apart from source facts).",
+    (
+        Column("paper_key", "VARCHAR", "the paper", False),
+        Column("author_index", "INTEGER", "the author slot", False),
+        Column("org_id", "VARCHAR", "resolved organisation, NULL when unresolved"),
+        Column("country", "VARCHAR", "ISO 3166-1 alpha-2 where the person is"),
+        Column("country_basis", "VARCHAR", "stated, domain, registry, hq"),
+        Column("hq_country", "VARCHAR", "ISO code of the employer's headquarters"),
+        Column("confidence", "DOUBLE", "0..1"),
+        Column("resolver_version", "VARCHAR", "resolver and reference data version"),
+    ),
+    ("paper_key", "author_index"),
+)
+
+PEOPLE = Table(
+    "people",
+    "Resolved people (professional data only).",
+    (
+        Column("person_id", "VARCHAR", "stable id", False),
+        Column("display_name", "VARCHAR", "most frequent name form", False),
+        Column("strong_id", "VARCHAR", "OpenReview / ORCID / OpenAlex id when known"),
+        Column("n_slots", "INTEGER", "author slots linked to this person"),
+    ),
+    ("person_id",),
+)
+
+SLOT_PEOPLE = Table(
+    "slot_people",
+    "Person decision per author slot, with its evidence.",
+    (
+        Column("paper_key", "VARCHAR", "the paper", False),
+        Column("author_index", "INTEGER", "the author slot", False),
+        Column("person_id", "VARCHAR", "the person", False),
+        Column("evidence", "VARCHAR", "strong_id, linkage, singleton, override", False),
+        Column("score", "DOUBLE", "match probability where probabilistic"),
+    ),
+    ("paper_key", "author_index"),
+)
+
+STINTS = Table(
+    "stints",
+    "A person's dated spell at an organisation, in a career stage.",
+    (
+        Column("person_id", "VARCHAR", "the person", False),
+        Column("org_id", "VARCHAR", "the organisation"),
+        Column("country", "VARCHAR", "ISO code where the stint took place"),
+        Column("stage", "VARCHAR", "undergraduate, masters, phd, postdoc, faculty, ..."),
+        Column("first_year", "INTEGER", "first year observed"),
+        Column("last_year", "INTEGER", "last year observed"),
+        Column("evidence", "VARCHAR", "paper, profile, openalex, csv", False),
+    ),
+)
+
+MOVES = Table(
+    "moves",
+    "A person's move between organisations or countries, first observed in a year.",
+    (
+        Column("person_id", "VARCHAR", "the person", False),
+        Column("from_org_id", "VARCHAR", "organisation left"),
+        Column("to_org_id", "VARCHAR", "organisation joined"),
+        Column("from_country", "VARCHAR", "ISO code left"),
+        Column("to_country", "VARCHAR", "ISO code joined"),
+        Column("year", "INTEGER", "year the move was first observed", False),
+        Column("evidence", "VARCHAR", "paper, profile, openalex, csv", False),
+    ),
+)
+
+META = Table(
+    "store_meta",
+    "Key/value facts about the store (schema version, ...).",
+    (
+        Column("key", "VARCHAR", "name", False),
+        Column("value", "VARCHAR", "value", False),
+    ),
+    ("key",),
+)
+
+TABLES: tuple[Table, ...] = (
+    META,
+    INGEST_RUNS,
+    SOURCE_FILES,
+    PAPERS,
+    AUTHORSHIPS,
+    ORGANISATIONS,
+    SLOT_ORGS,
+    PEOPLE,
+    SLOT_PEOPLE,
+    STINTS,
+    MOVES,
+)
+
+
+def table(name: str) -> Table:
+    """Look a table declaration up by name."""
+    for t in TABLES:
+        if t.name == name:
+            return t
+    raise KeyError(name)
+
+
+def markdown() -> str:
+    """The schema as Markdown, for the docs."""
+    out = [f"# Store schema (version {SCHEMA_VERSION})", ""]
+    for t in TABLES:
+        out += [f"## `{t.name}`", "", t.doc, "", "| column | type | meaning |", "|---|---|---|"]
+        out += [f"| `{c.name}` | {c.type} | {c.doc} |" for c in t.columns]
+        out.append("")
+    return "\n".join(out)

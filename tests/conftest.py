@@ -1,0 +1,60 @@
+"""Shared fixtures: the real mirror in ../shared/data, and stores built from it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from talentflow.graph.build import build_paperlists
+from talentflow.graph.store import Store, open_store
+from talentflow.sources.paperlists import mirror_files
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("TALENTFLOW_SHARED_DATA", ROOT.parent / "shared" / "data"))
+REQUIRE_ENV = "TALENTFLOW_REQUIRE_SHARED_DATA"
+
+
+def require_shared(sub: str = "") -> Path:
+    """The shared-data path, or skip (fail when $TALENTFLOW_REQUIRE_SHARED_DATA=1)."""
+    path = SHARED_DATA / sub if sub else SHARED_DATA
+    if not path.exists():
+        reason = f"real data not found at {path} (clone beside ../shared/data to run this test)"
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{REQUIRE_ENV}=1 but {reason}")
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """../shared/data (skips, or fails in CI, when absent)."""
+    return require_shared()
+
+
+@pytest.fixture(scope="session")
+def mirror_dir() -> Path:
+    """The real Paper Copilot mirror."""
+    return require_shared("paperlists")
+
+
+@pytest.fixture(scope="session")
+def mirror_store_path(mirror_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built once per test session from the whole real mirror (read it, don't write)."""
+    path = tmp_path_factory.mktemp("mirror") / "mirror.duckdb"
+    with open_store(path) as store:
+        build_paperlists(store, mirror_files(mirror_dir), workers=2)
+        from talentflow.build_pipeline import DERIVE_STEPS
+
+        for _, step in DERIVE_STEPS:
+            step(store)
+    return path
+
+
+@pytest.fixture()
+def mirror_store(mirror_store_path: Path) -> Iterator[Store]:
+    """A read-only connection to the whole-mirror store."""
+    with open_store(mirror_store_path, read_only=True) as store:
+        yield store
