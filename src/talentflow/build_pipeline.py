@@ -101,5 +101,4 @@ def run_build(
 
 
 def _derived_present(store: Store) -> bool:
-    row = store.con.execute("SELECT count(*) FROM slot_orgs").fetchone()
-    return bool(row and row[0])
+    return bool(store.scalar("SELECT count(*) FROM slot_orgs"))

@@ -74,7 +74,7 @@ class DuckDBEngine:
 
     def sql(self, query: str, params: Mapping[str, Any] | None = None) -> pa.Table:
         text = render(query, params, "duckdb")
-        result: pa.Table = self.store.con.execute(text).to_arrow_table()
+        result: pa.Table = self.store.con.sql(text).to_arrow_table()
         return result
 
 

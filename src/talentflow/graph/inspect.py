@@ -35,8 +35,7 @@ def stats(store: Store) -> dict[str, Any]:
                (SELECT count(*) FROM people),
                (SELECT count(*) FROM organisations)
         """
-    ).fetchone()
-    assert one is not None
+    ).fetchall()[0]
     return {
         "papers": int(one[0]),
         "authorships": int(one[1]),
@@ -73,8 +72,7 @@ def export_authorships(store: Store, out: Path) -> int:
     tmp = out.with_name(out.name + ".partial")
     store.con.execute(f"COPY ({EXPORT_AUTHORSHIPS_SQL}) TO '{_sql_path(tmp)}' {fmt}")
     tmp.replace(out)
-    row = store.con.execute("SELECT count(*) FROM authorships").fetchone()
-    return int(row[0]) if row else 0
+    return int(store.scalar("SELECT count(*) FROM authorships"))
 
 
 def _sql_path(path: Path) -> str:

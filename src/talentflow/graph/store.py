@@ -103,14 +103,14 @@ class Store:
 
     def _check_version(self) -> None:
         try:
-            row = self.con.execute(
+            rows = self.con.execute(
                 "SELECT value FROM store_meta WHERE key = 'schema_version'"
-            ).fetchone()
+            ).fetchall()
         except duckdb.CatalogException:
             raise TalentflowError(f"{self.path} is not a talentflow store") from None
-        if row is not None and int(row[0]) != SCHEMA_VERSION:
+        if rows and int(rows[0][0]) != SCHEMA_VERSION:
             raise TalentflowError(
-                f"{self.path} has schema version {row[0]}, this talentflow expects "
+                f"{self.path} has schema version {rows[0][0]}, this talentflow expects "
                 f"{SCHEMA_VERSION}: rebuild the store"
             )
 
@@ -218,6 +218,12 @@ class Store:
             )
             self.append_arrow(INGEST_RUNS, run)
         return run_id
+
+    def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
+        """The single value of a one-row, one-column query (the result is fully consumed:
+        DuckDB 2 refuses new work on a connection with an unfinished result)."""
+        found = self.con.execute(sql, list(params) if params else []).fetchall()
+        return found[0][0] if found else None
 
     def query(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         """Run a read query and return rows as dictionaries."""
