@@ -245,6 +245,59 @@ MOVES = Table(
     ),
 )
 
+JOB_FILES = Table(
+    "job_files",
+    "Every job-posting file in the store (issue 10), with its hash and the dataset it feeds.",
+    (
+        Column("file_key", "VARCHAR", "dataset/path inside the collection", False),
+        Column("dataset", "VARCHAR", "posting collection the file belongs to", False),
+        Column("location", "VARCHAR", "path the file was read from", False),
+        Column("file_sha256", "VARCHAR", "SHA-256 of the file's bytes", False),
+        Column("records", "INTEGER", "posting records in the file (before de-duplication)", False),
+        Column("run_id", "VARCHAR", "run that ingested this version", False),
+        Column("ingested_at", "TIMESTAMP", "UTC time of ingest", False),
+    ),
+    ("file_key",),
+)
+
+JOB_POSTINGS = Table(
+    "job_postings",
+    "One row per job posting (de-duplicated by the source's item id), as parsed.",
+    (
+        Column("posting_key", "VARCHAR", "store key: dataset#posting_id", False),
+        Column("dataset", "VARCHAR", "collection name or user file name", False),
+        Column("posting_id", "VARCHAR", "the source's item id (HN item, comment, row)", False),
+        Column("month", "VARCHAR", "YYYY-MM the posting was published, NULL when unknown"),
+        Column("posted_at", "TIMESTAMP", "publication time when the source gives one"),
+        Column("company", "VARCHAR", "employer as parsed or given"),
+        Column("title", "VARCHAR", "role title(s) as parsed or given, ' / '-joined"),
+        Column("location", "VARCHAR", "location text as parsed or given"),
+        Column("countries", "VARCHAR[]", "ISO 3166-1 alpha-2 codes read from the location"),
+        Column("remote", "BOOLEAN", "the posting offers remote work"),
+        Column("text", "VARCHAR", "posting text as plain text"),
+        Column("skills", "VARCHAR[]", "skills or technologies when the source lists them"),
+        Column("source_labels", "VARCHAR", "the source's own (e.g. LLM-derived) labels, JSON"),
+        Column("parse_basis", "VARCHAR", "how company/title/location were read", False),
+        Column("first_seen", "VARCHAR", "first snapshot/run the item was seen in"),
+        Column("last_seen", "VARCHAR", "last snapshot/run the item was seen in"),
+        *_provenance(),
+    ),
+    ("posting_key",),
+)
+
+POSTING_ROLES = Table(
+    "posting_roles",
+    "Role decision per posting (taxonomy labour/roles.json), kept apart from the posting.",
+    (
+        Column("posting_key", "VARCHAR", "the posting", False),
+        Column("role", "VARCHAR", "role id of the taxonomy", False),
+        Column("basis", "VARCHAR", "title or text: where the matching term was found", False),
+        Column("matched", "VARCHAR", "the term that matched"),
+        Column("classifier_version", "VARCHAR", "taxonomy version", False),
+    ),
+    ("posting_key", "role"),
+)
+
 META = Table(
     "store_meta",
     "Key/value facts about the store (schema version, ...).",
@@ -267,6 +320,9 @@ TABLES: tuple[Table, ...] = (
     SLOT_PEOPLE,
     STINTS,
     MOVES,
+    JOB_FILES,
+    JOB_POSTINGS,
+    POSTING_ROLES,
 )
 
 
