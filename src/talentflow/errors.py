@@ -17,6 +17,9 @@ class BadInputError(TalentflowError):
         where = path if record is None else f"{path} (record {record})"
         super().__init__(f"{where}: {reason}")
 
+    def __reduce__(self) -> tuple[type[BadInputError], tuple[str, str, int | None]]:
+        return (BadInputError, (self.path, self.reason, self.record))
+
 
 class FetchError(TalentflowError):
     """A download failed after its retries, or arrived truncated."""

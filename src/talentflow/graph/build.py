@@ -8,6 +8,7 @@ every good file is ingested and the bad ones are reported.
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -85,7 +86,8 @@ def parse_all(
     results: list[tuple[PaperListFile, ParsedFile | BadInputError]] = []
     local = all(not f.location.startswith(("http://", "https://")) for f in files)
     if local and workers > 1 and len(files) > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        context = multiprocessing.get_context("forkserver")  # no fork of a threaded process
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             for f, res in zip(files, pool.map(_parse_local, files, chunksize=4), strict=True):
                 results.append((f, res))
                 if on_file:
@@ -95,9 +97,7 @@ def parse_all(
         one: ParsedFile | BadInputError
         try:
             raw = read_bytes(f, fetcher)
-            one = parse_file_bytes(
-                raw, path=f.location, venue=f.venue, year=f.year
-            )
+            one = parse_file_bytes(raw, path=f.location, venue=f.venue, year=f.year)
         except BadInputError as exc:
             one = exc
         results.append((f, one))

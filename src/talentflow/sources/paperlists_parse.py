@@ -57,7 +57,7 @@ _TEXT_FIELDS = (
     "keywords",
     "primary_area",
 )
-_PER_AUTHOR_TEXT = ("authorids", "aff", "aff_domain", "position")
+_TEXT_FIELD_SET = frozenset(_TEXT_FIELDS)
 
 
 def is_accepted(status: str | None) -> bool:
@@ -230,8 +230,8 @@ def parse_records(
     for i, rec in enumerate(data):
         if not isinstance(rec, dict):
             raise BadInputError(path, f"record is a {type(rec).__name__}, not an object", i)
-        for key in _TEXT_FIELDS:
-            v = rec.get(key)
+        for key in _TEXT_FIELD_SET.intersection(rec):
+            v = rec[key]
             if v is not None and not isinstance(v, str):
                 if key == "id" and isinstance(v, int) and not isinstance(v, bool):
                     continue
@@ -308,27 +308,32 @@ def parse_records(
         p["file_sha256"].append(sha256)
         p["record_index"].append(i)
 
-        for j, name in enumerate(names):
-            pid = (ids[j] or None) if ids else None
-            aff = (affs[j] or None) if affs else None
-            a["paper_key"].append(paper_key)
-            a["author_index"].append(j)
-            a["venue"].append(venue)
-            a["year"].append(year)
-            a["accepted"].append(accepted)
-            a["name"].append(name)
-            a["profile_id"].append(pid)
-            a["profile_kind"].append(profile_kind(pid))
-            a["affiliation"].append(aff)
-            a["aff_domain"].append((domains[j] or None) if domains else None)
-            a["position"].append((positions[j] or None) if positions else None)
-            a["aff_basis"].append(aff_basis if aff else None)
-            a["source_orgs"].append(orgs[j] if orgs else None)
-            a["source_countries"].append(countries[j] if countries else None)
-            a["source"].append(SOURCE_NAME)
-            a["file_key"].append(file_key)
-            a["file_sha256"].append(sha256)
-            a["record_index"].append(i)
+        none_k: list[Any] = [None] * k
+        pids = [x or None for x in ids] if ids else none_k
+        aff_slots = [x or None for x in affs] if affs else none_k
+        a["paper_key"] += [paper_key] * k
+        a["author_index"] += range(k)
+        a["accepted"] += [accepted] * k
+        a["name"] += names
+        a["profile_id"] += pids
+        a["profile_kind"] += [profile_kind(x) for x in pids] if ids else none_k
+        a["affiliation"] += aff_slots
+        a["aff_domain"] += [x or None for x in domains] if domains else none_k
+        a["position"] += [x or None for x in positions] if positions else none_k
+        a["aff_basis"] += [aff_basis if x else None for x in aff_slots] if affs else none_k
+        a["source_orgs"] += orgs if orgs else none_k
+        a["source_countries"] += countries if countries else none_k
+        a["record_index"] += [i] * k
+
+    n_slots = len(a["name"])
+    for col, value in (
+        ("venue", venue),
+        ("year", year),
+        ("source", SOURCE_NAME),
+        ("file_key", file_key),
+        ("file_sha256", sha256),
+    ):
+        a[col] = [value] * n_slots
 
     return ParsedFile(
         file_key=file_key,
