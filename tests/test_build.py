@@ -12,9 +12,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from paperlist_files import record, small_mirror, write_list
 from typer.testing import CliRunner
 
+from paperlist_files import record, small_mirror, write_list
 from talentflow.cli import app
 from talentflow.errors import BadInputError
 from talentflow.graph.build import build_paperlists
