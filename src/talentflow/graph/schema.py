@@ -298,6 +298,56 @@ POSTING_ROLES = Table(
     ("posting_key", "role"),
 )
 
+LIVE_RECORDS = Table(
+    "live_records",
+    "Raw records of the live sources (OpenReview profiles, OpenAlex authors), as fetched.",
+    (
+        Column("source", "VARCHAR", "openreview or openalex", False),
+        Column("kind", "VARCHAR", "profile, author", False),
+        Column("record_id", "VARCHAR", "the source's id (~Jane_Doe1, A5023888391)", False),
+        Column("url", "VARCHAR", "request the record came from", False),
+        Column("fetched_at", "TIMESTAMP", "UTC time it was fetched", False),
+        Column("record_sha256", "VARCHAR", "SHA-256 of the record's canonical JSON", False),
+        Column("content_json", "VARCHAR", "the record as the API gave it", False),
+        Column("run_id", "VARCHAR", "run that ingested this version", False),
+    ),
+    ("source", "kind", "record_id"),
+)
+
+LIVE_IDS = Table(
+    "live_ids",
+    "Identifiers naming a live record (OpenReview aliases, ORCID, OpenAlex id): the link keys.",
+    (
+        Column("source", "VARCHAR", "source of the record", False),
+        Column("record_id", "VARCHAR", "the record", False),
+        Column("id_kind", "VARCHAR", "openreview, orcid, openalex", False),
+        Column("id_value", "VARCHAR", "the identifier", False),
+    ),
+    ("source", "record_id", "id_kind", "id_value"),
+)
+
+CAREER_ENTRIES = Table(
+    "career_entries",
+    "Dated career entries of live records (profile history, OpenAlex affiliations), as mapped.",
+    (
+        Column("source", "VARCHAR", "openreview or openalex", False),
+        Column("record_id", "VARCHAR", "the profile or author", False),
+        Column("entry_index", "INTEGER", "0-based position in the record's list", False),
+        Column("position", "VARCHAR", "position as given (PhD student, ...)"),
+        Column("stage", "VARCHAR", "undergraduate, masters, phd, postdoc, faculty, ..."),
+        Column("institution", "VARCHAR", "institution name as given"),
+        Column("domain", "VARCHAR", "institution web/e-mail domain as given"),
+        Column("institution_id", "VARCHAR", "the source's institution id (OpenAlex I...)"),
+        Column("country_raw", "VARCHAR", "country as given"),
+        Column("country", "VARCHAR", "ISO 3166-1 alpha-2"),
+        Column("country_basis", "VARCHAR", "stated or domain"),
+        Column("first_year", "INTEGER", "start year"),
+        Column("last_year", "INTEGER", "end year (NULL: current or unknown)"),
+        Column("evidence", "VARCHAR", "profile or openalex", False),
+    ),
+    ("source", "record_id", "entry_index"),
+)
+
 META = Table(
     "store_meta",
     "Key/value facts about the store (schema version, ...).",
@@ -323,6 +373,9 @@ TABLES: tuple[Table, ...] = (
     JOB_FILES,
     JOB_POSTINGS,
     POSTING_ROLES,
+    LIVE_RECORDS,
+    LIVE_IDS,
+    CAREER_ENTRIES,
 )
 
 
