@@ -73,6 +73,10 @@ def print_table(
 def _fmt(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)

@@ -1,0 +1,5 @@
+"""``python -m talentflow`` runs the command line."""
+
+from talentflow.cli import main
+
+main()
