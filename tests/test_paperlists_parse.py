@@ -236,3 +236,10 @@ def test_bom_marked_unicode_is_accepted(encoding: str) -> None:
     )
     parsed = parse_file_bytes(data, path="t.json", venue="nips", year=2021)
     assert [r["name"] for r in slots(parsed)] == ["Jérôme Côté", "李伟"]
+
+
+@pytest.mark.parametrize("index", ["0;-1", "0;x", "0;7"])
+def test_invalid_label_index_drops_the_list(index: str) -> None:
+    parsed = parse([{"author": "A;B", "aff_unique_index": index, "aff_unique_norm": "U1;U2"}])
+    assert all(r["source_orgs"] is None for r in slots(parsed))
+    assert parsed.dropped["aff_unique_index"] == 1

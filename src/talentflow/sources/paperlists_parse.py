@@ -202,6 +202,13 @@ def _index_labels(
     if parts is None:
         return None
     labels = [x.strip() for x in (labels_text or "").split(";")]
+    if index_text is not None and "+" not in index_text and "-" not in index_text:
+        try:  # fast path: one index per author
+            picked = [labels[int(p)] if p else "" for p in parts]
+        except (ValueError, IndexError):
+            aligner.dropped.append(name)
+            return None
+        return [[label] if label else [] for label in picked]
     out: list[list[str]] = []
     for part in parts:
         slot: list[str] = []
