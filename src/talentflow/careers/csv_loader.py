@@ -1,0 +1,394 @@
+"""Careers from a user's CSV, and adapters for two public career datasets.
+
+The career CSV has one row per stint::
+
+    person,organisation,country,stage,start,end
+    p1,Tsinghua University,CN,undergraduate,2012,2016
+    p1,Stanford University,US,PhD student,2016,2021
+    p1,Google DeepMind,GB,industry_research,2021,
+
+``stage`` (or ``role``) is a stage name (see :mod:`talentflow.careers.stages`) or a
+position such as "PhD student", mapped like the papers' positions; ``country`` an ISO
+code or a country name; ``start``/``end`` years (either may be empty). Stints are stored
+with evidence ``csv`` under person ids ``<dataset>:<person>`` and organisation ids
+``<dataset>:<organisation>`` (an organisation of a CSV is its own name, not matched to
+the store's organisations); moves are derived between each person's consecutive stints
+(ordered by start) at different organisations or countries, dated to the later stint's
+start (moves without that year are counted in ``undated_moves``, not stored).
+Loading a dataset again replaces its rows and nothing else.
+
+Adapters turn two published datasets into the same rows (never copied into the repo):
+
+- :func:`advisor_student_rows`: 13,936 CS graduate students at 25 North American
+  universities (Kalhor, Zeraati & Bahrak 2023): each student's previous universities
+  (the first as ``undergraduate`` in their home country, later ones as ``masters`` with no
+  country), then the programme (``phd``/``masters``) from the start year at the university;
+- :func:`gemslab_rows`: career transitions of CS PhD holders (Safavi, Davoodi & Koutra,
+  KDD 2018): organisations per person (PhD or career, undated) as stints and the dated,
+  anonymous org -> org transitions (``temporal.csv``, one move per unit of weight) as moves.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from talentflow.careers.stages import STAGES, stage_of
+from talentflow.errors import BadInputError, TalentflowError
+from talentflow.graph.schema import MOVES, STINTS
+from talentflow.graph.store import Store
+
+EVIDENCE = "csv"
+REQUIRED = ("person", "organisation")
+
+
+@dataclass(frozen=True)
+class CareerRow:
+    """One stint as a user's file gives it."""
+
+    person: str
+    organisation: str | None
+    country: str | None
+    stage: str
+    start: int | None
+    end: int | None
+
+
+@dataclass(frozen=True)
+class MoveRow:
+    """One move as a dataset gives it (when moves come without stints)."""
+
+    person: str
+    from_org: str | None
+    to_org: str | None
+    from_country: str | None
+    to_country: str | None
+    year: int
+
+
+@dataclass
+class LoadResult:
+    """What :func:`load_careers` wrote."""
+
+    dataset: str
+    people: int = 0
+    stints: int = 0
+    moves: int = 0
+    undated_moves: int = 0
+    countries_unresolved: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "dataset": self.dataset,
+            "people": self.people,
+            "stints": self.stints,
+            "moves": self.moves,
+            "undated_moves": self.undated_moves,
+            "countries_unresolved": self.countries_unresolved,
+        }
+
+
+def normalise_country(value: str | None) -> str | None:
+    """An ISO alpha-2 code from a code or a country name (None when unknown)."""
+    text = (value or "").strip()
+    if not text:
+        return None
+    try:  # the organisations resolver's normaliser, when installed (issue 3)
+        from talentflow.resolve.countries import country_code
+
+        found = country_code(text)
+        if found:
+            return found
+    except ImportError:
+        pass
+    if len(text) == 2 and text.isalpha():
+        return text.upper()
+    try:
+        import pycountry
+
+        hit = pycountry.countries.lookup(text)
+        return str(hit.alpha_2)
+    except (ImportError, LookupError):
+        return None
+
+
+def _year(text: str | None, path: str, record: int, column: str) -> int | None:
+    value = (text or "").strip()
+    if not value:
+        return None
+    try:
+        year = int(float(value))
+    except ValueError:
+        raise BadInputError(path, f"{column} '{value}' is not a year", record) from None
+    if not 1900 <= year <= 2100:
+        raise BadInputError(path, f"{column} {year} is outside 1900-2100", record)
+    return year
+
+
+def _stage(text: str | None) -> str:
+    value = (text or "").strip()
+    if value.lower() in STAGES:
+        return value.lower()
+    return stage_of(value, None) if value else "unknown"
+
+
+def read_careers_csv(path: Path) -> list[CareerRow]:
+    """Rows of a career CSV (columns person, organisation, country, stage|role, start, end)."""
+    where = str(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            cols = {c.strip().lower(): c for c in reader.fieldnames or []}
+            missing = [c for c in REQUIRED if c not in cols]
+            if missing:
+                raise BadInputError(where, f"missing column(s): {', '.join(missing)}")
+            stage_col = cols.get("stage") or cols.get("role")
+            rows = []
+            for i, raw in enumerate(reader, start=1):
+                person = (raw.get(cols["person"]) or "").strip()
+                if not person:
+                    raise BadInputError(where, "empty person", i)
+                org = (raw.get(cols["organisation"]) or "").strip() or None
+                start = _year(raw.get(cols.get("start", "")), where, i, "start")
+                end = _year(raw.get(cols.get("end", "")), where, i, "end")
+                if start is not None and end is not None and end < start:
+                    raise BadInputError(where, f"end {end} is before start {start}", i)
+                rows.append(
+                    CareerRow(
+                        person=person,
+                        organisation=org,
+                        country=(raw.get(cols.get("country", "")) or "").strip() or None,
+                        stage=_stage(raw.get(stage_col) if stage_col else None),
+                        start=start,
+                        end=end,
+                    )
+                )
+            return rows
+    except OSError as exc:
+        raise BadInputError(where, exc.strerror or str(exc)) from None
+    except UnicodeDecodeError:
+        raise BadInputError(where, "not UTF-8 text") from None
+
+
+def _when(start: int | None, end: int | None) -> int | None:
+    return start if start is not None else end
+
+
+def _moves_between(
+    stints: list[tuple[str, str | None, str | None, str, int | None, int | None]],
+) -> Iterator[tuple[str, str | None, str | None, str | None, str | None, int | None]]:
+    by_person: dict[str, list[tuple[str | None, str | None, int | None, int | None]]] = {}
+    for pid, org, cc, _stage, start, end in stints:
+        by_person.setdefault(pid, []).append((org, cc, start, end))
+    for pid, items in by_person.items():
+        # By start (else end); stints with neither keep the file's order (stable sort).
+        items.sort(key=lambda s: (_when(s[2], s[3]) is None, _when(s[2], s[3]) or 0))
+        for (o1, c1, _s1, _e1), (o2, c2, s2, _e2) in itertools.pairwise(items):
+            if o1 != o2 or (c1 and c2 and c1 != c2):
+                yield pid, o1, o2, c1, c2, s2
+
+
+def load_careers(
+    store: Store,
+    rows: Iterable[CareerRow],
+    dataset: str,
+    moves: Iterable[MoveRow] = (),
+) -> LoadResult:
+    """Store ``rows`` as ``csv``-evidence stints (and moves) of ``dataset``, replacing it."""
+    name = dataset.strip()
+    if not name or ":" in name or "%" in name:
+        raise TalentflowError(f"dataset name '{dataset}' must be non-empty, without ':' or '%'")
+    result = LoadResult(dataset=name)
+    unresolved: set[str] = set()
+    codes: dict[str, str | None] = {}
+
+    def code(value: str | None) -> str | None:
+        if value is None:
+            return None
+        if value not in codes:
+            codes[value] = normalise_country(value)
+            if codes[value] is None:
+                unresolved.add(value)
+        return codes[value]
+
+    stint_rows = [
+        (
+            f"{name}:{r.person}",
+            f"{name}:{r.organisation}" if r.organisation else None,
+            code(r.country),
+            r.stage,
+            r.start,
+            r.end,
+        )
+        for r in rows
+    ]
+    move_rows = []
+    for pid, o1, o2, c1, c2, year in _moves_between(stint_rows):
+        if year is None:
+            result.undated_moves += 1
+        else:
+            move_rows.append((pid, o1, o2, c1, c2, year))
+    for m in moves:
+        move_rows.append(
+            (
+                f"{name}:{m.person}",
+                f"{name}:{m.from_org}" if m.from_org else None,
+                f"{name}:{m.to_org}" if m.to_org else None,
+                code(m.from_country),
+                code(m.to_country),
+                m.year,
+            )
+        )
+    stints_table = pa.Table.from_pylist(
+        [
+            {
+                "person_id": p,
+                "org_id": o,
+                "country": c,
+                "stage": s,
+                "first_year": a,
+                "last_year": b,
+                "evidence": EVIDENCE,
+            }
+            for p, o, c, s, a, b in stint_rows
+        ],
+        schema=STINTS.arrow_schema(),
+    )
+    moves_table = pa.Table.from_pylist(
+        [
+            {
+                "person_id": p,
+                "from_org_id": o1,
+                "to_org_id": o2,
+                "from_country": c1,
+                "to_country": c2,
+                "year": y,
+                "evidence": EVIDENCE,
+            }
+            for p, o1, o2, c1, c2, y in move_rows
+        ],
+        schema=MOVES.arrow_schema(),
+    )
+    prefix = f"{name}:%"
+    with store.transaction() as con:
+        for t in ("stints", "moves"):
+            con.execute(
+                f"DELETE FROM {t} WHERE evidence = ? AND person_id LIKE ?", [EVIDENCE, prefix]
+            )
+        store.append_arrow(STINTS, stints_table)
+        store.append_arrow(MOVES, moves_table)
+    result.stints = stints_table.num_rows
+    result.moves = moves_table.num_rows
+    result.people = len({p for p, *_ in stint_rows} | {m[0] for m in move_rows})
+    result.countries_unresolved = sorted(unresolved)
+    return result
+
+
+# --- adapters for public datasets -------------------------------------------------------
+
+# The 25 universities of the advisor-student dataset outside the US.
+_CANADIAN = frozenset(
+    {
+        "University of Toronto",
+        "University of Waterloo",
+        "University of British Columbia",
+        "McGill University",
+    }
+)
+
+
+def advisor_student_rows(path: Path) -> list[CareerRow]:
+    """Career rows of the students in ``advisorStudent.csv`` (see the module docstring)."""
+    where = str(path)
+    try:
+        with path.open(newline="", encoding="utf-8") as fh:
+            reader = csv.DictReader(fh)
+            need = ("University", "Student ID", "Student Degree", "Student Start Year")
+            missing = [c for c in need if c not in (reader.fieldnames or [])]
+            if missing:
+                raise BadInputError(where, f"missing column(s): {', '.join(missing)}")
+            rows: list[CareerRow] = []
+            for i, r in enumerate(reader, start=1):
+                person = r["Student ID"].strip()
+                home = (r.get("Student Home Country") or "").strip() or None
+                start = _year(r["Student Start Year"], where, i, "Student Start Year")
+                previous = [
+                    p.strip() for p in (r.get("Student Previous Universities") or "").split("/")
+                ]
+                for k, uni in enumerate(p for p in previous if p):
+                    rows.append(
+                        CareerRow(
+                            person=person,
+                            organisation=uni,
+                            country=home if k == 0 else None,
+                            stage="undergraduate" if k == 0 else "masters",
+                            start=None,
+                            end=start - 1 if start is not None else None,
+                        )
+                    )
+                uni = r["University"].strip()
+                rows.append(
+                    CareerRow(
+                        person=person,
+                        organisation=uni,
+                        country="CA" if uni in _CANADIAN else "US",
+                        stage="phd" if r["Student Degree"].strip() == "PhD" else "masters",
+                        start=start,
+                        end=None,
+                    )
+                )
+            return rows
+    except OSError as exc:
+        raise BadInputError(where, exc.strerror or str(exc)) from None
+
+
+def gemslab_rows(folder: Path) -> tuple[list[CareerRow], list[MoveRow]]:
+    """Stints (undated) and moves (dated, anonymous) of the GemsLab career dataset."""
+    sectors: dict[str, str] = {}
+    paths = {n: folder / f"{n}.csv" for n in ("organizations", "bipartite", "temporal")}
+    for n, p in paths.items():
+        if not p.exists():
+            raise BadInputError(str(p), f"{n}.csv not found in {folder}")
+    with paths["organizations"].open(newline="") as fh:
+        for r in csv.DictReader(fh):
+            sectors[r["Id"]] = r["Sector"]
+    stints: list[CareerRow] = []
+    with paths["bipartite"].open(newline="") as fh:
+        for r in csv.DictReader(fh):
+            sector = sectors.get(r["Organization"], "unknown")
+            if r["EdgeType"] == "PhD":
+                stage = "phd"
+            elif sector == "academia":
+                stage = "faculty"
+            elif sector == "industry":
+                stage = "industry_research"
+            else:
+                stage = "unknown"
+            stints.append(
+                CareerRow(
+                    f"person{r['Person']}", f"org{r['Organization']}", None, stage, None, None
+                )
+            )
+    moves: list[MoveRow] = []
+    with paths["temporal"].open(newline="") as fh:
+        for i, r in enumerate(csv.DictReader(fh), start=1):
+            year = _year(r["Year"], str(paths["temporal"]), i, "Year")
+            if year is None:
+                continue
+            for unit in range(int(r["Weight"])):
+                moves.append(
+                    MoveRow(
+                        f"transition{i}-{unit}",
+                        f"org{r['From']}",
+                        f"org{r['To']}",
+                        None,
+                        None,
+                        year,
+                    )
+                )
+    return stints, moves

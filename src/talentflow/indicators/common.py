@@ -1,0 +1,149 @@
+"""What every indicator shares: the engine, evidence precedence, organisation look-up.
+
+Evidence precedence. Stints and moves come from several kinds of evidence (``paper``:
+derived from author slots; ``profile``: OpenReview career histories; ``openalex``: dated
+affiliations; ``csv``: a user's file). For each person the indicators use the rows of the
+best evidence that person has, in the order of :data:`EVIDENCE_ORDER` (a self-reported
+history beats a curated file, which beats dated affiliations, which beat what papers imply),
+so one person's move is never counted twice from two sources. Each result says how many
+of its people rest on each kind of evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from talentflow.engine import DuckDBEngine, Engine
+from talentflow.errors import TalentflowError
+from talentflow.graph.store import Store
+
+EVIDENCE_ORDER: tuple[str, ...] = ("profile", "csv", "openalex", "paper")
+
+_RANK = (
+    "CASE evidence WHEN 'profile' THEN 0 WHEN 'csv' THEN 1 WHEN 'openalex' THEN 2 "
+    "WHEN 'paper' THEN 3 ELSE 4 END"
+)
+
+# Stints and moves of each person's best evidence (portable SQL; use inside WITH).
+BEST_EVIDENCE_CTES = f"""
+person_evidence AS (
+  SELECT person_id, min(ev_rank) AS best_rank FROM (
+    SELECT person_id, {_RANK} AS ev_rank FROM stints
+    UNION ALL
+    SELECT person_id, {_RANK} AS ev_rank FROM moves
+  ) ranked_rows
+  GROUP BY person_id
+),
+best_stints AS (
+  SELECT s.person_id, s.org_id, s.country, s.stage, s.first_year, s.last_year, s.evidence
+  FROM stints s JOIN person_evidence pe ON pe.person_id = s.person_id
+  WHERE {_RANK.replace("evidence", "s.evidence")} = pe.best_rank
+),
+best_moves AS (
+  SELECT m.person_id, m.from_org_id, m.to_org_id, m.from_country, m.to_country, m.year,
+         m.evidence
+  FROM moves m JOIN person_evidence pe ON pe.person_id = m.person_id
+  WHERE {_RANK.replace("evidence", "m.evidence")} = pe.best_rank
+)"""
+
+EDUCATION_SQL = "('undergraduate', 'masters', 'phd')"
+
+# Rank of an education stint for "training" (PhD first, masters second).
+TRAINING_RANK = "CASE stage WHEN 'phd' THEN 0 ELSE 1 END"
+
+
+def engine_for(source: Store | Engine) -> Engine:
+    """An engine for a store (DuckDB) or the engine itself."""
+    if isinstance(source, Store):
+        return DuckDBEngine(source)
+    return source
+
+
+def years_values(year_from: int, year_to: int) -> str:
+    """A portable inline table of the years ``year_from..year_to`` (column ``year``)."""
+    if year_to < year_from:
+        raise TalentflowError(f"--from {year_from} is after --to {year_to}")
+    if year_to - year_from > 200:
+        raise TalentflowError("a year range of more than 200 years is not supported")
+    values = ", ".join(f"({y})" for y in range(year_from, year_to + 1))
+    return f"(SELECT * FROM (VALUES {values}) AS year_list(year))"
+
+
+@dataclass(frozen=True)
+class OrgMatch:
+    """Organisations a user's text named."""
+
+    query: str
+    org_ids: tuple[str, ...]
+    names: tuple[str, ...]
+
+
+_MATCH_SQL = """
+WITH named AS (
+  SELECT org_id, name FROM organisations
+  WHERE lower(org_id) = :needle OR lower(name) {op} :pattern
+)
+SELECT org_id, name FROM named
+UNION
+SELECT org_id, name FROM organisations WHERE parent_org_id IN (SELECT org_id FROM named)
+UNION
+SELECT DISTINCT org_id, org_id AS name FROM stints
+WHERE org_id IS NOT NULL AND lower(org_id) {op} :pattern
+  AND org_id NOT IN (SELECT org_id FROM organisations)
+ORDER BY org_id
+"""
+
+
+def match_orgs(engine: Engine, text: str) -> OrgMatch:
+    """Organisations ``text`` names: those whose id or name equals it (case-insensitive),
+    else those whose name contains it; with their child organisations (``parent_org_id``).
+    Organisations known only from stints (a CSV's, unresolved) match on their id."""
+    needle = text.strip().lower()
+    if not needle:
+        raise TalentflowError("an organisation name is empty")
+    found = engine.sql(_MATCH_SQL.format(op="="), {"needle": needle, "pattern": needle}).to_pylist()
+    if not found:
+        found = engine.sql(
+            _MATCH_SQL.format(op="LIKE"),
+            {"needle": needle, "pattern": f"%{_escape_like(needle)}%"},
+        ).to_pylist()
+    return OrgMatch(
+        query=text,
+        org_ids=tuple(r["org_id"] for r in found),
+        names=tuple(r["name"] for r in found),
+    )
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("%", "").replace("_", "")
+
+
+def in_list(values: Iterable[str]) -> tuple[str, ...]:
+    """A non-empty tuple for an ``IN :param`` (an impossible id when ``values`` is empty)."""
+    out = tuple(sorted(set(values)))
+    return out or ("\x00none",)
+
+
+@dataclass
+class IndicatorResult:
+    """Base of every indicator's result: JSON per INTERFACE.md and rows for table/CSV."""
+
+    method: str = field(default="", kw_only=True)
+
+    def as_json(self) -> dict[str, Any]:  # pragma: no cover - each result overrides it
+        raise NotImplementedError
+
+    def table_rows(self) -> list[dict[str, Any]]:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+
+def evidence_counts(rows: Iterable[Mapping[str, Any]], key: str = "evidence") -> dict[str, int]:
+    """How many rows rest on each kind of evidence."""
+    out: dict[str, int] = {}
+    for r in rows:
+        ev = r.get(key)
+        if ev is not None:
+            out[str(ev)] = out.get(str(ev), 0) + 1
+    return dict(sorted(out.items()))
