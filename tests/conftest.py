@@ -58,3 +58,28 @@ def mirror_store(mirror_store_path: Path) -> Iterator[Store]:
     """A read-only connection to the whole-mirror store."""
     with open_store(mirror_store_path, read_only=True) as store:
         yield store
+
+
+@pytest.fixture(scope="session")
+def spark_session() -> Iterator[object]:
+    """One local[2] SparkSession shared by every ``spark`` test (engines use newSession()).
+
+    Skips when PySpark or Java is missing, except in CI ($CI=true), where it fails.
+    """
+    import shutil
+
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        missing = "PySpark (install talentflow[spark])"
+    else:
+        missing = "" if shutil.which("java") or os.environ.get("JAVA_HOME") else "Java 17"
+    if missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true but {missing} is not available for the spark tests")
+        pytest.skip(f"{missing} not available")
+    from talentflow.engines.spark import spark_session as start
+
+    session = start("local[2]", {"spark.sql.shuffle.partitions": "2"})
+    yield session
+    session.stop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.progress import (
     BarColumn,
@@ -32,6 +33,9 @@ from talentflow.sources.paperlists import (
     parse_years,
     resolve_mirror,
 )
+
+if TYPE_CHECKING:
+    from talentflow.live_pipeline import LiveBuildResult
 
 DeriveStep = tuple[str, Callable[[Store], object]]
 DERIVE_STEPS: list[DeriveStep] = []
@@ -60,10 +64,28 @@ def run_build(
     cache_dir: Path = Path(".talentflow-cache"),
     workers: int = 2,
     db: Path | None = None,
-) -> BuildResult:
+    email: str | None = None,
+    max_age_days: float | None = None,
+    openalex_source: str | None = None,
+) -> BuildResult | LiveBuildResult:
     """Build or refresh the store (see ``talentflow build``)."""
+    if source in ("openreview", "openalex"):  # live APIs (issue 7)
+        from talentflow.live_pipeline import run_live_build
+
+        return run_live_build(
+            source=source,
+            venues=parse_venues(venues),
+            years=parse_years(years),
+            cache_dir=cache_dir,
+            db=db,
+            email=email,
+            max_age_days=max_age_days,
+            openalex_source=openalex_source,
+        )
     if source != "paperlists":
-        raise TalentflowError(f"unknown source '{source}' (available: paperlists)")
+        raise TalentflowError(
+            f"unknown source '{source}' (available: paperlists, openreview, openalex)"
+        )
     venue_set = parse_venues(venues)
     year_set = parse_years(years)
     mirror_dir = resolve_mirror(mirror)

@@ -50,11 +50,17 @@ def reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
 @app.command()
 @reports_errors
 def build(
-    source: Annotated[str, typer.Option(help="Source to build from.")] = "paperlists",
+    source: Annotated[
+        str, typer.Option(help="paperlists, openreview or openalex (see 'talentflow sources').")
+    ] = "paperlists",
     venues: Annotated[
-        str | None, typer.Option(help="Comma-separated venue codes, e.g. nips,icml,iclr.")
+        str | None,
+        typer.Option("--venues", "--venue", help="Comma-separated venue codes, e.g. nips,icml."),
     ] = None,
-    years: Annotated[str | None, typer.Option(help="Years, e.g. 2013-2025 or 2019,2021.")] = None,
+    years: Annotated[
+        str | None,
+        typer.Option("--years", "--year", help="Years, e.g. 2013-2025 or 2019,2021."),
+    ] = None,
     mirror: Annotated[
         Path | None,
         typer.Option(
@@ -69,12 +75,27 @@ def build(
         ".talentflow-cache"
     ),
     workers: Annotated[int, typer.Option(help="Parallel parser processes.")] = 2,
+    email: Annotated[
+        str | None,
+        typer.Option(help="OpenAlex polite-pool e-mail (default $TALENTFLOW_OPENALEX_EMAIL)."),
+    ] = None,
+    max_age_days: Annotated[
+        float | None,
+        typer.Option(help="Live sources: refetch records older than this many days."),
+    ] = None,
+    openalex_source: Annotated[
+        str | None,
+        typer.Option(help="OpenAlex: crawl the works of this source id (S...) in --years."),
+    ] = None,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Build or refresh the store; a rebuild from the same files changes nothing.
 
     Example: talentflow build --mirror ../shared/data/paperlists --venues nips --years 2019-2024
+
+    Live sources (docs/live-sources.md): talentflow build --source openreview --venue nips
+    --year 2024 crawls the OpenReview profiles of that venue-year's authors (resumable).
     """
     from talentflow.build_pipeline import run_build
 
@@ -87,6 +108,9 @@ def build(
         cache_dir=cache_dir,
         workers=workers,
         db=db,
+        email=email,
+        max_age_days=max_age_days,
+        openalex_source=openalex_source,
     )
     summary = result.as_dict()
     rows = [{"measure": k, "value": v} for k, v in summary.items() if k != "bad_files"]
@@ -131,6 +155,27 @@ def export_authorships(
     with open_store(db, read_only=True) as store:
         n = do_export(store, out)
     stderr.print(f"wrote {n:,} author slots to {out}")
+
+
+@app.command("sources")
+@reports_errors
+def sources_command(
+    cache_dir: Annotated[Path, typer.Option(help="Download cache to look in.")] = Path(
+        ".talentflow-cache"
+    ),
+    mirror: Annotated[
+        Path | None, typer.Option(help="Paper-list mirror (default $TALENTFLOW_PAPERLISTS_MIRROR).")
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List the sources 'talentflow build --source' accepts, and whether a mirror or cache exists.
+
+    Example: talentflow sources --format json
+    """
+    from talentflow.sources.catalog import available_sources
+
+    rows = available_sources(cache_dir, mirror)
+    emit(fmt, {"sources": rows}, rows, title="sources")
 
 
 @app.command()

@@ -1,0 +1,63 @@
+"""What ``talentflow build --source`` accepts, and what is already on this machine."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+from talentflow.sources.paperlists import resolve_mirror
+
+_SOURCES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
+    (
+        "paperlists",
+        "Paper Copilot accepted-paper lists: papers, authors, affiliations, OpenReview ids.",
+        "paperlists",
+        (),
+    ),
+    (
+        "openreview",
+        "OpenReview profiles of a venue-year's authors: education and career history "
+        "(needs the paper lists of that venue-year first).",
+        "openreview",
+        ("openreview",),
+    ),
+    (
+        "openalex",
+        "OpenAlex authors (dated affiliations) by ORCID from the OpenReview profiles, "
+        "or by the works of a venue (--openalex-source S...) and year.",
+        "openalex",
+        ("pyalex",),
+    ),
+)
+
+
+def _cached_records(folder: Path) -> int:
+    if not folder.is_dir():
+        return 0
+    return sum(1 for p in folder.rglob("*.json") if p.parent.name != "http")
+
+
+def available_sources(cache_dir: Path, mirror: Path | None = None) -> list[dict[str, Any]]:
+    """One row per source: name, description, mirror folder, cached records, libraries."""
+    mirror_dir = resolve_mirror(mirror)
+    rows: list[dict[str, Any]] = []
+    for name, description, cache_name, modules in _SOURCES:
+        missing = [m for m in modules if importlib.util.find_spec(m) is None]
+        has_mirror = name == "paperlists" and mirror_dir is not None and mirror_dir.is_dir()
+        cache = cache_dir / cache_name
+        cached = (
+            sum(1 for _ in cache.glob("*.body")) if name == "paperlists" else _cached_records(cache)
+        )
+        rows.append(
+            {
+                "source": name,
+                "description": description,
+                "mirror": str(mirror_dir) if has_mirror else None,
+                "cached_records": cached,
+                "cache_dir": str(cache) if cache.is_dir() else None,
+                "ready": not missing,
+                "install": "pip install 'talentflow[live]'" if missing else None,
+            }
+        )
+    return rows
