@@ -1,0 +1,141 @@
+"""Checking the posting parser and the role classifier against hand-made labels.
+
+Two label files (CSV, written by hand by reading postings; ids and short
+snippets only, never whole postings):
+
+- a parse check for the HN collection: ``posting_id, split, is_posting, company,
+  role, location, roles, snippet``. ``company``/``role``/``location`` hold what a
+  reader finds in the posting; the parsed value is right when it contains that
+  text (case-insensitive; a company may carry at most 25 more characters, e.g.
+  "(YC W23)"); ``-`` means the posting does not state it, and the parsed value
+  must then be empty. ``is_posting = 0`` marks comments that are not job ads
+  (job seekers, meta comments): they are counted, not scored.
+- role labels for either collection: ``dataset, posting_id, roles`` (``;``-separated
+  role ids of ``roles.json``; empty when the posting names no role).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from talentflow.errors import BadInputError
+
+
+def read_labels(path: Path) -> list[dict[str, str]]:
+    """A label CSV as rows of strings."""
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            return [dict(r) for r in csv.DictReader(fh)]
+    except OSError as exc:
+        raise BadInputError(str(path), f"cannot read file: {exc.strerror}") from None
+
+
+def _field_ok(expected: str, parsed: str | None, slack: int | None = None) -> bool:
+    expected = expected.strip()
+    if expected == "-":
+        return not parsed
+    if not parsed:
+        return False
+    if expected.lower() not in parsed.lower():
+        return False
+    return slack is None or len(parsed) <= len(expected) + slack
+
+
+@dataclass
+class ParseCheck:
+    """How many hand-checked postings were parsed right, per field and overall."""
+
+    checked: int
+    not_postings: int
+    company_ok: int
+    role_ok: int
+    location_ok: int
+    all_ok: int
+    failures: list[dict[str, Any]]
+
+    def as_dict(self) -> dict[str, Any]:
+        n = self.checked or 1
+        return {
+            "checked_postings": self.checked,
+            "not_postings": self.not_postings,
+            "company_rate": self.company_ok / n,
+            "role_rate": self.role_ok / n,
+            "location_rate": self.location_ok / n,
+            "all_three_rate": self.all_ok / n,
+            "failures": self.failures,
+        }
+
+
+def parse_check(
+    parsed: Mapping[str, Mapping[str, Any]], labels: Iterable[Mapping[str, str]]
+) -> ParseCheck:
+    """Compare parsed company/title/location (by posting id) with the hand labels."""
+    checked = not_postings = c_ok = r_ok = l_ok = all_ok = 0
+    failures: list[dict[str, Any]] = []
+    for lab in labels:
+        if lab["is_posting"].strip() == "0":
+            not_postings += 1
+            continue
+        row = parsed.get(lab["posting_id"])
+        if row is None:
+            raise BadInputError("labels", f"posting {lab['posting_id']} is not in the collection")
+        checked += 1
+        ok_c = _field_ok(lab["company"], row.get("company"), slack=25)
+        ok_r = _field_ok(lab["role"], row.get("title"))
+        ok_l = _field_ok(lab["location"], row.get("location"))
+        c_ok += ok_c
+        r_ok += ok_r
+        l_ok += ok_l
+        if ok_c and ok_r and ok_l:
+            all_ok += 1
+        else:
+            failures.append(
+                {
+                    "posting_id": lab["posting_id"],
+                    "expected": [lab["company"], lab["role"], lab["location"]],
+                    "parsed": [row.get("company"), row.get("title"), row.get("location")],
+                }
+            )
+    return ParseCheck(checked, not_postings, c_ok, r_ok, l_ok, all_ok, failures)
+
+
+def split_roles(text: str | None) -> set[str]:
+    return {r.strip() for r in (text or "").split(";") if r.strip()}
+
+
+def role_scores(
+    predicted: Mapping[str, set[str]], gold: Mapping[str, set[str]], roles: Iterable[str]
+) -> dict[str, dict[str, Any]]:
+    """Per role: precision, recall, F1, support and the counts behind them (multi-label)."""
+    out: dict[str, dict[str, Any]] = {}
+    for role in roles:
+        tp = fp = fn = 0
+        for key, g in gold.items():
+            p = predicted.get(key, set())
+            if role in p and role in g:
+                tp += 1
+            elif role in p:
+                fp += 1
+            elif role in g:
+                fn += 1
+        precision = tp / (tp + fp) if tp + fp else None
+        recall = tp / (tp + fn) if tp + fn else None
+        f1 = (
+            2 * precision * recall / (precision + recall)
+            if precision is not None and recall is not None and precision + recall
+            else None
+        )
+        out[role] = {
+            "precision": precision,
+            "recall": recall,
+            "f1": f1,
+            "support": tp + fn,
+            "tp": tp,
+            "fp": fp,
+            "fn": fn,
+        }
+    return out
