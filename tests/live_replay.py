@@ -77,6 +77,8 @@ class OpenReviewServer(ReplayServer):
 
     profiles: list[dict[str, Any]] = field(default_factory=lambda: load("openreview_profiles.json"))
     page_cap: int | None = None  # the server returns at most this many per page
+    notes: list[dict[str, Any]] = field(default_factory=lambda: load("openreview_notes.json"))
+    note_pages: list[tuple[str | None, int]] = field(default_factory=list)
     asked: list[list[str]] = field(default_factory=list)
 
     def by_alias(self) -> dict[str, dict[str, Any]]:
@@ -111,6 +113,22 @@ class OpenReviewServer(ReplayServer):
 
     def mount(self, router: respx.MockRouter, base: str = OPENREVIEW_BASE) -> None:
         router.get(f"{base}/profiles").mock(side_effect=self)
+        router.get(f"{base}/notes").mock(side_effect=self.notes_endpoint)
+
+    def notes_endpoint(self, request: httpx.Request) -> httpx.Response:
+        """GET /notes?content.venueid=...&offset=&limit= over the recorded notes."""
+        faulty = self._fault(request)
+        if faulty is not None:
+            return faulty
+        params = request.url.params
+        venueid = params.get("content.venueid")
+        hits = [n for n in self.notes if n["content"]["venueid"]["value"] == venueid]
+        offset = int(params.get("offset", "0"))
+        limit = int(params.get("limit", "1000"))
+        self.note_pages.append((venueid, offset))
+        return httpx.Response(
+            200, json={"notes": hits[offset : offset + limit], "count": len(hits)}
+        )
 
     @property
     def asked_ids(self) -> list[str]:

@@ -77,6 +77,50 @@ def openreview_ids_in_store(
     return [r[0] for r in rows]
 
 
+def cached_note_ids(cache_dir: Path, venues: set[str] | None, years: set[int] | None) -> list[str]:
+    """Author ``~ids`` of the accepted-paper pages already crawled for these venue-years
+    (no request is made)."""
+    if not venues or not years:
+        return []
+    state = RecordCache(cache_dir / "openreview", "notes_pages")
+    ids: list[str] = []
+    for venue in sorted(venues):
+        for year in sorted(years):
+            for group in orv.venue_groups(venue, year):
+                offset = 0
+                while (rec := state.get(f"{group}#{offset}")) is not None and rec.body:
+                    page = rec.body["notes"]
+                    ids += [i for n in page for i in orv.note_author_ids(n)]
+                    if not page:
+                        break
+                    offset += len(page)
+    return ids
+
+
+def _venue_years_without_ids(
+    store: Store, venues: set[str] | None, years: set[int] | None
+) -> list[tuple[str, int]]:
+    """Requested venue-years on OpenReview whose stored paper lists give no ``~ids``
+    (or that are not in the store at all)."""
+    if not venues or not years:
+        return []
+    where, params = _venue_year_filter(venues, years)
+    with_ids = {
+        (v, y)
+        for v, y in store.con.execute(
+            "SELECT DISTINCT venue, year FROM authorships WHERE accepted "
+            "AND profile_kind = 'openreview'" + where,
+            params,
+        ).fetchall()
+    }
+    return [
+        (v, y)
+        for v in sorted(venues)
+        for y in sorted(years)
+        if (v, y) not in with_ids and orv.venue_groups(v, y)
+    ]
+
+
 def _profile_records(state: RecordCache, ids: list[str]) -> list[LiveRecord]:
     records: dict[str, LiveRecord] = {}
     for rid in ids:
@@ -165,6 +209,7 @@ def run_live_build(
     sleep: Callable[[float], None] = time.sleep,
     retry: RetryPolicy | None = None,
     base_url: str | None = None,
+    openreview_settings: orv.OpenReviewSettings | None = None,
 ) -> LiveBuildResult:
     """Crawl and ingest one live source for these venue-years (see ``talentflow build``)."""
     if source not in LIVE_SOURCES:
@@ -197,20 +242,15 @@ def run_live_build(
                 sleep=sleep,
                 retry=retry,
                 base_url=base_url,
+                openreview_settings=openreview_settings,
             )
     bar = progress
     result = LiveBuildResult(source=source)
     with open_store(db) as store:
         if source == "openreview":
-            settings = orv.OpenReviewSettings.from_env(
+            settings = openreview_settings or orv.OpenReviewSettings.from_env(
                 max_age_days=max_age_days, **({"base_url": base_url} if base_url else {})
             )
-            ids = openreview_ids_in_store(store, venues, years)
-            if not ids:
-                raise TalentflowError(
-                    "no OpenReview author ids for these venues/years in the store: build the "
-                    "paper lists first (talentflow build --venues V --years Y)"
-                )
             limiter = RateLimiter(settings.requests_per_second, sleep=sleep)
             fetcher = polite_fetcher(
                 cache_dir / "openreview" / "http",
@@ -220,6 +260,24 @@ def run_live_build(
                 retry=retry,
                 sleep=sleep,
             )
+            ids = openreview_ids_in_store(store, venues, years)
+            # Venue-years whose paper lists carry no ~ids (e.g. NeurIPS 2022-2024): ask the
+            # API for the accepted papers' author ids.
+            notes_state = RecordCache(cache_dir / "openreview", "notes_pages")
+            for venue, year in _venue_years_without_ids(store, venues, years):
+                for group in orv.venue_groups(venue, year):
+                    notes, note_stats = orv.crawl_venue_notes(
+                        group, fetcher, notes_state, settings, bar(f"OpenReview papers {group}")
+                    )
+                    result.crawls[f"notes_{group}"] = note_stats
+                    ids += [i for n in notes for i in orv.note_author_ids(n)]
+            ids = sorted(set(ids))
+            if not ids:
+                raise TalentflowError(
+                    "no OpenReview author ids for these venues/years: build the paper lists "
+                    "first (talentflow build --venues V --years Y), or name a venue on "
+                    f"OpenReview ({', '.join(sorted(orv.VENUE_GROUPS))}) with --venues and --years"
+                )
             state = RecordCache(cache_dir / "openreview", "profiles")
             result.crawls["profiles"] = orv.crawl_profiles(
                 ids, fetcher, state, settings, bar("OpenReview profiles")
@@ -289,7 +347,7 @@ def _crawl_openalex(
         records += _author_records(authors, list(dict.fromkeys(author_ids)))
         return records
     # Without a source id: authors whose OpenReview profiles (these venue-years) give an ORCID.
-    ids = openreview_ids_in_store(store, venues, years)
+    ids = openreview_ids_in_store(store, venues, years) + cached_note_ids(cache_dir, venues, years)
     orcid_rows = store.con.execute(
         "SELECT DISTINCT o.id_value FROM live_ids a JOIN live_ids o "
         "ON o.source = a.source AND o.record_id = a.record_id AND o.id_kind = 'orcid' "

@@ -77,6 +77,8 @@ def stage_from_position(
     for stage, pattern in _POSITION_PATTERNS:
         if pattern.search(text):
             return stage
+    if "independent" in text:
+        return "other"  # no organisation behind the role
     academic = is_academic(institution, domain)
     if _RESEARCH.search(text):
         return "academic_research" if academic else "industry_research"

@@ -52,12 +52,27 @@ DEFAULT_BASE_URL = "https://api2.openreview.net"
 BASE_URL_ENV = "OPENREVIEW_API_BASEURL_V2"
 
 
+# OpenReview venue groups of the accepted papers of a venue-year (API v2: an accepted
+# submission's ``content.venueid`` is the venue group id).
+VENUE_GROUPS: dict[str, tuple[str, ...]] = {
+    "nips": ("NeurIPS.cc/{year}/Conference", "NeurIPS.cc/{year}/Datasets_and_Benchmarks_Track"),
+    "iclr": ("ICLR.cc/{year}/Conference",),
+    "icml": ("ICML.cc/{year}/Conference",),
+}
+
+
+def venue_groups(venue: str, year: int) -> list[str]:
+    """The OpenReview venue ids of a venue code and year (empty when not on OpenReview)."""
+    return [g.format(year=year) for g in VENUE_GROUPS.get(venue.lower(), ())]
+
+
 @dataclass(frozen=True)
 class OpenReviewSettings:
     """How to crawl OpenReview profiles (serialisable: a build records it)."""
 
     base_url: str = DEFAULT_BASE_URL
     batch_size: int = 50
+    notes_page_size: int = 1000  # the API's largest page
     requests_per_second: float = 2.0
     max_age_days: float | None = None  # refetch profiles older than this; None: never
 
@@ -70,6 +85,7 @@ class OpenReviewSettings:
         return {
             "base_url": self.base_url,
             "batch_size": self.batch_size,
+            "notes_page_size": self.notes_page_size,
             "requests_per_second": self.requests_per_second,
             "max_age_days": self.max_age_days,
         }
@@ -238,3 +254,77 @@ def crawl_profiles(
     finally:
         stats.requests = fetcher.requests_sent - requests_before
     return stats
+
+
+def validate_notes_body(body: bytes) -> None:
+    """Reject a body that is not ``{"notes": [{"id": ..., "content": {...}}, ...]}``."""
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError as exc:
+        raise BadInputError("OpenReview /notes", f"malformed JSON ({exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("notes"), list):
+        raise BadInputError("OpenReview /notes", "no 'notes' list in the answer")
+    for i, n in enumerate(data["notes"]):
+        if not isinstance(n, dict) or not isinstance(n.get("id"), str):
+            raise BadInputError("OpenReview /notes", "note without an id", record=i)
+
+
+def _value(field: Any) -> Any:
+    """API v2 wraps every content field as ``{"value": ...}``; API v1 did not."""
+    return field.get("value") if isinstance(field, dict) else field
+
+
+def note_author_ids(note: dict[str, Any]) -> list[str]:
+    """The ``~ids`` among a note's ``content.authorids`` (e-mails of authors without a
+    profile are left out)."""
+    ids = _value((note.get("content") or {}).get("authorids")) or []
+    return [str(i) for i in ids if isinstance(i, str) and i.startswith("~")]
+
+
+def crawl_venue_notes(
+    venue_id: str,
+    fetcher: CachedFetcher,
+    state: RecordCache,
+    settings: OpenReviewSettings,
+    on_progress: ProgressCallback | None = None,
+) -> tuple[list[dict[str, Any]], CrawlStats]:
+    """The accepted papers of one venue group (``GET /notes?content.venueid=...``), paged
+    by ``offset``/``limit``; every page is kept as it arrives, so a rerun asks only for
+    the pages it does not have. Pages older than ``max_age_days`` are fetched again."""
+    url = f"{settings.base_url.rstrip('/')}/notes"
+    max_age = settings.max_age_days * 86400 if settings.max_age_days is not None else None
+    stats = CrawlStats()
+    before = fetcher.requests_sent
+    notes: list[dict[str, Any]] = []
+    offset = 0
+    try:
+        while True:
+            key = f"{venue_id}#{offset}"
+            rec = None if state.wanted([key], max_age) else state.get(key)
+            if rec is not None and rec.body is not None:
+                page = rec.body["notes"]
+                stats.already_cached += len(page)
+            else:
+                params = {
+                    "content.venueid": venue_id,
+                    "offset": str(offset),
+                    "limit": str(settings.notes_page_size),
+                }
+                body = fetcher.get(url, validate=validate_notes_body, params=params)
+                page = orjson.loads(body)["notes"]
+                state.put(key, {"notes": page}, str(httpx.URL(url, params=params)))
+                stats.fetched += len(page)
+            stats.pages += 1
+            notes.extend(page)
+            offset += len(page)
+            if on_progress:
+                on_progress(len(notes), len(notes))
+            if len(page) < settings.notes_page_size:
+                break
+    except FetchError as exc:
+        stats.problems.append(str(exc))
+        raise
+    finally:
+        stats.requests = fetcher.requests_sent - before
+        stats.wanted = len(notes)
+    return notes, stats
