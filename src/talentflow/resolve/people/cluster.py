@@ -1,0 +1,148 @@
+"""From scored pairs to people: constrained merging, with every decision recorded.
+
+Mentions are merged in this order, each merge kept as a decision record:
+
+1. user must-link pairs (``override``),
+2. slots sharing a strong id (``strong_id``: OpenReview, ORCID, ...),
+3. scored pairs, most probable first, at or above the threshold (``linkage``).
+
+A merge of kind 2 or 3 is refused (and recorded as refused) when it would put into one
+person two different strong ids, two slots of one paper, or the two sides of a user
+cannot-link pair. Refusing on the whole cluster, not just the pair, is what stops a
+chain "Wei Wang (A) ~ Wei Wang (?) ~ Wei Wang (B)" from fabricating one person.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class LinkDecision:
+    """One judgement about two slots (by row number): linked or refused, why, how sure."""
+
+    left: int
+    right: int
+    decision: str
+    """``linked`` or ``refused``."""
+    evidence: str
+    """``override``, ``strong_id`` or ``linkage``; for refusals the constraint that held."""
+    score: float | None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Clusters:
+    """Union-find over slot rows with the sets the constraints need."""
+
+    n: int
+    parent: list[int] = field(init=False)
+    strong: dict[int, set[str]] = field(default_factory=dict)
+    papers: dict[int, set[str]] = field(default_factory=dict)
+    cannot: dict[int, set[tuple[int, int]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.parent = list(range(self.n))
+
+    def find(self, i: int) -> int:
+        root = i
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[i] != root:
+            self.parent[i], i = root, self.parent[i]
+        return root
+
+    def conflict(self, a: int, b: int) -> str | None:
+        """Why roots ``a`` and ``b`` must stay apart, or None."""
+        sa, sb = self.strong.get(a), self.strong.get(b)
+        if sa and sb and not (sa & sb):
+            return "different strong ids"
+        pa_, pb = self.papers.get(a, set()), self.papers.get(b, set())
+        small, big = (pa_, pb) if len(pa_) <= len(pb) else (pb, pa_)
+        if any(p in big for p in small):
+            return "same paper"
+        ca, cb = self.cannot.get(a), self.cannot.get(b)
+        if ca and cb:
+            small_c, big_c = (ca, cb) if len(ca) <= len(cb) else (cb, ca)
+            if any((k, 1 - side) in big_c for k, side in small_c):
+                return "cannot-link override"
+        return None
+
+    def union(self, a: int, b: int) -> int:
+        """Merge roots ``a`` and ``b`` (no checks); return the new root."""
+        if len(self.papers.get(a, ())) < len(self.papers.get(b, ())):
+            a, b = b, a
+        self.parent[b] = a
+        for strs in (self.strong, self.papers):
+            more = strs.pop(b, None)
+            if more:
+                strs.setdefault(a, set()).update(more)
+        tags = self.cannot.pop(b, None)
+        if tags:
+            self.cannot.setdefault(a, set()).update(tags)
+        return a
+
+
+def cluster_slots(
+    *,
+    n: int,
+    paper_keys: Sequence[str],
+    strong_ids: Sequence[str | None],
+    pairs: Iterable[tuple[int, int, float, dict[str, Any]]],
+    threshold: float,
+    must_link: Sequence[tuple[int, int]] = (),
+    cannot_link: Sequence[tuple[int, int]] = (),
+) -> tuple[list[int], list[LinkDecision]]:
+    """Cluster ``n`` slot rows; return each row's root and the decision records.
+
+    ``pairs`` are (row, row, probability, detail), any order; only those at or above
+    ``threshold`` are considered.
+    """
+    c = Clusters(n)
+    for i, (paper, sid) in enumerate(zip(paper_keys, strong_ids, strict=True)):
+        c.papers[i] = {paper}
+        if sid:
+            c.strong[i] = {sid}
+    for k, (a, b) in enumerate(cannot_link):
+        c.cannot.setdefault(a, set()).add((k, 0))
+        c.cannot.setdefault(b, set()).add((k, 1))
+    decisions: list[LinkDecision] = []
+
+    for a, b in must_link:
+        ra, rb = c.find(a), c.find(b)
+        if ra != rb:
+            c.union(ra, rb)
+            decisions.append(LinkDecision(a, b, "linked", "override", None))
+
+    first_of: dict[str, int] = {}
+    for i, sid in enumerate(strong_ids):
+        if not sid:
+            continue
+        j = first_of.setdefault(sid, i)
+        if j == i:
+            continue
+        ra, rb = c.find(i), c.find(j)
+        if ra == rb:
+            continue
+        why = c.conflict(ra, rb)
+        if why == "same paper" or why == "cannot-link override":
+            decisions.append(LinkDecision(j, i, "refused", why, 1.0, {"strong_id": sid}))
+            continue
+        c.union(ra, rb)
+        decisions.append(LinkDecision(j, i, "linked", "strong_id", 1.0, {"strong_id": sid}))
+
+    ordered = sorted((p for p in pairs if p[2] >= threshold), key=lambda p: (-p[2], p[0], p[1]))
+    for a, b, prob, detail in ordered:
+        ra, rb = c.find(a), c.find(b)
+        if ra == rb:
+            continue
+        why = c.conflict(ra, rb)
+        if why:
+            decisions.append(LinkDecision(a, b, "refused", why, prob, detail))
+            continue
+        c.union(ra, rb)
+        decisions.append(LinkDecision(a, b, "linked", "linkage", prob, detail))
+    roots = [c.find(i) for i in range(n)]
+    return roots, decisions

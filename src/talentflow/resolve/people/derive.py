@@ -1,0 +1,411 @@
+"""Resolve people in the store: strong ids, then scored linkage, then user overrides.
+
+``derive_people(store)`` rebuilds ``people``, ``slot_people`` and ``person_links`` from
+what is stored (author slots, organisation decisions, ``people_overrides``) in one
+transaction. A wrong merge is undone by a cannot-link override and a re-run: nothing is
+re-ingested.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from talentflow.errors import BadInputError, MissingExtraError, TalentflowError
+from talentflow.graph.schema import PEOPLE, PERSON_LINKS, SLOT_PEOPLE
+from talentflow.graph.store import Store
+from talentflow.resolve.names import parse_name
+from talentflow.resolve.people.cluster import LinkDecision, cluster_slots
+from talentflow.resolve.people.features import SlotFeatures, build_features, load_slots
+from talentflow.resolve.people.linkage import LinkageSettings, score_pairs
+
+RESOLVER_VERSION = "people-1"
+OVERRIDE_KINDS = ("must-link", "cannot-link")
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class PeopleSettings:
+    """Settings of a person-resolution run (recorded in the store as JSON)."""
+
+    threshold: float = 0.99
+    """Minimum match probability for a scored pair to merge two mentions."""
+    linkage: LinkageSettings = field(default_factory=LinkageSettings)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def fingerprint(self) -> str:
+        text = json.dumps(self.as_dict(), sort_keys=True, default=str)
+        return hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Override:
+    """One user judgement: ``must-link`` or ``cannot-link`` between two references."""
+
+    kind: str
+    left: str
+    right: str
+    note: str = ""
+
+
+@dataclass
+class Resolution:
+    """The outcome of resolving a set of slots (not yet written anywhere)."""
+
+    features: SlotFeatures
+    roots: list[int]
+    decisions: list[LinkDecision]
+    model: dict[str, Any]
+    linkage_used: bool
+    n_pairs: int
+    unknown_refs: list[str] = field(default_factory=list)
+
+    def person_ids(self) -> list[str]:
+        """A stable id per slot row: from the cluster's strong id, else its first slot."""
+        t = self.features.table
+        refs = t["slot_ref"].to_pylist()
+        strong = t["strong_id"].to_pylist()
+        anchor: dict[int, str] = {}
+        for i, root in enumerate(self.roots):
+            cand = f"s:{strong[i]}" if strong[i] else f"r:{refs[i]}"
+            cur = anchor.get(root)
+            if cur is None or (cand[0], cand) < (cur[0], cur):
+                anchor[root] = cand
+        ids = {r: "P" + hashlib.sha1(a.encode()).hexdigest()[:12] for r, a in anchor.items()}
+        return [ids[r] for r in self.roots]
+
+
+# --- overrides -------------------------------------------------------------------------------
+
+
+def read_overrides_file(path: Path) -> list[Override]:
+    """Read a plain override file: ``must-link,LEFT,RIGHT[,note]`` per line.
+
+    LEFT and RIGHT are slot references (``paper_key:author_index``, as shown by
+    ``talentflow people show``) or strong ids (``~First_Last1``); ``#`` starts a comment.
+    """
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise BadInputError(str(path), f"cannot read: {exc.strerror or exc}") from None
+    out: list[Override] = []
+    for lineno, row in enumerate(csv.reader(lines), start=1):
+        if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
+            continue
+        cells = [c.strip() for c in row]
+        if len(cells) < 3 or cells[0] not in OVERRIDE_KINDS or not cells[1] or not cells[2]:
+            raise BadInputError(
+                str(path), "expected 'must-link|cannot-link,LEFT,RIGHT[,note]'", lineno
+            )
+        out.append(Override(cells[0], cells[1], cells[2], ",".join(cells[3:])))
+    return out
+
+
+def stored_overrides(store: Store) -> list[Override]:
+    rows = store.query(
+        "SELECT kind, left_ref, right_ref, coalesce(note, '') AS note FROM people_overrides "
+        "ORDER BY added_at, left_ref, right_ref"
+    )
+    return [Override(r["kind"], r["left_ref"], r["right_ref"], r["note"]) for r in rows]
+
+
+def add_overrides(store: Store, overrides: Sequence[Override]) -> int:
+    """Record overrides in the store (a later pair on the same two refs replaces the earlier)."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    with store.transaction() as con:
+        for o in overrides:
+            if o.kind not in OVERRIDE_KINDS:
+                raise TalentflowError(f"unknown override kind '{o.kind}'")
+            con.execute(
+                "DELETE FROM people_overrides WHERE (left_ref = ? AND right_ref = ?) "
+                "OR (left_ref = ? AND right_ref = ?)",
+                [o.left, o.right, o.right, o.left],
+            )
+            con.execute(
+                "INSERT INTO people_overrides VALUES (?, ?, ?, ?, ?)",
+                [o.kind, o.left, o.right, o.note or None, now],
+            )
+    return len(overrides)
+
+
+def remove_overrides(store: Store, left: str, right: str) -> int:
+    """Forget every override on these two references; return how many were removed."""
+    n = int(
+        store.scalar(
+            "SELECT count(*) FROM people_overrides WHERE (left_ref = ? AND right_ref = ?) "
+            "OR (left_ref = ? AND right_ref = ?)",
+            [left, right, right, left],
+        )
+    )
+    with store.transaction() as con:
+        con.execute(
+            "DELETE FROM people_overrides WHERE (left_ref = ? AND right_ref = ?) "
+            "OR (left_ref = ? AND right_ref = ?)",
+            [left, right, right, left],
+        )
+    return n
+
+
+def _ref_rows(features: SlotFeatures) -> dict[str, int]:
+    t = features.table
+    index: dict[str, int] = {}
+    for i, (ref, sid) in enumerate(
+        zip(t["slot_ref"].to_pylist(), t["strong_id"].to_pylist(), strict=True)
+    ):
+        index[ref] = i
+        if sid:
+            index.setdefault(sid, i)
+            index.setdefault(sid.split(":", 1)[1], i)
+    return index
+
+
+def _resolve_refs(
+    overrides: Iterable[Override], index: dict[str, int]
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]], list[str]]:
+    must: list[tuple[int, int]] = []
+    cannot: list[tuple[int, int]] = []
+    unknown: list[str] = []
+    for o in overrides:
+        a, b = index.get(o.left), index.get(o.right)
+        if a is None or b is None:
+            unknown += [r for r, i in ((o.left, a), (o.right, b)) if i is None]
+            continue
+        (must if o.kind == "must-link" else cannot).append((a, b))
+    return must, cannot, unknown
+
+
+# --- resolution ------------------------------------------------------------------------------
+
+
+def resolve_features(
+    features: SlotFeatures,
+    settings: PeopleSettings | None = None,
+    overrides: Sequence[Override] = (),
+) -> Resolution:
+    """Score and cluster already-built slot features."""
+    settings = settings or PeopleSettings()
+    t = features.table
+    linkage_used = True
+    model: dict[str, Any] = {}
+    pairs: list[tuple[int, int, float, dict[str, Any]]] = []
+    try:
+        scored = score_pairs(t, settings.linkage)
+    except MissingExtraError as exc:
+        log.warning("%s; people are resolved by strong ids only", exc)
+        linkage_used = False
+    else:
+        model = scored.model
+        p = scored.pairs
+        detail_cols = [c for c in p.column_names if c.startswith("mw_")]
+        lefts = p["unique_id_l"].to_pylist()
+        rights = p["unique_id_r"].to_pylist()
+        probs = p["match_probability"].to_pylist()
+        details = [p[c].to_pylist() for c in detail_cols]
+        names = [c[3:] for c in detail_cols]
+        for k, (a, b, prob) in enumerate(zip(lefts, rights, probs, strict=True)):
+            if prob < settings.threshold:
+                continue
+            detail = {n: round(float(v[k]), 3) for n, v in zip(names, details, strict=True)}
+            pairs.append((int(a), int(b), float(prob), detail))
+    must, cannot, unknown = _resolve_refs(overrides, _ref_rows(features))
+    roots, decisions = cluster_slots(
+        n=features.n,
+        paper_keys=t["paper_key"].to_pylist(),
+        strong_ids=t["strong_id"].to_pylist(),
+        pairs=pairs,
+        threshold=settings.threshold,
+        must_link=must,
+        cannot_link=cannot,
+    )
+    return Resolution(features, roots, decisions, model, linkage_used, len(pairs), unknown)
+
+
+def resolve_store(
+    store: Store,
+    settings: PeopleSettings | None = None,
+    overrides: Sequence[Override] = (),
+    *,
+    where: str = "",
+    params: list[Any] | None = None,
+    hide_kinds: frozenset[str] = frozenset(),
+) -> Resolution:
+    """Resolve the store's author slots (optionally a subset) without writing anything."""
+    slots = load_slots(store, where, params)
+    features = build_features(slots, hide_kinds=hide_kinds)
+    return resolve_features(features, settings, overrides)
+
+
+@dataclass(frozen=True)
+class PeopleResult:
+    """What ``derive_people`` wrote."""
+
+    slots: int
+    people: int
+    linked_by_strong_id: int
+    linked_by_linkage: int
+    linked_by_override: int
+    refused: int
+    unresolved_names: int
+    linkage_used: bool
+    unknown_override_refs: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _tables(res: Resolution, settings: PeopleSettings) -> tuple[pa.Table, pa.Table, pa.Table]:
+    t = res.features.table
+    refs = t["slot_ref"].to_pylist()
+    paper_keys = t["paper_key"].to_pylist()
+    author_index = t["author_index"].to_pylist()
+    raw_names = t["name"].to_pylist()
+    quality = t["quality"].to_pylist()
+    strong = t["strong_id"].to_pylist()
+    pids = res.person_ids()
+    version = f"{RESOLVER_VERSION}/{settings.fingerprint()}"
+
+    best: dict[int, tuple[int, str, float | None]] = {}
+    rank = {"override": 3, "strong_id": 2, "linkage": 1}
+    for d in res.decisions:
+        if d.decision != "linked":
+            continue
+        for i in (d.left, d.right):
+            cand = (rank[d.evidence], d.evidence, d.score)
+            if i not in best or cand[:1] > best[i][:1]:
+                best[i] = cand
+    size = Counter(res.roots)
+    ev: list[str] = []
+    score: list[float | None] = []
+    for i, root in enumerate(res.roots):
+        if strong[i] and size[root] > 1:
+            ev.append("strong_id")
+            score.append(1.0)
+        elif i in best:
+            ev.append(best[i][1])
+            score.append(best[i][2])
+        elif size[root] == 1 and quality[i] == "unresolved":
+            ev.append("unresolved")
+            score.append(None)
+        else:
+            ev.append("singleton" if size[root] == 1 else "linkage")
+            score.append(None)
+    slot_people = pa.table(
+        {
+            "paper_key": paper_keys,
+            "author_index": author_index,
+            "person_id": pids,
+            "evidence": ev,
+            "score": score,
+        },
+        schema=SLOT_PEOPLE.arrow_schema(),
+    )
+
+    members: dict[str, list[int]] = defaultdict(list)
+    for i, pid in enumerate(pids):
+        members[pid].append(i)
+    people_rows: dict[str, list[Any]] = defaultdict(list)
+    for pid, rows in members.items():
+        names = Counter(parse_name(raw_names[i]).display or raw_names[i] for i in rows)
+        display = min(names.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+        ids = sorted({strong[i].split(":", 1)[1] for i in rows if strong[i]})
+        people_rows["person_id"].append(pid)
+        people_rows["display_name"].append(display or "(no name)")
+        people_rows["strong_id"].append(" ".join(ids) or None)
+        people_rows["n_slots"].append(len(rows))
+    people = pa.table(people_rows, schema=PEOPLE.arrow_schema())
+
+    links: dict[str, list[Any]] = defaultdict(list)
+    for d in res.decisions:
+        links["person_id"].append(pids[d.left])
+        links["left_slot"].append(refs[d.left])
+        links["right_slot"].append(refs[d.right])
+        links["decision"].append(d.decision)
+        links["evidence"].append(d.evidence)
+        links["score"].append(d.score)
+        links["detail_json"].append(json.dumps(d.detail, sort_keys=True) if d.detail else None)
+        links["resolver_version"].append(version)
+    if not res.decisions:
+        links = defaultdict(list, {c: [] for c in PERSON_LINKS.column_names})
+    person_links = pa.table(dict(links), schema=PERSON_LINKS.arrow_schema())
+    return people, slot_people, person_links
+
+
+def derive_people(
+    store: Store,
+    settings: PeopleSettings | None = None,
+    overrides_file: Path | None = None,
+) -> PeopleResult:
+    """Rebuild ``people``, ``slot_people`` and ``person_links`` in one transaction.
+
+    Overrides stored in ``people_overrides`` always apply; ``overrides_file`` adds (or
+    replaces) pairs there first.
+    """
+    from talentflow.build_pipeline import progress_bar
+
+    settings = settings or PeopleSettings()
+    if overrides_file is not None:
+        add_overrides(store, read_overrides_file(overrides_file))
+    with progress_bar() as progress:
+        task = progress.add_task("resolving people", total=5)
+        slots = load_slots(store)
+        progress.advance(task)
+        features = build_features(slots)
+        progress.advance(task)
+        res = resolve_features(features, settings, stored_overrides(store))
+        progress.advance(task)
+        people, slot_people, person_links = _tables(res, settings)
+        progress.advance(task)
+        with store.transaction() as con:
+            for name in ("person_links", "slot_people", "people"):
+                con.execute(f"DELETE FROM {name}")
+            store.append_arrow(PEOPLE, people)
+            store.append_arrow(SLOT_PEOPLE, slot_people)
+            store.append_arrow(PERSON_LINKS, person_links)
+            for key, value in (
+                ("people_settings_json", json.dumps(settings.as_dict(), sort_keys=True)),
+                ("people_model_json", json.dumps(res.model, sort_keys=True, default=str)),
+            ):
+                con.execute("DELETE FROM store_meta WHERE key = ?", [key])
+                con.execute("INSERT INTO store_meta VALUES (?, ?)", [key, value])
+        progress.advance(task)
+    linked = Counter(d.evidence for d in res.decisions if d.decision == "linked")
+    ev = Counter(slot_people["evidence"].to_pylist())
+    return PeopleResult(
+        slots=features.n,
+        people=people.num_rows,
+        linked_by_strong_id=linked["strong_id"],
+        linked_by_linkage=linked["linkage"],
+        linked_by_override=linked["override"],
+        refused=sum(1 for d in res.decisions if d.decision == "refused"),
+        unresolved_names=ev["unresolved"],
+        linkage_used=res.linkage_used,
+        unknown_override_refs=res.unknown_refs,
+    )
+
+
+__all__ = [
+    "OVERRIDE_KINDS",
+    "Override",
+    "PeopleResult",
+    "PeopleSettings",
+    "Resolution",
+    "add_overrides",
+    "derive_people",
+    "read_overrides_file",
+    "remove_overrides",
+    "resolve_features",
+    "resolve_store",
+    "stored_overrides",
+]
