@@ -189,6 +189,48 @@ def schema() -> None:
     sys.stdout.write(markdown() + "\n")
 
 
+@app.command()
+@reports_errors
+def report(
+    out: Annotated[Path, typer.Option("--out", help="The HTML file to write.")],
+    venue: Annotated[
+        str | None, typer.Option(help="Venue of the pipeline and census (default: largest).")
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Year (default: the venue's latest).")] = None,
+    country: Annotated[
+        str | None, typer.Option(help="ISO code of the country profile, e.g. KR.")
+    ] = None,
+    lang: Annotated[str, typer.Option(help="en or ko.")] = "en",
+    db: DbOption = None,
+) -> None:
+    """Write one self-contained HTML report (opens offline: charts and map shapes inline).
+
+    Example: talentflow report --out report.html --venue nips --year 2024 --country KR --lang ko
+    """
+    from talentflow.report.page import write_report_file
+
+    write_report_file(db, out, venue=venue, year=year, country=country, lang=lang)
+    stderr.print(f"wrote {out}")
+
+
+@app.command()
+@reports_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    db: DbOption = None,
+) -> None:
+    """Run the read-only dashboard and its JSON API (OpenAPI at /openapi.json).
+
+    Example: talentflow serve --port 8000   (then open http://127.0.0.1:8000/)
+    """
+    from talentflow.graph.store import default_db_path
+    from talentflow.web.app import serve as run_server
+
+    stderr.print(f"serving {default_db_path(db)} on http://{host}:{port}/ (Ctrl-C stops)")
+    run_server(default_db_path(db), host=host, port=port)
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the ``talentflow`` command."""
     return app(args=argv)
