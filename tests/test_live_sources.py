@@ -525,7 +525,7 @@ def test_replayed_neurips_crawl_yields_stints_origin_and_training(tmp_path: Path
         ot = origin_and_training(by_person[pid])
         assert ot is not None and ot.training_stage is not None, pid
         assert ot.origin_country is not None and ot.training_country is not None, pid
-    ada = origin_and_training(by_person["~Ada_Lovelace1"])
+    ada = origin_and_training(by_person["openreview:~Ada_Lovelace1"])
     assert ada is not None and (ada.origin_country, ada.training_country) == ("CN", "US")
 
     # a rebuild from the same crawl asks for nothing and writes nothing
@@ -569,7 +569,11 @@ def test_replayed_neurips_crawl_yields_stints_origin_and_training(tmp_path: Path
             )
         }
         profile_rows = store.scalar("SELECT count(*) FROM stints WHERE evidence = 'profile'")
-    assert oa_people == {"~Ada_Lovelace1", "~Min_Park1", "~Rosalind_Franklin1"}
+    assert oa_people == {
+        "openreview:~Ada_Lovelace1",
+        "openreview:~Min_Park1",
+        "openreview:~Rosalind_Franklin1",
+    }
     assert profile_rows == len(stints)  # the OpenAlex build left the profile stints alone
 
 
@@ -738,3 +742,61 @@ def test_venue_year_without_ids_gets_them_from_the_accepted_papers(tmp_path: Pat
             progress=lambda d: lambda done, total: None,
         )
     assert len(oa_server.asked_authors) == 3  # the ORCIDs of the profiles found via notes
+
+
+def test_profiles_reach_the_pipeline_indicator_through_the_papers_notes(tmp_path: Path) -> None:
+    """Paper lists without ~ids: slots are linked to profiles via the accepted papers'
+    notes (same title, authors by position), so the pipeline indicator sees the
+    profile history as the origin and training of the venue-year's authors."""
+    from talentflow.indicators.pipeline import pipeline
+
+    notes = load("openreview_notes.json")
+    records = [
+        record(
+            id=n["id"],
+            title=n["content"]["title"]["value"].upper(),  # case differs from the note
+            author=";".join(n["content"]["authors"]["value"]),
+            status="Poster",
+            track="main",
+        )
+        for n in notes
+    ]
+    records.append(record(id="offline", title="Not on OpenReview", author="Some One"))
+    mirror = tmp_path / "mirror"
+    write_list(mirror, "nips", 2024, records)
+    db = tmp_path / "store.duckdb"
+    with open_store(db) as store:
+        build_paperlists(store, mirror_files(mirror))
+    with respx.mock(assert_all_called=False) as router:
+        OpenReviewServer().mount(router)
+        run_live_build(
+            source="openreview",
+            venues={"nips"},
+            years={2024},
+            cache_dir=tmp_path / "cache",
+            db=db,
+            sleep=Sleeps(),
+            progress=lambda d: lambda done, total: None,
+        )
+    listed_ids = [i for n in notes for i in n["content"]["authorids"]["value"]]
+    with open_store(db, read_only=True) as store:
+        links = store.scalar("SELECT count(*) FROM live_slot_links")
+        result = pipeline(store, "nips", 2024)
+    assert links == sum(i.startswith("~") for i in listed_ids)
+
+    # expected from the corpus: the indicator's person for an unresolved slot is its name
+    by_alias = OpenReviewServer().by_alias()
+    training_names, origin_names = set(), set()
+    for n in notes:
+        for name, pid in zip(
+            n["content"]["authors"]["value"], n["content"]["authorids"]["value"], strict=True
+        ):
+            prof = by_alias.get(pid)
+            entries = orv.profile_entries(prof) if prof else []
+            if any(e.stage in ("phd", "masters") and e.country for e in entries):
+                training_names.add(name)
+            if any(e.stage == "undergraduate" and e.country for e in entries):
+                origin_names.add(name)
+    assert result.evidence["training"] == {"profile": len(training_names)}
+    assert result.evidence["origin"] == {"profile": len(origin_names)}
+    assert len(training_names) >= 25 and len(origin_names) >= 20

@@ -124,3 +124,13 @@ def run_build(
 
 def _derived_present(store: Store) -> bool:
     return bool(store.scalar("SELECT count(*) FROM slot_orgs"))
+
+
+def _project_live_stints(store: Store) -> object:
+    from talentflow.graph.live_build import project_live_stints
+
+    return project_live_stints(store)
+
+
+# Live sources (issue 7): re-attach profile/OpenAlex stints to the people just resolved.
+DERIVE_STEPS.append(("live stints", _project_live_stints))

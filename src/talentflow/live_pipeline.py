@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from talentflow.errors import TalentflowError
-from talentflow.graph.live_build import LiveIngestResult, LiveRecord, ingest_live
+from talentflow.graph.live_build import (
+    LiveIngestResult,
+    LiveRecord,
+    SlotLinks,
+    ingest_live,
+    link_notes_to_slots,
+)
 from talentflow.graph.store import Store, open_store
 from talentflow.sources import openalex as oa
 from talentflow.sources import openreview as orv
@@ -264,13 +270,17 @@ def run_live_build(
             # Venue-years whose paper lists carry no ~ids (e.g. NeurIPS 2022-2024): ask the
             # API for the accepted papers' author ids.
             notes_state = RecordCache(cache_dir / "openreview", "notes_pages")
+            slot_links: list[SlotLinks] = []
             for venue, year in _venue_years_without_ids(store, venues, years):
+                venue_notes: list[dict[str, Any]] = []
                 for group in orv.venue_groups(venue, year):
                     notes, note_stats = orv.crawl_venue_notes(
                         group, fetcher, notes_state, settings, bar(f"OpenReview papers {group}")
                     )
                     result.crawls[f"notes_{group}"] = note_stats
-                    ids += [i for n in notes for i in orv.note_author_ids(n)]
+                    venue_notes += notes
+                ids += [i for n in venue_notes for i in orv.note_author_ids(n)]
+                slot_links.append(link_notes_to_slots(store, venue, year, venue_notes))
             ids = sorted(set(ids))
             if not ids:
                 raise TalentflowError(
@@ -283,6 +293,7 @@ def run_live_build(
                 ids, fetcher, state, settings, bar("OpenReview profiles")
             )
             records = _profile_records(state, ids)
+            links: list[SlotLinks] = slot_links
             run_settings: dict[str, Any] = {
                 "source": source,
                 "venues": sorted(venues) if venues else None,
@@ -300,6 +311,7 @@ def run_live_build(
                 retry=retry,
                 sleep=sleep,
             )
+            links = []
             records = _crawl_openalex(
                 store, fetcher, cache_dir, oa_settings, venues, years, openalex_source, bar, result
             )
@@ -310,7 +322,7 @@ def run_live_build(
                 "openalex_source": openalex_source,
                 **oa_settings.as_dict(),
             }
-        result.ingest = ingest_live(store, source, records, run_settings)
+        result.ingest = ingest_live(store, source, records, run_settings, links)
     return result
 
 

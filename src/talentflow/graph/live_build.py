@@ -17,6 +17,7 @@ profile through a shared ORCID, else keeps ``openalex:<id>``.
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,7 +27,13 @@ from typing import Any
 import orjson
 import pyarrow as pa
 
-from talentflow.graph.schema import CAREER_ENTRIES, INGEST_RUNS, LIVE_IDS, LIVE_RECORDS
+from talentflow.graph.schema import (
+    CAREER_ENTRIES,
+    INGEST_RUNS,
+    LIVE_IDS,
+    LIVE_RECORDS,
+    LIVE_SLOT_LINKS,
+)
 from talentflow.graph.store import Store
 from talentflow.sources.career_entries import CareerEntry
 
@@ -81,9 +88,11 @@ def ingest_live(
     source: str,
     records: Sequence[LiveRecord],
     settings: dict[str, Any],
+    slot_links: Sequence[SlotLinks] = (),
 ) -> LiveIngestResult:
     """Replace the rows of every new or changed record in one transaction, then
-    re-project the live stints. Unchanged records are skipped."""
+    re-project the live stints. Unchanged records are skipped; ``slot_links`` (author
+    slots linked to ~ids through accepted papers) replace the links of their venue-years."""
     kinds = {r.kind for r in records}
     stored: dict[tuple[str, str], str] = {}
     for kind in kinds:
@@ -92,13 +101,17 @@ def ingest_live(
     for r in records:
         unique[(r.kind, r.record_id)] = r
     changed = [r for key, r in unique.items() if stored.get(key) != r.sha256]
+    links_changed = any(_links_differ(store, links) for links in slot_links)
     run_id: str | None = None
-    if changed:
+    if changed or links_changed:
         from talentflow import __version__
 
         run_id = uuid.uuid4().hex[:16]
         started = datetime.now(UTC).replace(tzinfo=None)
         with store.transaction() as con:
+            if links_changed:
+                for links in slot_links:
+                    _replace_links(store, links)
             keys = pa.table(
                 {
                     "kind": [r.kind for r in changed],
@@ -173,7 +186,7 @@ def ingest_live(
                             "started_at": started,
                             "finished_at": now,
                             "files_seen": len(unique),
-                            "files_ingested": len(changed),
+                            "files_ingested": len(changed),  # records, for a live source
                             "files_unchanged": len(unique) - len(changed),
                             "files_bad": 0,
                             "software_version": __version__,
@@ -197,25 +210,150 @@ def ingest_live(
     )
 
 
+@dataclass(frozen=True)
+class SlotLinks:
+    """Author slots linked to OpenReview ids, for the paper keys of some venue-years."""
+
+    paper_keys: list[str]  # every paper of the venue-years the links cover
+    links: pa.Table  # LIVE_SLOT_LINKS rows
+
+
+def _norm(text: str | None) -> str:
+    return re.sub(r"[^0-9a-z]", "", (text or "").lower())
+
+
+def link_notes_to_slots(
+    store: Store, venue: str, year: int, notes: Sequence[dict[str, Any]]
+) -> SlotLinks:
+    """Link a venue-year's author slots to the ``~ids`` of its accepted papers' notes.
+
+    A note matches the paper-list paper with the same title (case, spaces and
+    punctuation ignored; titles shared by two papers are skipped). Authors are aligned
+    by position when both lists have the same length, else by name.
+    """
+    from talentflow.sources.openreview import note_value
+
+    papers = store.query(
+        "SELECT paper_key, title FROM papers WHERE venue = ? AND year = ? AND accepted",
+        [venue, year],
+    )
+    by_title: dict[str, str | None] = {}
+    for p in papers:
+        key = _norm(p["title"])
+        if key:
+            by_title[key] = None if key in by_title else p["paper_key"]
+    slots: dict[str, list[tuple[int, str]]] = {}
+    for row in store.con.execute(
+        "SELECT paper_key, author_index, name FROM authorships WHERE venue = ? AND year = ? "
+        "AND accepted ORDER BY paper_key, author_index",
+        [venue, year],
+    ).fetchall():
+        slots.setdefault(row[0], []).append((int(row[1]), str(row[2])))
+    rows: list[dict[str, Any]] = []
+    for note in notes:
+        content = note.get("content") or {}
+        paper_key = by_title.get(_norm(note_value(content.get("title"))))
+        if not paper_key:
+            continue
+        authors = [str(a) for a in note_value(content.get("authors")) or []]
+        ids = [str(i) for i in note_value(content.get("authorids")) or []]
+        listed = slots.get(paper_key, [])
+        if len(authors) != len(ids):
+            continue
+        if len(listed) == len(ids):
+            pairs = [(idx, ids[k], "title+index") for k, (idx, _) in enumerate(listed)]
+        else:
+            by_name = {_norm(a): i for a, i in zip(authors, ids, strict=True)}
+            pairs = [
+                (idx, by_name[_norm(name)], "title+name")
+                for idx, name in listed
+                if _norm(name) in by_name
+            ]
+        for idx, pid, basis in pairs:
+            if pid.startswith("~"):
+                rows.append(
+                    {
+                        "paper_key": paper_key,
+                        "author_index": idx,
+                        "source": "openreview",
+                        "id_value": pid,
+                        "note_id": str(note["id"]),
+                        "basis": basis,
+                    }
+                )
+    return SlotLinks(
+        paper_keys=[p["paper_key"] for p in papers],
+        links=pa.Table.from_pylist(rows, schema=LIVE_SLOT_LINKS.arrow_schema()),
+    )
+
+
+def _links_differ(store: Store, slot_links: SlotLinks) -> bool:
+    keys = pa.table({"paper_key": slot_links.paper_keys})
+    store.con.register("_link_scope", keys)
+    try:
+        stored = store.con.execute(
+            "SELECT paper_key, author_index, id_value, note_id, basis FROM live_slot_links "
+            "WHERE paper_key IN (SELECT paper_key FROM _link_scope) ORDER BY 1, 2"
+        ).fetchall()
+    finally:
+        store.con.unregister("_link_scope")
+    new = sorted(
+        zip(
+            slot_links.links["paper_key"].to_pylist(),
+            slot_links.links["author_index"].to_pylist(),
+            slot_links.links["id_value"].to_pylist(),
+            slot_links.links["note_id"].to_pylist(),
+            slot_links.links["basis"].to_pylist(),
+            strict=True,
+        )
+    )
+    return [tuple(r) for r in stored] != new
+
+
+def _replace_links(store: Store, slot_links: SlotLinks) -> None:
+    store.con.register("_link_scope", pa.table({"paper_key": slot_links.paper_keys}))
+    try:
+        store.con.execute(
+            "DELETE FROM live_slot_links WHERE paper_key IN (SELECT paper_key FROM _link_scope)"
+        )
+    finally:
+        store.con.unregister("_link_scope")
+    store.append_arrow(LIVE_SLOT_LINKS, slot_links.links)
+
+
 # One person per live record: the strongest link available (see the module docstring).
 _PERSON_OF_RECORD = """
 WITH or_aliases AS (
     SELECT record_id, id_value AS profile_id
     FROM live_ids WHERE source = 'openreview' AND id_kind = 'openreview'
 ),
+alias_slot AS (
+    SELECT a.profile_id, a.paper_key, a.author_index
+    FROM authorships a WHERE a.profile_kind = 'openreview' AND a.profile_id IS NOT NULL
+    UNION
+    SELECT l.id_value, l.paper_key, l.author_index
+    FROM live_slot_links l WHERE l.source = 'openreview'
+),
 slot_person AS (
-    SELECT a.profile_id, min(sp.person_id) AS person_id
-    FROM authorships a
-    JOIN slot_people sp ON sp.paper_key = a.paper_key AND sp.author_index = a.author_index
-    WHERE a.profile_kind = 'openreview'
-    GROUP BY a.profile_id
+    -- the person an indicator sees for the slot (resolved, else the same fallbacks)
+    SELECT s.profile_id,
+           min(sp.person_id) AS resolved,
+           min(CASE WHEN a.profile_kind = 'openreview' AND a.profile_id IS NOT NULL
+                    THEN 'openreview:' || a.profile_id END) AS by_slot_id,
+           min('name:' || a.name) AS by_name
+    FROM alias_slot s
+    JOIN authorships a ON a.paper_key = s.paper_key AND a.author_index = s.author_index
+    LEFT JOIN slot_people sp
+      ON sp.paper_key = s.paper_key AND sp.author_index = s.author_index
+    GROUP BY s.profile_id
 ),
 or_person AS (
     SELECT o.record_id,
-           coalesce(min(sp.person_id), min(p.person_id), o.record_id) AS person_id
+           coalesce(min(sp.resolved), min(p.person_id), min(sp.by_slot_id), min(sp.by_name),
+                    'openreview:' || o.record_id) AS person_id
     FROM or_aliases o
     LEFT JOIN slot_person sp ON sp.profile_id = o.profile_id
-    LEFT JOIN people p ON p.strong_id = o.profile_id
+    LEFT JOIN people p ON list_contains(string_split(p.strong_id, ' '), o.profile_id)
     GROUP BY o.record_id
 ),
 oa_person AS (

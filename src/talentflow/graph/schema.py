@@ -326,6 +326,20 @@ LIVE_IDS = Table(
     ("source", "record_id", "id_kind", "id_value"),
 )
 
+LIVE_SLOT_LINKS = Table(
+    "live_slot_links",
+    "Author slots of paper lists linked to an OpenReview id through the accepted paper's note.",
+    (
+        Column("paper_key", "VARCHAR", "the paper-list paper", False),
+        Column("author_index", "INTEGER", "the author slot", False),
+        Column("source", "VARCHAR", "openreview", False),
+        Column("id_value", "VARCHAR", "the ~id the note lists for this author", False),
+        Column("note_id", "VARCHAR", "the OpenReview note (paper) the link comes from", False),
+        Column("basis", "VARCHAR", "title+index or title+name", False),
+    ),
+    ("paper_key", "author_index", "source"),
+)
+
 CAREER_ENTRIES = Table(
     "career_entries",
     "Dated career entries of live records (profile history, OpenAlex affiliations), as mapped.",
@@ -376,6 +390,7 @@ TABLES: tuple[Table, ...] = (
     LIVE_RECORDS,
     LIVE_IDS,
     CAREER_ENTRIES,
+    LIVE_SLOT_LINKS,
 )
 
 

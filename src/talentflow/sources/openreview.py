@@ -269,7 +269,7 @@ def validate_notes_body(body: bytes) -> None:
             raise BadInputError("OpenReview /notes", "note without an id", record=i)
 
 
-def _value(field: Any) -> Any:
+def note_value(field: Any) -> Any:
     """API v2 wraps every content field as ``{"value": ...}``; API v1 did not."""
     return field.get("value") if isinstance(field, dict) else field
 
@@ -277,7 +277,7 @@ def _value(field: Any) -> Any:
 def note_author_ids(note: dict[str, Any]) -> list[str]:
     """The ``~ids`` among a note's ``content.authorids`` (e-mails of authors without a
     profile are left out)."""
-    ids = _value((note.get("content") or {}).get("authorids")) or []
+    ids = note_value((note.get("content") or {}).get("authorids")) or []
     return [str(i) for i in ids if isinstance(i, str) and i.startswith("~")]
 
 
