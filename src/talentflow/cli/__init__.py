@@ -231,6 +231,11 @@ def serve(
     run_server(default_db_path(db), host=host, port=port)
 
 
+from talentflow.cli.origin import register as _register_origin  # noqa: E402
+
+_register_origin(app)  # census, origin shares, origin evaluate
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the ``talentflow`` command."""
     return app(args=argv)

@@ -1,0 +1,180 @@
+"""Name-origin commands: ``census``, ``origin shares``, ``origin evaluate``.
+
+Every output is aggregate: group shares with intervals, or evaluation metrics.
+No command prints, exports or serves an estimate for a person.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from talentflow.cli.output import OutputFormat, emit, stderr
+from talentflow.errors import BadInputError, TalentflowError
+
+origin_app = typer.Typer(
+    help="Name-origin shares (aggregate only) and the estimator's evaluation.",
+    no_args_is_help=True,
+)
+
+PriorOption = Annotated[
+    str,
+    typer.Option(
+        "--prior",
+        help="em (re-estimate the population mix, default), none (training prior), "
+        "or a JSON file {group: weight} with a known mix.",
+    ),
+]
+BootstrapOption = Annotated[
+    int, typer.Option("--bootstrap", min=50, help="Bootstrap replicates for the 95% intervals.")
+]
+
+
+def _settings(prior: str, bootstrap: int) -> Any:
+    from talentflow.origin.shares import ShareSettings
+
+    if prior in ("em", "none"):
+        return ShareSettings(prior=prior, bootstrap=bootstrap)  # type: ignore[arg-type]
+    path = Path(prior)
+    try:
+        mix = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BadInputError(prior, f"--prior is neither em, none nor a JSON file: {exc}") from None
+    if not isinstance(mix, dict) or not all(isinstance(v, int | float) for v in mix.values()):
+        raise BadInputError(prior, "the prior must be a JSON object {group: weight}")
+    from talentflow.origin.groups import GROUPS
+
+    unknown = sorted(set(mix) - set(GROUPS))
+    if unknown:
+        raise BadInputError(prior, f"unknown groups {', '.join(unknown)}")
+    return ShareSettings(prior={k: float(v) for k, v in mix.items()}, bootstrap=bootstrap)
+
+
+def _emit_shares(fmt: OutputFormat, data: dict[str, Any], rows: list[dict[str, Any]]) -> None:
+    if fmt is not OutputFormat.json:
+        stderr.print(data["statement"], highlight=False, soft_wrap=True)
+        stderr.print(f"n={data['n']:,} distinct names, abstained={data['abstained']:,}")
+    emit(
+        fmt,
+        data,
+        rows,
+        columns=["group", "estimate", "low", "high", "suppressed"],
+        title="name-origin shares",
+    )
+
+
+def census(
+    venue: Annotated[str, typer.Option("--venue", help="Venue code, e.g. nips.")],
+    year: Annotated[int, typer.Option("--year", help="Conference year.")],
+    track: Annotated[
+        str | None,
+        typer.Option("--track", help="Only papers of this track (e.g. main); default all."),
+    ] = None,
+    prior: PriorOption = "em",
+    bootstrap: BootstrapOption = 400,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Store file (default ./talentflow.duckdb or $TALENTFLOW_DB)."),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = OutputFormat.table,
+) -> None:
+    """Name-origin shares of a venue-year's authors (distinct names on accepted papers).
+
+    Estimates what the spelling of names suggests, never anyone's nationality; shares
+    only, with 95% bootstrap intervals; groups under 10 people are suppressed.
+
+    Example: talentflow census --venue nips --year 2024 --track main --format json
+    """
+    from talentflow.graph.store import open_store
+    from talentflow.origin.census import run_census
+
+    try:
+        with open_store(db, read_only=True) as store:
+            result = run_census(store, venue, year, track, _settings(prior, bootstrap))
+    except TalentflowError as exc:
+        stderr.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    _emit_shares(fmt, result.as_dict(), result.rows())
+
+
+@origin_app.command("shares")
+def shares(
+    input_csv: Annotated[
+        Path, typer.Option("--input", help="CSV with a 'name' column (one row per person).")
+    ],
+    prior: PriorOption = "em",
+    bootstrap: BootstrapOption = 400,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = OutputFormat.table,
+) -> None:
+    """Name-origin shares of the names in a CSV (aggregate only, never per row).
+
+    Example: talentflow origin shares --input authors.csv --format json
+    """
+    from talentflow.origin.evaluate import read_names_csv
+    from talentflow.origin.shares import estimate_shares
+
+    try:
+        names, _ = read_names_csv(input_csv)
+        result = estimate_shares(
+            names, _settings(prior, bootstrap), extra={"input": str(input_csv)}
+        )
+    except TalentflowError as exc:
+        stderr.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    _emit_shares(fmt, result.as_dict(), result.rows())
+
+
+@origin_app.command("evaluate")
+def evaluate(
+    labeled: Annotated[
+        Path | None,
+        typer.Option(
+            "--labeled",
+            help="CSV with columns name, group (default: the shipped held-out names).",
+        ),
+    ] = None,
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")
+    ] = OutputFormat.table,
+) -> None:
+    """Accuracy, macro-F1, per-group precision/recall/F1, calibration and coverage.
+
+    Example: talentflow origin evaluate --labeled names_with_groups.csv --format json
+    """
+    from talentflow.origin.evaluate import evaluate as run_evaluate
+    from talentflow.origin.evaluate import heldout_path, read_names_csv
+
+    try:
+        names, groups = read_names_csv(labeled or heldout_path(), need_group=True)
+        result = run_evaluate(names, groups)
+    except TalentflowError as exc:
+        stderr.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from None
+    if fmt is not OutputFormat.json:
+        stderr.print(result["statement"], highlight=False, soft_wrap=True)
+        stderr.print(
+            f"n={result['n']:,} coverage={result['coverage']:.3f} "
+            f"accuracy={result['accuracy']:.3f} macro_f1={result['macro_f1']:.3f} "
+            f"ece={result['ece']:.3f}"
+        )
+    rows = [{"group": g, **m} for g, m in result["per_group"].items()]
+    emit(
+        fmt,
+        result,
+        rows,
+        columns=["group", "precision", "recall", "f1", "support", "abstained"],
+        title="origin evaluation",
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``census`` and ``origin`` to the main ``talentflow`` app."""
+    app.command("census")(census)
+    app.add_typer(origin_app, name="origin")

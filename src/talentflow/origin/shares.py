@@ -1,0 +1,177 @@
+"""Aggregate shares of name-origin groups: summed probabilities, bootstrap intervals.
+
+A share is the mean of the calibrated probabilities over the names the estimator
+did not abstain on (counting arg-maxes would push every ambiguous name into its
+likeliest group). The estimator is trained on balanced groups; a population
+whose mix differs shifts every posterior, so by default the population's prior
+is re-estimated by EM (Saerens, Latinne & Decaestecker 2002, "Adjusting the
+outputs of a classifier to new a priori probabilities"), or a known prior can be
+given. Intervals are percentile bootstrap intervals over names (the EM is re-run
+in every replicate). A group whose estimated head-count is under ``MIN_CELL`` is
+suppressed, and so is everything when fewer than ``MIN_CELL`` names are usable.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from talentflow.errors import TalentflowError
+from talentflow.origin.groups import GROUPS, MIN_CELL, STATEMENT
+
+PriorMode = Literal["em", "none"]
+
+
+@dataclass(frozen=True)
+class ShareSettings:
+    """How shares are computed (recorded in every result)."""
+
+    prior: PriorMode | Mapping[str, float] = "em"
+    bootstrap: int = 400
+    confidence: float = 0.95
+    seed: int = 0
+    min_cell: int = MIN_CELL
+
+    def as_dict(self) -> dict[str, Any]:
+        prior = self.prior if isinstance(self.prior, str) else dict(self.prior)
+        return {
+            "prior": prior,
+            "bootstrap": self.bootstrap,
+            "confidence": self.confidence,
+            "seed": self.seed,
+            "min_cell": self.min_cell,
+        }
+
+
+@dataclass(frozen=True)
+class ShareResult:
+    """The aggregate-only result: the shape of INTERFACE.md plus method fields."""
+
+    n: int
+    abstained: int
+    shares: dict[str, dict[str, float | bool | None]]
+    settings: ShareSettings
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "statement": STATEMENT,
+            **self.extra,
+            "n": self.n,
+            "abstained": self.abstained,
+            "shares": self.shares,
+            "method": {
+                "estimate": "mean calibrated probability over non-abstained names",
+                **self.settings.as_dict(),
+            },
+        }
+
+    def rows(self) -> list[dict[str, Any]]:
+        """One row per group, for table and CSV output."""
+        return [{"group": g, **cell} for g, cell in self.shares.items()]
+
+
+def _reweight(probs: np.ndarray, ratio: np.ndarray) -> np.ndarray:
+    adjusted = probs * ratio
+    out: np.ndarray = adjusted / adjusted.sum(axis=1, keepdims=True)
+    return out
+
+
+def prior_shift(probs: np.ndarray, train_prior: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Posteriors under a known population prior ``target`` instead of the training prior."""
+    return _reweight(probs, target / train_prior)
+
+
+def em_prior(
+    probs: np.ndarray,
+    train_prior: np.ndarray,
+    start: np.ndarray | None = None,
+    tol: float = 1e-6,
+    max_iter: int = 200,
+) -> np.ndarray:
+    """EM estimate of the population prior behind calibrated posteriors (Saerens et al.)."""
+    prior: np.ndarray = probs.mean(axis=0) if start is None else start.copy()
+    for _ in range(max_iter):
+        new: np.ndarray = _reweight(probs, np.maximum(prior, 1e-12) / train_prior).mean(axis=0)
+        if np.abs(new - prior).max() < tol:
+            return new
+        prior = new
+    return prior
+
+
+def _point(
+    probs: np.ndarray, train_prior: np.ndarray, settings: ShareSettings, start: np.ndarray | None
+) -> np.ndarray:
+    if settings.prior == "none":
+        out: np.ndarray = probs.mean(axis=0)
+        return out
+    if settings.prior == "em":
+        return em_prior(probs, train_prior, start=start)
+    target = np.array([float(settings.prior.get(g, 0.0)) for g in GROUPS])
+    if target.sum() <= 0:
+        raise TalentflowError("the prior must give a positive weight to at least one group")
+    out = prior_shift(probs, train_prior, target / target.sum()).mean(axis=0)
+    return out
+
+
+def aggregate(
+    probs: np.ndarray,
+    abstained: int,
+    train_prior: np.ndarray,
+    settings: ShareSettings | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> ShareResult:
+    """Shares with intervals from the probability rows of the non-abstained names."""
+    settings = settings or ShareSettings()
+    n_used = int(probs.shape[0])
+    n = n_used + abstained
+    shares: dict[str, dict[str, float | bool | None]] = {}
+    if n_used < settings.min_cell:
+        for g in GROUPS:
+            shares[g] = {"estimate": None, "low": None, "high": None, "suppressed": True}
+        return ShareResult(n, abstained, shares, settings, dict(extra or {}))
+    point = _point(probs, train_prior, settings, None)
+    rng = np.random.default_rng(settings.seed)
+    reps = np.empty((settings.bootstrap, len(GROUPS)))
+    for b in range(settings.bootstrap):
+        weights = rng.multinomial(n_used, np.full(n_used, 1.0 / n_used))
+        sample = np.repeat(probs, weights, axis=0)
+        reps[b] = _point(sample, train_prior, settings, point)
+    alpha = (1.0 - settings.confidence) / 2.0
+    low = np.quantile(reps, alpha, axis=0)
+    high = np.quantile(reps, 1.0 - alpha, axis=0)
+    for i, g in enumerate(GROUPS):
+        if point[i] * n_used < settings.min_cell:
+            shares[g] = {"estimate": None, "low": None, "high": None, "suppressed": True}
+        else:
+            shares[g] = {
+                "estimate": round(float(point[i]), 4),
+                "low": round(float(low[i]), 4),
+                "high": round(float(high[i]), 4),
+                "suppressed": False,
+            }
+    return ShareResult(n, abstained, shares, settings, dict(extra or {}))
+
+
+def estimate_shares(
+    names: Sequence[str],
+    settings: ShareSettings | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> ShareResult:
+    """Name-origin group shares of a list of names (aggregate only).
+
+    >>> r = estimate_shares(["Wei Wang"] * 5)  # doctest: +SKIP
+    >>> r.shares["chinese"]["suppressed"]  # fewer than 10 names: nothing is shown
+    True
+    """
+    from talentflow.origin.model import load_estimator
+
+    estimator = load_estimator()
+    post = estimator._posterior(list(names))
+    kept = post.probs[~post.abstained]
+    return aggregate(
+        kept, int(post.abstained.sum()), estimator.train_prior, settings=settings, extra=extra
+    )
