@@ -79,6 +79,7 @@ class OpenReviewServer(ReplayServer):
     page_cap: int | None = None  # the server returns at most this many per page
     notes: list[dict[str, Any]] = field(default_factory=lambda: load("openreview_notes.json"))
     note_pages: list[tuple[str | None, int]] = field(default_factory=list)
+    _aliases: dict[str, dict[str, Any]] | None = None
     asked: list[list[str]] = field(default_factory=list)
 
     def by_alias(self) -> dict[str, dict[str, Any]]:
@@ -97,7 +98,9 @@ class OpenReviewServer(ReplayServer):
         params = request.url.params
         ids = [i for i in params.get("ids", "").split(",") if i]
         self.asked.append(ids)
-        aliases = self.by_alias()
+        if self._aliases is None or len(self._aliases) < len(self.profiles):
+            self._aliases = self.by_alias()
+        aliases = self._aliases
         found: list[dict[str, Any]] = []
         for i in ids:
             p = aliases.get(i)

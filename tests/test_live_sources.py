@@ -728,6 +728,8 @@ def test_venue_year_without_ids_gets_them_from_the_accepted_papers(tmp_path: Pat
     assert not any(i.endswith(".edu") for i in second.asked_ids)  # e-mails are not profiles
     assert len(second.asked_ids) == 41
     assert result.crawls["profiles"].fetched == 40
+    papers = result.crawls["papers"]
+    assert (papers.already_cached, papers.fetched) == (10, 4)  # 12 main track + 2 D&B
     assert result.ingest is not None and result.ingest.records_ingested == len(PROFILES)
     oa_server = OpenAlexServer()
     with respx.mock(assert_all_called=False) as router:
@@ -800,3 +802,27 @@ def test_profiles_reach_the_pipeline_indicator_through_the_papers_notes(tmp_path
     assert result.evidence["training"] == {"profile": len(training_names)}
     assert result.evidence["origin"] == {"profile": len(origin_names)}
     assert len(training_names) >= 25 and len(origin_names) >= 20
+
+
+def test_openreview_credentials_become_a_bearer_header(monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in ("OPENREVIEW_USERNAME", "OPENREVIEW_PASSWORD", "OPENREVIEW_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    assert orv.auth_headers_from_env(OPENREVIEW_BASE) == {}
+    monkeypatch.setenv("OPENREVIEW_TOKEN", "tok-123")
+    assert orv.auth_headers_from_env(OPENREVIEW_BASE) == {"Authorization": "Bearer tok-123"}
+    monkeypatch.delenv("OPENREVIEW_TOKEN")
+    monkeypatch.setenv("OPENREVIEW_USERNAME", "me@example.org")
+    monkeypatch.setenv("OPENREVIEW_PASSWORD", "secret")
+    seen: dict[str, str] = {}
+
+    class FakeClient:  # openreview-py's client logs in over its own requests session
+        def __init__(self, baseurl: str, username: str, password: str) -> None:
+            seen.update(baseurl=baseurl, username=username)
+            self.token = "from-login"
+
+    import openreview.api
+
+    monkeypatch.setattr(openreview.api, "OpenReviewClient", FakeClient)
+    headers = orv.auth_headers_from_env(OPENREVIEW_BASE)
+    assert headers == {"Authorization": "Bearer from-login"}
+    assert seen == {"baseurl": OPENREVIEW_BASE, "username": "me@example.org"}

@@ -83,6 +83,18 @@ def openreview_ids_in_store(
     return [r[0] for r in rows]
 
 
+def _add(total: CrawlStats | None, more: CrawlStats) -> CrawlStats:
+    """The counts of two crawls together (accepted papers of several venue groups)."""
+    if total is None:
+        return more
+    for name in ("wanted", "already_cached", "fetched", "missing_at_source", "requests"):
+        setattr(total, name, getattr(total, name) + getattr(more, name))
+    total.batches += more.batches
+    total.pages += more.pages
+    total.problems += more.problems
+    return total
+
+
 def cached_note_ids(cache_dir: Path, venues: set[str] | None, years: set[int] | None) -> list[str]:
     """Author ``~ids`` of the accepted-paper pages already crawled for these venue-years
     (no request is made)."""
@@ -277,7 +289,7 @@ def run_live_build(
                     notes, note_stats = orv.crawl_venue_notes(
                         group, fetcher, notes_state, settings, bar(f"OpenReview papers {group}")
                     )
-                    result.crawls[f"notes_{group}"] = note_stats
+                    result.crawls["papers"] = _add(result.crawls.get("papers"), note_stats)
                     venue_notes += notes
                 ids += [i for n in venue_notes for i in orv.note_author_ids(n)]
                 slot_links.append(link_notes_to_slots(store, venue, year, venue_notes))

@@ -63,6 +63,7 @@ def is_academic(name: str | None, domain: str | None, kind: str | None = None) -
     return bool(name and _ACADEMIC_NAME.search(name.lower()))
 
 
+@lru_cache(maxsize=65536)
 def stage_from_position(
     position: str | None, institution: str | None = None, domain: str | None = None
 ) -> str:
