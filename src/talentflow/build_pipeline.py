@@ -126,6 +126,16 @@ def _derived_present(store: Store) -> bool:
     return bool(store.scalar("SELECT count(*) FROM slot_orgs"))
 
 
+def _derive_organisations(store: Store) -> object:
+    from talentflow.resolve.derive import derive_orgs
+
+    return derive_orgs(store)
+
+
+# First: every later step reads the organisation and country decisions.
+DERIVE_STEPS.append(("organisations", _derive_organisations))
+
+
 def _project_live_stints(store: Store) -> object:
     from talentflow.graph.live_build import project_live_stints
 

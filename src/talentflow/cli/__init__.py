@@ -236,6 +236,11 @@ from talentflow.cli.origin import register as _register_origin  # noqa: E402
 _register_origin(app)  # census, origin shares, origin evaluate
 
 
+from talentflow.cli.orgs import orgs_app  # noqa: E402
+
+app.add_typer(orgs_app, name="orgs")
+
+
 def main(argv: list[str] | None = None) -> Any:
     """Entry point of the ``talentflow`` command."""
     return app(args=argv)

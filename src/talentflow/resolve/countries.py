@@ -1,0 +1,301 @@
+"""Country names and codes: the one place where text becomes ISO 3166-1 alpha-2.
+
+Shared by ingest, matching and display. ``country_code`` normalises a country
+name, alias or code ("USA", "UK", "Korea", "P.R. China", "Türkiye", "DE") to an
+alpha-2 code; ``stated_country`` finds the country an affiliation text states,
+through a country name, a US state / Canadian province / Chinese province, a
+large research city, or a US-style address ("Stanford, CA 94305").
+
+Data: pycountry (ISO 3166) plus two curated files under ``resolve/data``:
+``country_aliases.csv`` (names pycountry lacks; empty code = a region such as
+"Europe" that names no country) and ``places.csv`` (cities and regions).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import pycountry
+from unidecode import unidecode
+
+# Paper Copilot and others write these for places ISO 3166 treats as their own code.
+_SUBDIVISION_COUNTRIES = ("US", "CA", "AU", "CN")
+_AU_STATES = (
+    "New South Wales",
+    "Queensland",
+    "South Australia",
+    "Western Australia",
+    "Tasmania",
+    "Northern Territory",
+    "Australian Capital Territory",
+)
+# Ambiguous subdivision names left out of free-text matching.
+_SKIP_PLACES = frozenset({"Victoria", "Washington"})
+# US state / Canadian province codes in an address ("Stanford, CA 94305"): matched
+# case-sensitively after a comma. DE (Delaware) is left out: it is Germany as often.
+_US_CODES = [
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+    "DC",
+]
+_CA_CODES = ["ON", "QC", "BC", "AB", "NS", "MB", "SK", "NB"]
+
+
+def _data_rows(name: str) -> Iterator[list[str]]:
+    text = resources.files("talentflow.resolve.data").joinpath(name).read_text("utf-8")
+    reader = csv.reader(line for line in text.splitlines() if not line.startswith("#"))
+    next(reader)  # header
+    for row in reader:
+        if row:
+            yield row
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form used for lookups: 'Türkiye' -> 'turkiye'."""
+    return re.sub(r"[^a-z0-9]+", " ", unidecode(text).lower()).strip()
+
+
+@cache
+def _name_table() -> dict[str, str]:
+    """Folded country name or alias -> alpha-2 ('' for regions naming no country)."""
+    table: dict[str, str] = {}
+    for c in pycountry.countries:
+        names = [c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)]
+        if ", " in c.name:  # "Korea, Republic of" -> "Republic of Korea"
+            head, tail = c.name.split(", ", 1)
+            names.append(f"{tail} {head}")
+        for n in names:
+            if n:
+                table.setdefault(fold(n), c.alpha_2)
+    for alias, code in _data_rows("country_aliases.csv"):
+        table[fold(alias)] = code.strip().upper()
+    return table
+
+
+def country_code(value: str | None) -> str | None:
+    """Normalise a country name, alias or alpha-2/alpha-3 code to ISO alpha-2.
+
+    Returns None for an empty, unknown or region-only value ('Europe', 'Unknown').
+
+    >>> country_code("P.R. China"), country_code("UK"), country_code("Korea")
+    ('CN', 'GB', 'KR')
+    """
+    if not value:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    key = fold(text)
+    code = _name_table().get(key)
+    if code is not None:
+        return code or None
+    if len(text) in (2, 3) and text.isalpha():
+        found = (
+            pycountry.countries.get(alpha_2=text.upper())
+            if len(text) == 2
+            else pycountry.countries.get(alpha_3=text.upper())
+        )
+        if found is not None:
+            return str(found.alpha_2)
+        if text.upper() == "UK":
+            return "GB"
+    return None
+
+
+def country_name(code: str | None) -> str | None:
+    """Display name of an alpha-2 code ('KR' -> 'South Korea')."""
+    if not code:
+        return None
+    found = pycountry.countries.get(alpha_2=code.upper())
+    if found is None:
+        return None
+    return str(getattr(found, "common_name", None) or found.name)
+
+
+@cache
+def _place_table() -> dict[str, str]:
+    """Place name (as written, accents folded) -> alpha-2, for free-text matching."""
+    places: dict[str, str] = {}
+    for c in pycountry.countries:
+        for n in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)):
+            if n and "," not in n:
+                places[unidecode(n)] = c.alpha_2
+    for cc in _SUBDIVISION_COUNTRIES:
+        for s in pycountry.subdivisions.get(country_code=cc) or []:  # type: ignore[no-untyped-call]
+            name = re.sub(
+                r"\s+(Sheng|Shi|Zizhiqu|Huizu Zizhiqu|Zhuangzu Zizhiqu|Uygur Zizhiqu)$", "", s.name
+            )
+            if name in _SKIP_PLACES or "," in name or country_code(name) not in (None, cc):
+                continue
+            places.setdefault(unidecode(name), cc)
+    for n in _AU_STATES:
+        places[n] = "AU"
+    for alias, code in _data_rows("country_aliases.csv"):
+        places[unidecode(alias)] = code.strip().upper()
+    for place, code in _data_rows("places.csv"):
+        places[unidecode(place)] = code.strip().upper()
+    # Never read a country out of these words: they are also ordinary words or names.
+    for word in ("Chad", "Jersey", "Guernsey", "Man", "Georgia", "Jordan", "Niger", "Mali"):
+        places.pop(word, None)
+    places["Georgia"] = "US"
+    return places
+
+
+@cache
+def _place_words() -> tuple[dict[str, str], dict[str, tuple[int, ...]]]:
+    """Place names keyed by their words joined by one space, and per first word the
+    name lengths (in words) to try, longest first."""
+    table = {" ".join(_WORD.findall(k)): v for k, v in _place_table().items()}
+    for name, code in list(table.items()):  # 'Microsoft Research, INDIA'
+        if len(name) >= 4 and code:
+            table.setdefault(name.upper(), code)
+    table.pop("", None)
+    lengths: dict[str, set[int]] = {}
+    for k in table:
+        words = k.split(" ")
+        lengths.setdefault(words[0], set()).add(len(words))
+        if words[0].endswith("."):
+            lengths.setdefault(words[0][:-1], set()).add(len(words))
+    return table, {w: tuple(sorted(n, reverse=True)) for w, n in lengths.items()}
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*\.?|[A-Za-z]\.")
+_CODE_RE = re.compile(
+    r",\s*(?P<code>"
+    + "|".join(_US_CODES + _CA_CODES)
+    + r")(?=\s*(?:\d{5}(?:-\d{4})?)?\s*(?:[,;)]|$))"
+)
+
+
+@dataclass(frozen=True)
+class PlaceMention:
+    """A place named in a text: where, what, and its country (None for a region)."""
+
+    start: int
+    text: str
+    country: str | None
+
+
+def place_mentions(text: str) -> list[PlaceMention]:
+    """Every country, region, state or city named in ``text``, in order.
+
+    Matching is case-sensitive on the names as usually written (Title Case) and
+    also on an all-capitals text, so ordinary words ('nice', 'georgia tech' in
+    lower case) are not read as places.
+    """
+    if not text:
+        return []
+    plain = unidecode(text)
+    if plain.isupper():
+        plain = plain.title().replace("Usa", "USA").replace("Uk", "UK")
+    table, lengths = _place_words()
+    out: list[PlaceMention] = []
+    words = _WORD.findall(plain)
+    starts: list[int] | None = None
+    i = 0
+    while i < len(words):
+        first = words[i]
+        tries = lengths.get(first) or lengths.get(first.rstrip("."))
+        if not tries:
+            i += 1
+            continue
+        for n in tries:
+            if i + n > len(words):
+                continue
+            key = " ".join(words[i : i + n])
+            code = table.get(key)
+            if code is None and key.endswith("."):
+                code = table.get(key[:-1])
+            if code is not None:
+                if starts is None:
+                    starts = [m.start() for m in _WORD.finditer(plain)]
+                out.append(PlaceMention(starts[i], key, code or None))
+                i += n
+                break
+        else:
+            i += 1
+    if "," in plain:
+        # State codes are weak evidence ('IL' is Illinois or Israel, 'IN' Indiana or India):
+        # used when no place is named, or when a ZIP code follows them.
+        named = bool(out)
+        previous: str | None = None
+        for m in _CODE_RE.finditer(plain):
+            code = m.group("code")
+            country = "CA" if code in _CA_CODES else "US"
+            if code == "CA" and previous in _CA_CODES:  # 'Burnaby, BC, CA'
+                country = "CA"
+            previous = code
+            weak = code not in _CA_CODES
+            if named and weak and not re.match(r"\s*\d{5}", plain[m.end("code") :]):
+                continue
+            out.append(PlaceMention(m.start("code"), code, country))
+        out.sort(key=lambda m: m.start)
+    return out
+
+
+def stated_country(text: str) -> str | None:
+    """The country an affiliation states, or None.
+
+    The last place named wins ("New York University Abu Dhabi" -> AE,
+    "University of Western Ontario, London, Ontario" -> CA); a region name
+    ("Naver Labs Europe") names no country.
+    """
+    mentions = place_mentions(text)
+    for m in reversed(mentions):
+        if m.country:
+            return m.country
+        # A trailing region ('... Europe') means the text locates itself only vaguely.
+        return None
+    return None

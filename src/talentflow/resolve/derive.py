@@ -1,0 +1,195 @@
+"""Derive step: resolve every author slot's affiliation into ``organisations`` and ``slot_orgs``.
+
+Each distinct (affiliation, domain, source labels) input is resolved once; the
+decisions are joined back to the slots in SQL and both tables are replaced in
+one transaction, so a failure leaves the previous decisions in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pyarrow as pa
+
+from talentflow.graph.schema import ORGANISATIONS, SLOT_ORGS
+from talentflow.graph.store import Store
+from talentflow.resolve.orgs import Resolution, Resolver
+from talentflow.resolve.reference import ReferenceData, load_reference
+
+_INPUTS_SQL = """
+SELECT affiliation, aff_domain, source_orgs, source_countries, count(*) AS slots
+FROM authorships
+WHERE affiliation IS NOT NULL OR aff_domain IS NOT NULL
+   OR source_orgs IS NOT NULL OR source_countries IS NOT NULL
+GROUP BY ALL
+"""
+
+_DECISION_SCHEMA = pa.schema(
+    [
+        pa.field("input_id", pa.int64()),
+        pa.field("org_id", pa.string()),
+        pa.field("country", pa.string()),
+        pa.field("country_basis", pa.string()),
+        pa.field("hq_country", pa.string()),
+        pa.field("confidence", pa.float64()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class DeriveResult:
+    """What the organisations step wrote."""
+
+    inputs: int
+    slots: int
+    organisations: int
+    with_org: int
+    with_country: int
+    reference: str
+
+
+def resolve_inputs(
+    resolver: Resolver,
+    rows: Sequence[tuple[Any, ...]],
+    use_source_labels: bool = True,
+    on_progress: Callable[[int], None] | None = None,
+) -> list[Resolution]:
+    """Resolve (affiliation, domain, source_orgs, source_countries, ...) rows in order."""
+    out: list[Resolution] = []
+    for n, row in enumerate(rows, 1):
+        aff, dom, s_orgs, s_countries = row[0], row[1], row[2], row[3]
+        if use_source_labels:
+            out.append(resolver.resolve(aff, dom, s_orgs, s_countries))
+        else:
+            out.append(resolver.resolve(aff, dom))
+        if on_progress is not None and n % 2000 == 0:
+            on_progress(2000)
+    if on_progress is not None:
+        on_progress(len(rows) % 2000)
+    return out
+
+
+def derive_orgs(
+    store: Store,
+    resolver: Resolver | None = None,
+    reference: ReferenceData | None = None,
+    progress: bool = True,
+) -> DeriveResult:
+    """Resolve every author slot and replace ``organisations`` and ``slot_orgs``.
+
+    Example::
+
+        with open_store("talentflow.duckdb") as store:
+            derive_orgs(store)
+    """
+    from talentflow.cli.output import stderr
+
+    if resolver is None:
+        reference = reference if reference is not None else load_reference()
+        resolver = Resolver(reference)
+    stderr.print(resolver.reference.describe(), highlight=False, soft_wrap=True)
+    inputs = store.con.sql(_INPUTS_SQL).fetchall()
+    if progress:
+        from talentflow.build_pipeline import progress_bar
+
+        with progress_bar() as bar:
+            task = bar.add_task("resolving affiliations", total=len(inputs))
+            decisions = resolve_inputs(resolver, inputs, on_progress=lambda k: bar.advance(task, k))
+    else:
+        decisions = resolve_inputs(resolver, inputs)
+    inputs_table = pa.table(
+        {
+            "input_id": pa.array(range(len(inputs)), pa.int64()),
+            "affiliation": pa.array([r[0] for r in inputs], pa.string()),
+            "aff_domain": pa.array([r[1] for r in inputs], pa.string()),
+            "source_orgs": pa.array([r[2] for r in inputs], pa.list_(pa.string())),
+            "source_countries": pa.array([r[3] for r in inputs], pa.list_(pa.string())),
+        }
+    )
+    decisions_table = pa.table(
+        {
+            "input_id": pa.array(range(len(inputs)), pa.int64()),
+            "org_id": [d.org_id for d in decisions],
+            "country": [d.country for d in decisions],
+            "country_basis": [d.country_basis for d in decisions],
+            "hq_country": [d.hq_country for d in decisions],
+            "confidence": [d.confidence for d in decisions],
+        },
+        schema=_DECISION_SCHEMA,
+    )
+    used = {d.org_id for d in decisions if d.org_id}
+    # Parents of used organisations become rows too, so parent_org_id always resolves.
+    frontier = set(used)
+    while frontier:
+        parents = {
+            p
+            for o in frontier
+            if (org := resolver.org(o)) is not None
+            and (p := org.parent_org_id) is not None
+            and p not in used
+        }
+        used |= parents
+        frontier = parents
+    orgs = [resolver.organisations[o] for o in sorted(used) if o in resolver.organisations]
+    orgs_table = pa.Table.from_pylist(
+        [
+            {
+                "org_id": o.org_id,
+                "name": o.name,
+                "kind": o.kind,
+                "country": o.country,
+                "hq_country": o.hq_country,
+                "parent_org_id": o.parent_org_id,
+                "registry": o.registry,
+            }
+            for o in orgs
+        ],
+        schema=ORGANISATIONS.arrow_schema(),
+    )
+    con = store.con
+    con.register("_tf_org_inputs", inputs_table)
+    con.register("_tf_org_decisions", decisions_table)
+    try:
+        with store.transaction():
+            con.execute("DELETE FROM slot_orgs")
+            con.execute("DELETE FROM organisations")
+            store.append_arrow(ORGANISATIONS, orgs_table)
+            cols = ", ".join(SLOT_ORGS.column_names)
+            con.execute(
+                f"""
+                INSERT INTO slot_orgs ({cols})
+                SELECT a.paper_key, a.author_index, d.org_id, d.country, d.country_basis,
+                       d.hq_country, d.confidence, ? AS resolver_version
+                FROM authorships a
+                JOIN _tf_org_inputs i
+                  ON a.affiliation IS NOT DISTINCT FROM i.affiliation
+                 AND a.aff_domain IS NOT DISTINCT FROM i.aff_domain
+                 AND a.source_orgs IS NOT DISTINCT FROM i.source_orgs
+                 AND a.source_countries IS NOT DISTINCT FROM i.source_countries
+                JOIN _tf_org_decisions d ON d.input_id = i.input_id
+                """,
+                [resolver.version],
+            )
+    finally:
+        con.unregister("_tf_org_inputs")
+        con.unregister("_tf_org_decisions")
+    counts = store.con.sql(
+        "SELECT count(*), count(org_id), count(country) FROM slot_orgs"
+    ).fetchall()[0]
+    result = DeriveResult(
+        inputs=len(inputs),
+        slots=int(counts[0]),
+        organisations=len(orgs),
+        with_org=int(counts[1]),
+        with_country=int(counts[2]),
+        reference=resolver.reference.describe(),
+    )
+    stderr.print(
+        f"organisations: {result.slots:,} slots from {result.inputs:,} distinct inputs; "
+        f"{result.with_org:,} with an organisation, {result.with_country:,} with a country; "
+        f"{result.organisations:,} organisations",
+        highlight=False,
+    )
+    return result
