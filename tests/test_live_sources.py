@@ -826,3 +826,38 @@ def test_openreview_credentials_become_a_bearer_header(monkeypatch: pytest.Monke
     headers = orv.auth_headers_from_env(OPENREVIEW_BASE)
     assert headers == {"Authorization": "Bearer from-login"}
     assert seen == {"baseurl": OPENREVIEW_BASE, "username": "me@example.org"}
+
+
+def test_openalex_api_key_goes_in_a_header_not_the_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OPENALEX_API_KEY", "k-secret")
+    db = neurips_like_store(tmp_path)
+    with respx.mock(assert_all_called=False) as router:
+        OpenReviewServer().mount(router)
+        run_live_build(
+            source="openreview",
+            venues={"nips"},
+            years={2024},
+            cache_dir=tmp_path / "cache",
+            db=db,
+            sleep=Sleeps(),
+            progress=lambda d: lambda done, total: None,
+        )
+    server = OpenAlexServer()
+    with respx.mock(assert_all_called=False) as router:
+        server.mount(router)
+        run_live_build(
+            source="openalex",
+            venues={"nips"},
+            years={2024},
+            cache_dir=tmp_path / "cache",
+            db=db,
+            sleep=Sleeps(),
+            progress=lambda d: lambda done, total: None,
+        )
+    assert server.log
+    assert all(r.headers["Authorization"] == "Bearer k-secret" for r in server.log)
+    assert not any("k-secret" in str(r.url) for r in server.log)
+    cached = b"".join(p.read_bytes() for p in (tmp_path / "cache").rglob("*") if p.is_file())
+    assert b"k-secret" not in cached

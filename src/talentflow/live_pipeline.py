@@ -320,6 +320,7 @@ def run_live_build(
                 limiter,
                 user_agent=USER_AGENT
                 + (f" mailto:{oa_settings.email}" if oa_settings.email else ""),
+                headers=oa_settings.auth_headers(),
                 retry=retry,
                 sleep=sleep,
             )

@@ -9,7 +9,8 @@ through the project's cached, paced, retrying fetcher rather than pyalex's own
 session, which keeps no on-disk cache and cannot be paced or replayed in tests.
 
 The polite-pool e-mail is a setting (``--email`` or ``$TALENTFLOW_OPENALEX_EMAIL``),
-sent as ``mailto``; an API key (``$OPENALEX_API_KEY``) is sent as ``api_key``.
+sent as ``mailto``; an API key (``$OPENALEX_API_KEY``) is sent as a bearer header (as
+pyalex does), so it never lands in a cached URL.
 """
 
 from __future__ import annotations
@@ -59,9 +60,10 @@ class OpenAlexSettings:
         params: dict[str, str] = {}
         if self.email:
             params["mailto"] = self.email
-        if self.api_key:
-            params["api_key"] = self.api_key
         return params
+
+    def auth_headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
 
     def as_dict(self) -> dict[str, object]:
         # the key is a secret: record only whether one was used
