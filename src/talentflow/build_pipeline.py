@@ -136,6 +136,16 @@ def _derive_organisations(store: Store) -> object:
 DERIVE_STEPS.append(("organisations", _derive_organisations))
 
 
+def _derive_people(store: Store) -> object:
+    from talentflow.resolve.people import derive_people
+
+    return derive_people(store)
+
+
+# People read the organisation decisions: after 'organisations', before 'careers'.
+DERIVE_STEPS.append(("people", _derive_people))
+
+
 def _project_live_stints(store: Store) -> object:
     from talentflow.graph.live_build import project_live_stints
 

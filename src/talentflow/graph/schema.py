@@ -211,10 +211,40 @@ SLOT_PEOPLE = Table(
         Column("paper_key", "VARCHAR", "the paper", False),
         Column("author_index", "INTEGER", "the author slot", False),
         Column("person_id", "VARCHAR", "the person", False),
-        Column("evidence", "VARCHAR", "strong_id, linkage, singleton, override", False),
+        Column(
+            "evidence", "VARCHAR", "strong_id, linkage, singleton, override, unresolved", False
+        ),
         Column("score", "DOUBLE", "match probability where probabilistic"),
     ),
     ("paper_key", "author_index"),
+)
+
+PERSON_LINKS = Table(
+    "person_links",
+    "Each person-resolution judgement on two author slots: linked or refused, why, how sure.",
+    (
+        Column("person_id", "VARCHAR", "person the left slot ended in", False),
+        Column("left_slot", "VARCHAR", "paper_key:author_index", False),
+        Column("right_slot", "VARCHAR", "paper_key:author_index", False),
+        Column("decision", "VARCHAR", "linked or refused", False),
+        Column("evidence", "VARCHAR", "override, strong_id, linkage; or the refusing rule", False),
+        Column("score", "DOUBLE", "match probability (1 for strong ids)"),
+        Column("detail_json", "VARCHAR", "per-comparison match weights or the shared id"),
+        Column("resolver_version", "VARCHAR", "resolver version and settings hash"),
+    ),
+)
+
+PEOPLE_OVERRIDES = Table(
+    "people_overrides",
+    "User must-link / cannot-link pairs, applied on every person resolution.",
+    (
+        Column("kind", "VARCHAR", "must-link or cannot-link", False),
+        Column("left_ref", "VARCHAR", "paper_key:author_index or a strong id", False),
+        Column("right_ref", "VARCHAR", "paper_key:author_index or a strong id", False),
+        Column("note", "VARCHAR", "why"),
+        Column("added_at", "TIMESTAMP", "UTC time added", False),
+    ),
+    ("kind", "left_ref", "right_ref"),
 )
 
 STINTS = Table(
@@ -382,6 +412,8 @@ TABLES: tuple[Table, ...] = (
     SLOT_ORGS,
     PEOPLE,
     SLOT_PEOPLE,
+    PERSON_LINKS,
+    PEOPLE_OVERRIDES,
     STINTS,
     MOVES,
     JOB_FILES,

@@ -139,3 +139,43 @@ def role_scores(
             "fn": fn,
         }
     return out
+
+
+def evaluate_store_roles(store: Any, labels_path: Path) -> dict[str, Any]:
+    """Stored role decisions (``posting_roles``) against a role-label CSV."""
+    from talentflow.labour.roles import taxonomy
+
+    labels = read_labels(labels_path)
+    for col in ("dataset", "posting_id", "roles"):
+        if labels and col not in labels[0]:
+            raise BadInputError(str(labels_path), f"missing column '{col}'")
+    rows = store.query(
+        "SELECT p.dataset, p.posting_id, r.role FROM job_postings p "
+        "LEFT JOIN posting_roles r ON r.posting_key = p.posting_key"
+    )
+    predicted: dict[str, set[str]] = {}
+    for r in rows:
+        key = f"{r['dataset']}#{r['posting_id']}"
+        predicted.setdefault(key, set())
+        if r["role"]:
+            predicted[key].add(str(r["role"]))
+    gold: dict[str, set[str]] = {}
+    missing = []
+    for lab in labels:
+        key = f"{lab['dataset']}#{lab['posting_id']}"
+        if key not in predicted:
+            missing.append(key)
+            continue
+        gold[key] = split_roles(lab["roles"])
+    if missing and not gold:
+        raise BadInputError(
+            str(labels_path), f"none of the labelled postings is in the store (e.g. {missing[0]})"
+        )
+    ids = taxonomy().ids
+    return {
+        "n": len(gold),
+        "not_in_store": len(missing),
+        "per_role": role_scores(predicted, gold, ids),
+        "exact_match": sum(1 for k, g in gold.items() if predicted.get(k, set()) == g)
+        / (len(gold) or 1),
+    }

@@ -21,7 +21,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from unidecode import unidecode
 
@@ -155,34 +155,34 @@ class ParsedName:
     reason: str = ""
     script: str = "latin"
 
-    @property
+    @cached_property
     def family_canon(self) -> str:
         return canonical_surname(self.family)
 
-    @property
+    @cached_property
     def full_given(self) -> tuple[str, ...]:
         return tuple(g for g in self.given if len(g) > 1)
 
-    @property
+    @cached_property
     def middle_initials(self) -> str:
         """Initials of the given names after the first ("vincent y f tan" -> "yf")."""
         return "".join(g[0] for g in self.given[1:])
 
-    @property
+    @cached_property
     def normalised(self) -> str:
         """Given names then family name, space-separated ("" when unresolved)."""
         if self.quality == "unresolved":
             return ""
         return " ".join((*self.given, self.family))
 
-    @property
+    @cached_property
     def key_concat(self) -> str:
         if self.quality == "unresolved":
             return ""
         given = "".join(self.full_given) or "".join(self.given)
         return "|".join(sorted((given, self.family_canon)))
 
-    @property
+    @cached_property
     def key_first(self) -> str:
         if self.quality == "unresolved" or not self.given:
             return ""

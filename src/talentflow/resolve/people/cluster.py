@@ -14,7 +14,7 @@ chain "Wei Wang (A) ~ Wei Wang (?) ~ Wei Wang (B)" from fabricating one person.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,15 +90,18 @@ def cluster_slots(
     n: int,
     paper_keys: Sequence[str],
     strong_ids: Sequence[str | None],
-    pairs: Iterable[tuple[int, int, float, dict[str, Any]]],
+    pairs: Iterable[tuple[int, int, float, int]],
     threshold: float,
     must_link: Sequence[tuple[int, int]] = (),
     cannot_link: Sequence[tuple[int, int]] = (),
+    detail_of: Callable[[int], dict[str, Any]] | None = None,
+    presorted: bool = False,
 ) -> tuple[list[int], list[LinkDecision]]:
     """Cluster ``n`` slot rows; return each row's root and the decision records.
 
-    ``pairs`` are (row, row, probability, detail), any order; only those at or above
-    ``threshold`` are considered.
+    ``pairs`` are (row, row, probability, pair number), in any order unless ``presorted``
+    (most probable first); only those at or above ``threshold`` are considered.
+    ``detail_of(pair number)`` gives the evidence kept with a decision.
     """
     c = Clusters(n)
     for i, (paper, sid) in enumerate(zip(paper_keys, strong_ids, strict=True)):
@@ -133,16 +136,26 @@ def cluster_slots(
         c.union(ra, rb)
         decisions.append(LinkDecision(j, i, "linked", "strong_id", 1.0, {"strong_id": sid}))
 
-    ordered = sorted((p for p in pairs if p[2] >= threshold), key=lambda p: (-p[2], p[0], p[1]))
-    for a, b, prob, detail in ordered:
+    ordered = (
+        pairs
+        if presorted
+        else sorted((p for p in pairs if p[2] >= threshold), key=lambda p: (-p[2], p[0], p[1]))
+    )
+    for a, b, prob, k in ordered:
+        if prob < threshold:
+            if presorted:
+                break
+            continue
         ra, rb = c.find(a), c.find(b)
         if ra == rb:
             continue
         why = c.conflict(ra, rb)
         if why:
+            detail = detail_of(k) if detail_of else {}
             decisions.append(LinkDecision(a, b, "refused", why, prob, detail))
             continue
         c.union(ra, rb)
+        detail = detail_of(k) if detail_of else {}
         decisions.append(LinkDecision(a, b, "linked", "linkage", prob, detail))
     roots = [c.find(i) for i in range(n)]
     return roots, decisions

@@ -77,9 +77,16 @@ class Resolution:
         t = self.features.table
         refs = t["slot_ref"].to_pylist()
         strong = t["strong_id"].to_pylist()
+        # A strong id split by a cannot-link override lives in several clusters: there it
+        # cannot name the person, and the cluster's first slot does.
+        clusters_of: dict[str, set[int]] = defaultdict(set)
+        for i, root in enumerate(self.roots):
+            if strong[i]:
+                clusters_of[strong[i]].add(root)
         anchor: dict[int, str] = {}
         for i, root in enumerate(self.roots):
-            cand = f"s:{strong[i]}" if strong[i] else f"r:{refs[i]}"
+            sid = strong[i]
+            cand = f"s:{sid}" if sid and len(clusters_of[sid]) == 1 else f"r:{refs[i]}"
             cur = anchor.get(root)
             if cur is None or (cand[0], cand) < (cur[0], cur):
                 anchor[root] = cand
@@ -199,26 +206,30 @@ def resolve_features(
     t = features.table
     linkage_used = True
     model: dict[str, Any] = {}
-    pairs: list[tuple[int, int, float, dict[str, Any]]] = []
+    pairs: Iterable[tuple[int, int, float, int]] = ()
+    detail_of = None
+    n_pairs = 0
     try:
-        scored = score_pairs(t, settings.linkage)
+        scored = score_pairs(t, settings.linkage, min_probability=settings.threshold)
     except MissingExtraError as exc:
         log.warning("%s; people are resolved by strong ids only", exc)
         linkage_used = False
     else:
         model = scored.model
-        p = scored.pairs
-        detail_cols = [c for c in p.column_names if c.startswith("mw_")]
-        lefts = p["unique_id_l"].to_pylist()
-        rights = p["unique_id_r"].to_pylist()
-        probs = p["match_probability"].to_pylist()
-        details = [p[c].to_pylist() for c in detail_cols]
-        names = [c[3:] for c in detail_cols]
-        for k, (a, b, prob) in enumerate(zip(lefts, rights, probs, strict=True)):
-            if prob < settings.threshold:
-                continue
-            detail = {n: round(float(v[k]), 3) for n, v in zip(names, details, strict=True)}
-            pairs.append((int(a), int(b), float(prob), detail))
+        p = scored.pairs  # sorted by probability, most probable first
+        n_pairs = p.num_rows
+        weights = {c[3:]: p[c].to_numpy() for c in p.column_names if c.startswith("mw_")}
+
+        def detail_of(k: int) -> dict[str, Any]:
+            return {name: round(float(w[k]), 3) for name, w in weights.items()}
+
+        pairs = zip(
+            p["unique_id_l"].to_pylist(),
+            p["unique_id_r"].to_pylist(),
+            p["match_probability"].to_pylist(),
+            range(n_pairs),
+            strict=True,
+        )
     must, cannot, unknown = _resolve_refs(overrides, _ref_rows(features))
     roots, decisions = cluster_slots(
         n=features.n,
@@ -228,8 +239,10 @@ def resolve_features(
         threshold=settings.threshold,
         must_link=must,
         cannot_link=cannot,
+        detail_of=detail_of,
+        presorted=True,
     )
-    return Resolution(features, roots, decisions, model, linkage_used, len(pairs), unknown)
+    return Resolution(features, roots, decisions, model, linkage_used, n_pairs, unknown)
 
 
 def resolve_store(

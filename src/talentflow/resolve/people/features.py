@@ -185,58 +185,74 @@ def slot_ref(paper_key: str, author_index: int) -> str:
     return f"{paper_key}:{author_index}"
 
 
-def load_slots(
-    store: Store, where: str = "", params: list[Any] | None = None
-) -> list[dict[str, Any]]:
-    """Author slots with their organisation decision (if any), in a stable order."""
-    return store.query(SLOTS_SQL.format(where=where), params)
+Columns = dict[str, list[Any]]
+
+
+def load_slots(store: Store, where: str = "", params: list[Any] | None = None) -> Columns:
+    """Author slots with their organisation decision (if any), column by column, in a stable
+    order (``where`` filters ``authorships a`` with ``?`` parameters)."""
+    table = store.con.sql(SLOTS_SQL.format(where=where), params=list(params or [])).to_arrow_table()
+    return {name: table[name].to_pylist() for name in table.column_names}
 
 
 def build_features(
-    slots: list[dict[str, Any]],
+    slots: Columns,
     *,
     hide_kinds: frozenset[str] = frozenset(),
 ) -> SlotFeatures:
-    """Turn slot rows into linkage features.
+    """Turn slot columns (see ``load_slots``) into linkage features.
 
     ``hide_kinds`` removes profile ids of those kinds (used by the evaluation, which hides
     the ids it scores against).
     """
+    names: list[str] = slots["name"]
+    papers: list[str] = slots["paper_key"]
+    n = len(names)
+    parsed_of = {name: parse_name(name) for name in set(names)}
+    parsed = [parsed_of[name] for name in names]
+    concat = [p.key_concat or None for p in parsed]
     by_paper: dict[str, list[str]] = defaultdict(list)
-    parsed = [parse_name(s["name"]) for s in slots]
-    for s, p in zip(slots, parsed, strict=True):
-        if p.key_concat:
-            by_paper[s["paper_key"]].append(p.key_concat)
-    commonness = name_commonness(p for p in parsed if p.key_concat)
-    cols: dict[str, list[Any]] = defaultdict(list)
-    for i, (s, p) in enumerate(zip(slots, parsed, strict=True)):
-        kind = s["profile_kind"]
-        pid = s["profile_id"]
-        if kind in hide_kinds:
-            pid = None
-        strong = f"{kind}:{pid}" if pid and kind in STRONG_KINDS else None
-        handle = f"{kind}:{pid.lower()}" if pid and kind in EVIDENCE_KINDS else None
-        co = by_paper.get(s["paper_key"], [])
-        coauthors = sorted({k for k in co if k != p.key_concat})
-        cols["unique_id"].append(i)
-        cols["slot_ref"].append(slot_ref(s["paper_key"], s["author_index"]))
-        cols["paper_key"].append(s["paper_key"])
-        cols["author_index"].append(s["author_index"])
-        cols["venue"].append(s["venue"])
-        cols["year"].append(s["year"])
-        cols["name"].append(s["name"])
-        cols["name_norm"].append(p.normalised or None)
-        cols["tf_name_norm"].append(commonness.get(_name_parts(p)) if p.key_concat else None)
-        cols["key_concat"].append(p.key_concat or None)
-        cols["key_first"].append(p.key_first or None)
-        cols["middle"].append(p.middle_initials)
-        cols["quality"].append(p.quality)
-        cols["coauthors"].append(coauthors)
-        cols["org_key"].append(s.get("org_id") or None)
-        cols["org_tokens"].append(org_tokens(s["affiliation"]) or None)
-        cols["domain"].append(registrable_domain(s["aff_domain"]) or None)
-        cols["handle"].append(handle)
-        cols["strong_id"].append(strong)
+    for paper, key in zip(papers, concat, strict=True):
+        if key:
+            by_paper[paper].append(key)
+    coauthors = [
+        sorted({k for k in by_paper.get(paper, ()) if k != key}) or None
+        for paper, key in zip(papers, concat, strict=True)
+    ]
+    commonness = name_commonness(p for p in parsed_of.values() if p.key_concat)
+    kinds: list[str | None] = slots["profile_kind"]
+    pids: list[str | None] = [
+        None if k in hide_kinds else pid for k, pid in zip(kinds, slots["profile_id"], strict=True)
+    ]
+    aff_tokens = {a: org_tokens(a) or None for a in set(slots["affiliation"])}
+    domains = {d: registrable_domain(d) or None for d in set(slots["aff_domain"])}
+    cols: Columns = {
+        "unique_id": list(range(n)),
+        "slot_ref": [slot_ref(p, i) for p, i in zip(papers, slots["author_index"], strict=True)],
+        "paper_key": papers,
+        "author_index": slots["author_index"],
+        "venue": slots["venue"],
+        "year": slots["year"],
+        "name": names,
+        "name_norm": [p.normalised or None for p in parsed],
+        "tf_name_norm": [commonness.get(_name_parts(p)) if p.key_concat else None for p in parsed],
+        "key_concat": concat,
+        "key_first": [p.key_first or None for p in parsed],
+        "middle": [p.middle_initials for p in parsed],
+        "quality": [p.quality for p in parsed],
+        "coauthors": coauthors,
+        "org_key": [o or None for o in slots.get("org_id", [None] * n)],
+        "org_tokens": [aff_tokens[a] for a in slots["affiliation"]],
+        "domain": [domains[d] for d in slots["aff_domain"]],
+        "handle": [
+            f"{k}:{pid.lower()}" if pid and k in EVIDENCE_KINDS else None
+            for k, pid in zip(kinds, pids, strict=True)
+        ],
+        "strong_id": [
+            f"{k}:{pid}" if pid and k in STRONG_KINDS else None
+            for k, pid in zip(kinds, pids, strict=True)
+        ],
+    }
     schema = pa.schema(
         [
             ("unique_id", pa.int64()),

@@ -209,9 +209,16 @@ def _prior(con: duckdb.DuckDBPyConnection) -> float:
     return float(min(max(same / (n * (n - 1)) * 0.9, 1e-9), 0.5))
 
 
-def score_pairs(slots: pa.Table, settings: LinkageSettings | None = None) -> ScoredPairs:
-    """Fit the model on ``slots`` (see ``features.build_features``) and score candidate pairs."""
+def score_pairs(
+    slots: pa.Table, settings: LinkageSettings | None = None, min_probability: float = 0.0
+) -> ScoredPairs:
+    """Fit the model on ``slots`` (see ``features.build_features``) and score candidate pairs.
+
+    Pairs below ``min_probability`` (or the settings' floor, if higher) are dropped; the rest
+    come most probable first (ties by row numbers, so runs are reproducible).
+    """
     settings = settings or LinkageSettings()
+    floor = max(min_probability, settings.min_pair_probability)
     require("splink", "people")
     from splink import DuckDBAPI, Linker, SettingsCreator
 
@@ -264,13 +271,14 @@ def score_pairs(slots: pa.Table, settings: LinkageSettings | None = None) -> Sco
         except Exception as exc:
             logging.getLogger(__name__).info("EM session skipped: %s", exc)
         predictions = linker.inference.predict(
-            threshold_match_probability=settings.min_pair_probability, warning_mode="never"
+            threshold_match_probability=floor, warning_mode="never"
         )
         keep = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"] + [
             f"mw_{c['output_column_name']}" for c in settings.comparisons
         ]
         table = con.sql(
-            f"SELECT {', '.join(keep)} FROM {predictions.physical_name}"
+            f"SELECT {', '.join(keep)} FROM {predictions.physical_name} "
+            "ORDER BY match_probability DESC, unique_id_l, unique_id_r"
         ).to_arrow_table()
         model = linker.misc.save_model_to_json()
         return ScoredPairs(table, model, table.num_rows)
