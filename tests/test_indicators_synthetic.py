@@ -128,6 +128,7 @@ def test_every_query_transpiles_to_spark() -> None:
         "year_to": 2025,
         "country": "KR",
         "filter_orgs": True,
+        "within_family": False,
         "org_ids": ("a", "b"),
         "k": 3,
         "top": 5,
@@ -234,19 +235,25 @@ def test_pipeline_elite_counts_oral_authors_only(store: Store, graph: SyntheticG
 def test_migration_recovers_researchers_and_flows(store: Store, graph: SyntheticGraph) -> None:
     orgs = _org_table(graph)
     stage = graph.stage_matrix
-    researchers: Counter[tuple[str, int]] = Counter()
+    present: defaultdict[tuple[str, int], set[str]] = defaultdict(set)
     for t, year in enumerate(graph.years):
         for p in range(stage.shape[0]):
             if graph.org_matrix[p, t] >= 0 and STAGE_NAMES[stage[p, t]] != "undergraduate":
-                researchers[(orgs[f"syn-org{graph.org_matrix[p, t]}"]["country"], year)] += 1
+                cc = orgs[f"syn-org{graph.org_matrix[p, t]}"]["country"]
+                present[(cc, year)].add(f"syn-p{p}")
     inflow: Counter[tuple[str, int]] = Counter()
     outflow: Counter[tuple[str, int]] = Counter()
     bilateral: Counter[tuple[str, str]] = Counter()
+    crossing: defaultdict[tuple[str, int], set[str]] = defaultdict(set)
     for m in graph.true_moves.to_pylist():
         if m["from_country"] != m["to_country"]:
             inflow[(m["to_country"], m["year"])] += 1
             outflow[(m["from_country"], m["year"])] += 1
+            crossing[(m["from_country"], m["year"])].add(m["person_id"])
+            crossing[(m["to_country"], m["year"])].add(m["person_id"])
             bilateral[(m["from_country"], m["to_country"])] += 1
+    # The base: people present in the country that year, and those crossing or arriving.
+    researchers = Counter({k: len(present[k] | crossing[k]) for k in set(present) | set(crossing)})
     got = migration(store, 2013, 2025)
     keys = set(researchers) | set(inflow) | set(outflow)
     assert {(r["country"], r["year"]) for r in got.rows} == keys
@@ -436,3 +443,28 @@ def test_best_evidence_wins_per_person(graph: SyntheticGraph, tmp_path: Path) ->
         assert total_before == all_crossing - paper_moves_of_pid
         nz = [r for r in before.rows if r["country"] == "NZ"]
         assert len(nz) == 13 and all(r["researchers"] == 1 for r in nz)
+
+
+def test_orgflows_leaves_out_moves_within_an_organisation_family(
+    graph: SyntheticGraph, tmp_path: Path
+) -> None:
+    """Making one company the parent of another turns moves between them into transfers."""
+    moves = graph.true_moves.to_pylist()
+    pair = Counter(
+        (m["from_org_id"], m["to_org_id"])
+        for m in moves
+        if m["from_org_id"] >= "syn-org30" and m["to_org_id"] >= "syn-org30"
+    ).most_common(1)[0][0]
+    parent, child = pair
+    between = sum(1 for m in moves if {m["from_org_id"], m["to_org_id"]} == {parent, child})
+    with open_store(tmp_path / "f.duckdb") as store:
+        graph.write(store)
+        derive_careers(store)
+        before = orgflows(store, 2013, 2025).n
+        store.con.execute(
+            "UPDATE organisations SET parent_org_id = ? WHERE org_id = ?", [parent, child]
+        )
+        after = orgflows(store, 2013, 2025)
+        assert after.n == before - between
+        assert after.coverage["within_family"] == between > 0
+        assert orgflows(store, 2013, 2025, within_family=True).n == before

@@ -55,7 +55,8 @@ work AS (
     SELECT s.person_id, s.country, s.org_id, coalesce(o.kind, 'unknown') AS kind, s.first_year,
            row_number() OVER (
              PARTITION BY s.person_id
-             ORDER BY coalesce(s.last_year, 0) DESC, coalesce(s.first_year, 0) DESC, s.country
+             ORDER BY coalesce(s.last_year, 9999) DESC, coalesce(s.first_year, 0) DESC,
+                      s.country
            ) AS rk
     FROM best_stints s
     LEFT JOIN organisations o ON o.org_id = s.org_id
@@ -75,7 +76,8 @@ WITH {BEST_EVIDENCE_CTES}
 SELECT coalesce(o.kind, 'unknown') AS kind, count(DISTINCT s.person_id) AS people
 FROM best_stints s LEFT JOIN organisations o ON o.org_id = s.org_id
 WHERE s.country = :country AND coalesce(s.stage, 'unknown') NOT IN {EDUCATION_SQL}
-  AND s.first_year <= :year_to AND s.last_year >= :year_to
+  AND coalesce(s.first_year, s.last_year) <= :year_to
+  AND coalesce(s.last_year, :year_to) >= :year_to
 GROUP BY coalesce(o.kind, 'unknown')
 """
 
@@ -86,7 +88,8 @@ SELECT s.org_id, coalesce(o.name, s.org_id) AS org, coalesce(o.kind, 'unknown') 
        count(DISTINCT CASE WHEN s.stage IN ('phd', 'masters') THEN s.person_id END) AS trained
 FROM best_stints s LEFT JOIN organisations o ON o.org_id = s.org_id
 WHERE s.country = :country AND s.org_id IS NOT NULL
-  AND s.first_year <= :year_to AND s.last_year >= :year_from
+  AND coalesce(s.first_year, s.last_year) <= :year_to
+  AND coalesce(s.last_year, :year_to) >= :year_from
 GROUP BY s.org_id, o.name, o.kind
 ORDER BY people DESC, s.org_id
 LIMIT :top

@@ -3,7 +3,11 @@
 Following the AI Index's "net migration per 10,000 researchers":
 
 - **researchers** in country C in year Y: people with a stint in C spanning Y (any stage
-  but undergraduate), from each person's best evidence;
+  but undergraduate), from each person's best evidence, plus the people leaving C that year
+  (a paper-derived stint ends the year before the move is seen, so without them the base
+  would miss exactly the people at risk of leaving) and those arriving; a stint with no
+  end year (a CSV's current job) runs to the end of the period, one with only an end year
+  counts in that year;
 - **inflow** / **outflow**: people with a move into / out of C first observed in Y whose
   two countries are known and differ (moves within a country are not migration);
 - **net_per_10k** = (inflow - outflow) / researchers x 10,000, with a 95% interval from
@@ -35,17 +39,27 @@ PER = 10_000
 MIGRATION_SQL_TEMPLATE = """
 WITH {ctes},
 years AS {years},
-active AS (
-  SELECT s.country, y.year, count(DISTINCT s.person_id) AS researchers
-  FROM best_stints s JOIN years y ON s.first_year <= y.year AND y.year <= s.last_year
-  WHERE s.country IS NOT NULL AND coalesce(s.stage, 'unknown') <> 'undergraduate'
-    AND (:country IS NULL OR s.country = :country)
-  GROUP BY s.country, y.year
-),
 crossing AS (
   SELECT person_id, from_country, to_country, year, evidence FROM best_moves
   WHERE from_country IS NOT NULL AND to_country IS NOT NULL AND from_country <> to_country
     AND year BETWEEN :year_from AND :year_to
+),
+present AS (
+  SELECT s.country, y.year, s.person_id
+  FROM best_stints s
+  JOIN years y ON coalesce(s.first_year, s.last_year) <= y.year
+              AND y.year <= coalesce(s.last_year, :year_to)
+  WHERE s.country IS NOT NULL AND coalesce(s.stage, 'unknown') <> 'undergraduate'
+  UNION
+  SELECT from_country AS country, year, person_id FROM crossing
+  UNION
+  SELECT to_country AS country, year, person_id FROM crossing
+),
+active AS (
+  SELECT country, year, count(DISTINCT person_id) AS researchers
+  FROM present
+  WHERE :country IS NULL OR country = :country
+  GROUP BY country, year
 ),
 inflow AS (
   SELECT to_country AS country, year, count(DISTINCT person_id) AS inflow
@@ -197,7 +211,8 @@ def migration(
     )
     result.method = (
         f"Researchers = people with a stint in the country spanning the year (undergraduate "
-        f"stints excluded); inflow/outflow = people with a move between two known, different "
+        f"stints excluded) or crossing its border that year; inflow/outflow = people with a "
+        "move between two known, different "
         f"countries first observed that year ({known} of {total} moves in {year_from}-{year_to}"
         f" have both countries). net_per_10k = (inflow - outflow) / researchers x 10,000; "
         "95% interval by Newcombe's hybrid score method (two Wilson intervals on the same "

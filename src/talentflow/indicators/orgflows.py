@@ -7,6 +7,10 @@
   one within ``window`` years (a window of 1 = the same year; paper and profile evidence
   are dated to the year, so "within weeks" shows as the same year). Overlapping windows of
   one pair are reduced to the largest, earliest ones, so each person counts once per group.
+
+Moves inside one organisation family (an organisation and its parents, ``parent_org_id``,
+e.g. Google -> Google DeepMind, often a reorganisation) are left out unless
+``within_family=True``; ``coverage.within_family`` counts them.
 """
 
 from __future__ import annotations
@@ -27,16 +31,37 @@ from talentflow.indicators.common import (
 )
 from talentflow.indicators.stats import poisson_interval
 
+# The top of each organisation's family (parent_org_id followed up to three levels), so
+# Google -> Google DeepMind (a reorganisation or an internal transfer) can be told apart
+# from a move between two employers.
+ORG_FAMILY_CTE = """
+org_family AS (
+  SELECT o.org_id, coalesce(g2.org_id, g1.org_id, p.org_id, o.org_id) AS family
+  FROM organisations o
+  LEFT JOIN organisations p ON p.org_id = o.parent_org_id
+  LEFT JOIN organisations g1 ON g1.org_id = p.parent_org_id
+  LEFT JOIN organisations g2 ON g2.org_id = g1.parent_org_id
+)"""
+
 _ORG_MOVES = f"""
-WITH {BEST_EVIDENCE_CTES},
-org_moves AS (
+WITH {BEST_EVIDENCE_CTES},{ORG_FAMILY_CTE},
+all_org_moves AS (
   SELECT m.person_id, m.from_org_id, m.to_org_id, m.from_country, m.to_country, m.year,
-         m.evidence
+         m.evidence,
+         CASE WHEN coalesce(ff.family, m.from_org_id) = coalesce(tf.family, m.to_org_id)
+              THEN 1 ELSE 0 END AS within_family
   FROM best_moves m
+  LEFT JOIN org_family ff ON ff.org_id = m.from_org_id
+  LEFT JOIN org_family tf ON tf.org_id = m.to_org_id
   WHERE m.from_org_id IS NOT NULL AND m.to_org_id IS NOT NULL
     AND m.from_org_id <> m.to_org_id
     AND m.year BETWEEN :year_from AND :year_to
-    AND (NOT :filter_orgs OR m.from_org_id IN :org_ids OR m.to_org_id IN :org_ids)
+),
+org_moves AS (
+  SELECT person_id, from_org_id, to_org_id, from_country, to_country, year, evidence
+  FROM all_org_moves
+  WHERE (:within_family OR within_family = 0)
+    AND (NOT :filter_orgs OR from_org_id IN :org_ids OR to_org_id IN :org_ids)
 )"""
 
 ROWS_SQL = f"""{_ORG_MOVES}
@@ -80,12 +105,10 @@ LEFT JOIN losses l ON l.org_id = x.org_id
 LEFT JOIN organisations o ON o.org_id = x.org_id
 """
 
-COVERAGE_SQL = f"""
-WITH {BEST_EVIDENCE_CTES}
-SELECT count(*) AS moves,
-       sum(CASE WHEN from_org_id IS NOT NULL AND to_org_id IS NOT NULL
-                 AND from_org_id <> to_org_id THEN 1 ELSE 0 END) AS org_moves
-FROM best_moves WHERE year BETWEEN :year_from AND :year_to
+COVERAGE_SQL = f"""{_ORG_MOVES}
+SELECT (SELECT count(*) FROM best_moves WHERE year BETWEEN :year_from AND :year_to) AS moves,
+       (SELECT count(*) FROM all_org_moves) AS org_moves,
+       (SELECT count(*) FROM all_org_moves WHERE within_family = 1) AS within_family
 """
 
 
@@ -169,6 +192,7 @@ def orgflows(
     k: int = 3,
     window: int = 1,
     top: int = 20,
+    within_family: bool = False,
 ) -> OrgFlowsResult:
     """Moves between organisations in ``year_from..year_to`` (optionally touching ``org``).
 
@@ -191,6 +215,7 @@ def orgflows(
         "year_from": int(year_from),
         "year_to": int(year_to),
         "filter_orgs": bool(org),
+        "within_family": bool(within_family),
         "org_ids": org_ids,
         "k": int(k),
     }
@@ -235,6 +260,7 @@ def orgflows(
         s.setdefault("departures_high", poisson_interval(s["departures"])[1])
     cov = engine.sql(COVERAGE_SQL, params).to_pylist()[0]
     total, org_moves = int(cov["moves"] or 0), int(cov["org_moves"] or 0)
+    family = int(cov["within_family"] or 0)
     result = OrgFlowsResult(
         year_from=int(year_from),
         year_to=int(year_to),
@@ -248,6 +274,8 @@ def orgflows(
             "moves": total,
             "org_moves": org_moves,
             "share_between_known_orgs": org_moves / total if total else 0.0,
+            "within_family": family,
+            "within_family_included": bool(within_family),
         },
         k=int(k),
         window=int(window),
@@ -256,7 +284,9 @@ def orgflows(
         f"Moves between two resolved, different organisations first observed in "
         f"{year_from}-{year_to} ({org_moves} of {total} moves; the rest change country with "
         f"an unresolved organisation), counted as distinct people with 95% Poisson intervals "
-        f"(Byar). Group moves: {k}+ people from one organisation to the same other one within "
+        f"(Byar); {family} of them stay within one organisation family (e.g. Google -> Google "
+        f"DeepMind, parent_org_id) and are {'included' if within_family else 'left out'}. "
+        f"Group moves: {k}+ people from one organisation to the same other one within "
         f"{window} year(s). Each person's best evidence is used (profile > csv > openalex > "
         "paper); paper-derived moves are dated to the first paper from the new place."
     )

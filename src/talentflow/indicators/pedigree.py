@@ -36,7 +36,8 @@ ORG_COHORT_SQL = f"""
 WITH {BEST_EVIDENCE_CTES}
 SELECT person_id, min(first_year) AS since
 FROM best_stints
-WHERE org_id IN :cohort_orgs AND first_year <= :year AND last_year >= :year
+WHERE org_id IN :cohort_orgs AND coalesce(first_year, last_year) <= :year
+  AND coalesce(last_year, :year) >= :year
 GROUP BY person_id
 """
 

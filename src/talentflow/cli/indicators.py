@@ -1,0 +1,288 @@
+"""The indicator commands: pipeline, migration, orgflows, pedigree, country, careers load.
+
+Each prints JSON exactly per INTERFACE.md with ``--format json``, a table of its main rows
+with ``--format table`` (the method note goes to standard error), and the same rows as CSV
+with ``--format csv``. They run on the store (DuckDB) or, with ``--engine spark``, on Spark.
+
+The module is imported at the end of ``talentflow.cli`` (which defines the shared options
+it uses) and adds its commands with :func:`register`.
+"""
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from talentflow.cli import DbOption, FormatOption, reports_errors
+from talentflow.cli.engine_options import (
+    DEFAULT_SPARK_MASTER,
+    EngineOption,
+    SparkConfOption,
+    SparkMasterOption,
+    TablesOption,
+    engine_from_options,
+)
+from talentflow.cli.output import OutputFormat, emit, stderr
+
+FromOption = Annotated[int, typer.Option("--from", help="First year.")]
+ToOption = Annotated[int, typer.Option("--to", help="Last year.")]
+
+
+def _print(
+    fmt: OutputFormat,
+    data: dict[str, Any],
+    rows: list[dict[str, Any]],
+    title: str,
+    method: str,
+    columns: list[str] | None = None,
+) -> None:
+    if fmt is OutputFormat.table:  # years read as years, not as 2,013
+        rows = [
+            {k: str(v) if k.startswith("year") and v is not None else v for k, v in r.items()}
+            for r in rows
+        ]
+    emit(fmt, data, rows, columns=columns, title=title)
+    if fmt is OutputFormat.table and method:
+        stderr.print(f"[dim]{method}[/dim]", highlight=False, soft_wrap=True)
+
+
+@reports_errors
+def pipeline(
+    venue: Annotated[str, typer.Option(help="Venue code, e.g. nips.")],
+    year: Annotated[int, typer.Option(help="Conference year.")],
+    elite: Annotated[bool, typer.Option("--elite", help="Oral papers only.")] = False,
+    basis: Annotated[
+        str, typer.Option(help="location (where authors are) or hq (employer HQ).")
+    ] = "location",
+    top: Annotated[int, typer.Option(help="Top institutions to list.")] = 20,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    engine: EngineOption = "duckdb",
+    tables: TablesOption = None,
+    spark_master: SparkMasterOption = DEFAULT_SPARK_MASTER,
+    spark_conf: SparkConfOption = None,
+) -> None:
+    """Origin -> training -> work shares of a venue-year's accepted authors.
+
+    With n, coverage (how many authors each stage could be determined for), 95% Wilson
+    intervals, the origin x work matrix, sectors and top institutions.
+
+    Example: talentflow pipeline --venue nips --year 2018 --basis hq --format json
+    """
+    from talentflow.indicators.pipeline import pipeline as compute
+
+    with engine_from_options(engine, db, tables, spark_master, spark_conf) as eng:
+        result = compute(eng, venue, year, basis=basis, elite=elite, top=top)
+    _print(
+        fmt,
+        result.as_json(),
+        result.table_rows(),
+        f"pipeline {venue} {year}",
+        result.method,
+        ["stage", "country", "share", "low", "high", "n"],
+    )
+
+
+@reports_errors
+def migration(
+    year_from: FromOption,
+    year_to: ToOption,
+    country: Annotated[str | None, typer.Option(help="One country (ISO code), e.g. KR.")] = None,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    engine: EngineOption = "duckdb",
+    tables: TablesOption = None,
+    spark_master: SparkMasterOption = DEFAULT_SPARK_MASTER,
+    spark_conf: SparkConfOption = None,
+) -> None:
+    """Net migration per 10,000 researchers, per country and year.
+
+    Researchers, inflow, outflow, net per 10,000 with 95% intervals, and the bilateral
+    flow matrix (JSON 'flows').
+
+    Example: talentflow migration --from 2013 --to 2025 --country KR --format json
+    """
+    from talentflow.indicators.migration import migration as compute
+
+    with engine_from_options(engine, db, tables, spark_master, spark_conf) as eng:
+        result = compute(eng, year_from, year_to, country=country)
+    _print(fmt, result.as_json(), result.table_rows(), "migration", result.method)
+
+
+@reports_errors
+def orgflows(
+    year_from: FromOption,
+    year_to: ToOption,
+    org: Annotated[
+        str | None, typer.Option(help="Only moves from or to this organisation.")
+    ] = None,
+    k: Annotated[int, typer.Option("--k", help="Group moves: at least k people.")] = 3,
+    window: Annotated[int, typer.Option(help="Group moves: within this many years.")] = 1,
+    top: Annotated[int, typer.Option(help="Top hirers and losers to list.")] = 20,
+    within_family: Annotated[
+        bool,
+        typer.Option(
+            "--within-family",
+            help="Keep moves inside one organisation family (Google -> DeepMind).",
+        ),
+    ] = False,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    engine: EngineOption = "duckdb",
+    tables: TablesOption = None,
+    spark_master: SparkMasterOption = DEFAULT_SPARK_MASTER,
+    spark_conf: SparkConfOption = None,
+) -> None:
+    """Who hires from whom: moves between organisations per year.
+
+    Also top hirers and losers, and group moves: k or more people from one organisation
+    to the same other one within a window of years.
+
+    Example: talentflow orgflows --from 2013 --to 2025 --org "Google" --k 3 --format json
+    """
+    from talentflow.indicators.orgflows import orgflows as compute
+
+    with engine_from_options(engine, db, tables, spark_master, spark_conf) as eng:
+        result = compute(
+            eng,
+            year_from,
+            year_to,
+            org=org,
+            k=k,
+            window=window,
+            top=top,
+            within_family=within_family,
+        )
+    cols = ["from_org", "to_org", "from_country", "to_country", "year", "moves", "low", "high"]
+    _print(fmt, result.as_json(), result.table_rows(), "org flows", result.method, cols)
+    if fmt is OutputFormat.table and result.group_moves:
+        emit(
+            fmt,
+            {},
+            result.group_moves,
+            title=f"group moves ({k}+ people)",
+            columns=["from_org", "to_org", "year_from", "year_to", "people"],
+        )
+
+
+@reports_errors
+def pedigree(
+    earlier: Annotated[
+        list[str], typer.Option("--earlier", help="Earlier organisation (repeatable).")
+    ],
+    org: Annotated[
+        list[str] | None,
+        typer.Option("--org", help="Cohort: people at this organisation (repeatable)."),
+    ] = None,
+    year: Annotated[int | None, typer.Option(help="Cohort year.")] = None,
+    cohort: Annotated[
+        Path | None,
+        typer.Option("--cohort", help="Cohort CSV with person_id (and optional year)."),
+    ] = None,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    engine: EngineOption = "duckdb",
+    tables: TablesOption = None,
+    spark_master: SparkMasterOption = DEFAULT_SPARK_MASTER,
+    spark_conf: SparkConfOption = None,
+) -> None:
+    """Where a cohort worked before: share with earlier stints at given organisations.
+
+    The cohort is the people at organisations in a year, or a CSV; 95% Wilson intervals.
+
+    Example: talentflow pedigree --org "Moonshot AI" --year 2024 --earlier Microsoft
+    """
+    from talentflow.indicators.pedigree import pedigree as compute
+
+    with engine_from_options(engine, db, tables, spark_master, spark_conf) as eng:
+        result = compute(eng, earlier=earlier, orgs=org, year=year, cohort_csv=cohort)
+    _print(
+        fmt,
+        result.as_json(),
+        result.table_rows(),
+        "pedigree",
+        result.method,
+        ["measure", "count", "share", "low", "high", "n"],
+    )
+
+
+@reports_errors
+def country(
+    code: Annotated[str, typer.Argument(help="ISO 3166-1 alpha-2 code, e.g. KR.")],
+    year_from: Annotated[int, typer.Option("--from", help="First year.")] = 2013,
+    year_to: Annotated[int, typer.Option("--to", help="Last year.")] = 2025,
+    top: Annotated[int, typer.Option(help="Top institutions to list.")] = 15,
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+    engine: EngineOption = "duckdb",
+    tables: TablesOption = None,
+    spark_master: SparkMasterOption = DEFAULT_SPARK_MASTER,
+    spark_conf: SparkConfOption = None,
+) -> None:
+    """One country's profile: trains, employs, keeps, loses, gains.
+
+    Where it loses people to and gains them from, top institutions and the yearly trend,
+    with 95% intervals.
+
+    Example: talentflow country KR --format json
+    """
+    from talentflow.indicators.country import country_profile
+
+    with engine_from_options(engine, db, tables, spark_master, spark_conf) as eng:
+        result = country_profile(eng, code, year_from=year_from, year_to=year_to, top=top)
+    _print(
+        fmt,
+        result.as_json(),
+        result.table_rows(),
+        f"country {result.country}",
+        result.method,
+        ["measure", "value", "share", "low", "high"],
+    )
+
+
+careers_app = typer.Typer(help="Careers: load stints from CSV files.", no_args_is_help=True)
+
+
+@careers_app.command("load")
+@reports_errors
+def careers_load(
+    path: Annotated[Path, typer.Argument(help="CSV file (or the GemsLab folder).")],
+    dataset: Annotated[str, typer.Option(help="Name of the dataset (replaced if loaded).")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            help="careers (person,organisation,country,stage,start,end), "
+            "advisor-student or gemslab."
+        ),
+    ] = "careers",
+    db: DbOption = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Load careers from a CSV as stints and moves with evidence 'csv'.
+
+    Example: talentflow careers load careers.csv --dataset mylab
+    """
+    from talentflow.careers import csv_loader as cl
+    from talentflow.errors import TalentflowError
+    from talentflow.graph.store import open_store
+
+    moves: list[cl.MoveRow] = []
+    if kind == "careers":
+        rows = cl.read_careers_csv(path)
+    elif kind == "advisor-student":
+        rows = cl.advisor_student_rows(path)
+    elif kind == "gemslab":
+        rows, moves = cl.gemslab_rows(path)
+    else:
+        raise TalentflowError(f"--kind must be careers, advisor-student or gemslab: {kind}")
+    with open_store(db) as store:
+        result = cl.load_careers(store, rows, dataset, moves=moves)
+    data = result.as_json()
+    emit(fmt, data, [{"measure": k, "value": v} for k, v in data.items()], title="loaded")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the indicator commands (and ``careers``) to the ``talentflow`` app."""
+    for command in (pipeline, migration, orgflows, pedigree, country):
+        app.command()(command)
+    app.add_typer(careers_app, name="careers")
