@@ -108,8 +108,12 @@ def main() -> None:
     results = []
     if args.only in (None, "openreview"):
         results.append(
-            run(args.db, "openreview", "WHERE a.profile_kind = ? AND a.profile_id IS NOT NULL",
-                ["openreview"])  # fmt: skip
+            run(
+                args.db,
+                "openreview",
+                "WHERE a.profile_kind = ? AND a.profile_id IS NOT NULL",
+                ["openreview"],
+            )
         )
     if args.only in (None, "ieee"):
         results.append(

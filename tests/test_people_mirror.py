@@ -27,9 +27,10 @@ def test_people_step_is_registered_after_organisations() -> None:
 def test_every_mirror_slot_has_a_person(mirror_store: Store) -> None:
     slots = mirror_store.scalar("SELECT count(*) FROM authorships")
     assert mirror_store.scalar("SELECT count(*) FROM slot_people") == slots
-    assert mirror_store.scalar(
-        "SELECT count(*) FROM slot_people sp JOIN people p USING (person_id)"
-    ) == slots
+    assert (
+        mirror_store.scalar("SELECT count(*) FROM slot_people sp JOIN people p USING (person_id)")
+        == slots
+    )
     # One OpenReview id is one person unless a user override split it.
     split = mirror_store.scalar(
         "SELECT count(*) FROM (SELECT a.profile_id FROM authorships a JOIN slot_people sp "

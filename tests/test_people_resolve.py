@@ -125,8 +125,6 @@ _SLOTS: list[tuple[str, int, int, str, str | None, str | None, str | None, str |
 
 
 def _make_store(path: Path) -> None:
-    now = pa.scalar(0, pa.int64())
-    del now
     prov = {"source": "test", "file_sha256": "0" * 64}
     papers, slots = [], []
     for key in sorted({s[0] for s in _SLOTS}):
@@ -251,9 +249,7 @@ def test_override_file_errors_name_the_line(tmp_path: Path) -> None:
         read_overrides_file(tmp_path / "missing.csv")
 
 
-def test_strong_ids_work_without_splink(
-    small_store: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_strong_ids_work_without_splink(small_store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import talentflow.resolve.people.linkage as linkage
     from talentflow.errors import MissingExtraError
 
