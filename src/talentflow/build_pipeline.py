@@ -146,6 +146,16 @@ def _derive_people(store: Store) -> object:
 DERIVE_STEPS.append(("people", _derive_people))
 
 
+def _derive_careers(store: Store) -> object:
+    from talentflow.careers.derive import derive_careers
+
+    return derive_careers(store)
+
+
+# Keep last: careers read the organisation and person decisions of the steps before.
+DERIVE_STEPS.append(("careers", _derive_careers))
+
+
 def _project_live_stints(store: Store) -> object:
     from talentflow.graph.live_build import project_live_stints
 

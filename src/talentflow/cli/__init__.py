@@ -240,6 +240,10 @@ from talentflow.cli.orgs import orgs_app  # noqa: E402
 
 app.add_typer(orgs_app, name="orgs")
 
+from talentflow.cli.indicators import register as _register_indicators  # noqa: E402
+
+_register_indicators(app)
+
 from talentflow.cli.labour import register as _register_labour  # noqa: E402
 
 _register_labour(app)  # jobs load/roles/evaluate, demand, founders pedigree (issue 10)
