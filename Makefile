@@ -14,6 +14,7 @@ setup:
 run: setup
 	$(UV) run talentflow build $(if $(MIRROR),--mirror $(MIRROR),) --db $(DB)
 	$(UV) run talentflow stats --db $(DB)
+	$(UV) run talentflow report --db $(DB) --out $(OUT)/report.html
 
 lint: setup
 	$(UV) run ruff check src tests benchmarks

@@ -61,6 +61,14 @@ def mirror_store(mirror_store_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture(scope="session")
+def views_store_path(mirror_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small real store (NeurIPS 2023-2024, ICML 2024) for the report and dashboard tests."""
+    from view_fakes import build_small_store
+
+    return build_small_store(mirror_dir, tmp_path_factory.mktemp("views") / "small.duckdb")
+
+
+@pytest.fixture(scope="session")
 def spark_session() -> Iterator[object]:
     """One local[2] SparkSession shared by every ``spark`` test (engines use newSession()).
 

@@ -35,11 +35,11 @@ def test_share_bars_carry_each_interval() -> None:
     bar = fig["data"][0]
     # largest share on top (Plotly draws the last category at the top)
     top = max(work, key=lambda k: work[k]["share"])
-    assert bar["y"][-1] == country_name(top)
+    assert bar["y"][-1].startswith(country_name(top) + " · ")
     for name, x, plus, minus in zip(
         bar["y"], bar["x"], bar["error_x"]["array"], bar["error_x"]["arrayminus"], strict=True
     ):
-        code = next(k for k in work if country_name(k) == name)
+        code = next(k for k in work if name.startswith(country_name(k) + " · "))
         assert x == pytest.approx(work[code]["share"] * 100)
         assert x + plus == pytest.approx(work[code]["high"] * 100)
         assert x - minus == pytest.approx(work[code]["low"] * 100)
@@ -202,3 +202,13 @@ def test_numbers_per_language() -> None:
     assert country_alpha3("kr") == "KOR"
     assert country_name("KR", "ko") == "대한민국"
     assert country_name("ZZ") == "ZZ"
+
+
+def test_hirers_chart_shows_hires_and_departures_with_intervals() -> None:
+    o = fixture("orgflows")
+    fig = valid(charts.hirers_chart(o))
+    hires, departures = fig["data"]
+    top = o["top_hirers"][0]
+    assert hires["y"][-1] == top["org"] and hires["x"][-1] == top["hires"]
+    assert departures["x"][-1] == top["departures"]
+    assert hires["x"][-1] + hires["error_x"]["array"][-1] == pytest.approx(top["hires_high"])

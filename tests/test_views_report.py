@@ -15,16 +15,11 @@ from talentflow.cli import app
 from talentflow.graph.store import open_store
 from talentflow.report import data
 from talentflow.report.page import write_report
-from view_fakes import build_small_store, fixture, use_fixture_indicators
+from view_fakes import fixture, use_fixture_indicators
 
 pytest.importorskip("plotly")
 
 INDICATOR_SECTIONS = ("pipeline", "map", "migration", "orgflows", "census", "country")
-
-
-@pytest.fixture(scope="module")
-def small_store_path(mirror_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_small_store(mirror_dir, tmp_path_factory.mktemp("views") / "small.duckdb")
 
 
 class _Page(HTMLParser):
@@ -75,11 +70,11 @@ def section_html(html: str, section: str) -> str:
 
 
 def test_report_with_every_indicator_is_one_offline_file(
-    small_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    views_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls = use_fixture_indicators(monkeypatch)
     out = tmp_path / "report.html"
-    with open_store(small_store_path, read_only=True) as store:
+    with open_store(views_store_path, read_only=True) as store:
         write_report(store, out, data.Filters(venue="nips", year=2024, country="KR"), "en")
     html = out.read_text("utf-8")
     page = parse(html)
@@ -107,11 +102,11 @@ def test_report_with_every_indicator_is_one_offline_file(
 
 
 def test_sections_say_plainly_when_an_indicator_is_missing(
-    small_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    views_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(data, "_find", lambda name: None)
     out = tmp_path / "report.html"
-    with open_store(small_store_path, read_only=True) as store:
+    with open_store(views_store_path, read_only=True) as store:
         write_report(store, out, data.Filters(country="KR"), "en")
     html = out.read_text("utf-8")
     for name in INDICATOR_SECTIONS:
@@ -122,9 +117,9 @@ def test_sections_say_plainly_when_an_indicator_is_missing(
     assert list(figures) == ["fig-venue-years"]  # only what the store itself gives
 
 
-def test_report_names_its_data_versions(small_store_path: Path, tmp_path: Path) -> None:
+def test_report_names_its_data_versions(views_store_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "report.html"
-    with open_store(small_store_path, read_only=True) as store:
+    with open_store(views_store_path, read_only=True) as store:
         hashes = store.query("SELECT file_key, file_sha256 FROM source_files")
         runs = store.query("SELECT run_id FROM ingest_runs")
         write_report(store, out, data.Filters(), "en")
@@ -140,11 +135,11 @@ def test_report_names_its_data_versions(small_store_path: Path, tmp_path: Path) 
 
 
 def test_report_in_korean(
-    small_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    views_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     use_fixture_indicators(monkeypatch)
     out = tmp_path / "report-ko.html"
-    with open_store(small_store_path, read_only=True) as store:
+    with open_store(views_store_path, read_only=True) as store:
         view = write_report(store, out, data.Filters(country="KR"), "ko")
         papers = store.scalar("SELECT count(*) FROM papers")
     html = out.read_text("utf-8")
@@ -156,7 +151,7 @@ def test_report_in_korean(
 
 
 def test_census_in_a_view_is_aggregate_only(
-    small_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    views_store_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     leaky: dict[str, Any] = fixture("census") | {
         "names": [{"name": "Jiayi Leakname", "group": "chinese", "p": 0.97}],
@@ -164,14 +159,14 @@ def test_census_in_a_view_is_aggregate_only(
     leaky["shares"]["korean"] = leaky["shares"]["korean"] | {"people": ["Minji Leakname"]}
     use_fixture_indicators(monkeypatch, {"census": leaky})
     out = tmp_path / "report.html"
-    with open_store(small_store_path, read_only=True) as store:
+    with open_store(views_store_path, read_only=True) as store:
         write_report(store, out, data.Filters(), "en")
     html = out.read_text("utf-8")
     assert "Leakname" not in html
     assert "not anyone's nationality" in section_html(html, "census")
 
 
-def test_report_command(small_store_path: Path, tmp_path: Path) -> None:
+def test_report_command(views_store_path: Path, tmp_path: Path) -> None:
     out = tmp_path / "r.html"
     runner = CliRunner()
     ok = runner.invoke(
@@ -181,7 +176,7 @@ def test_report_command(small_store_path: Path, tmp_path: Path) -> None:
             "--out",
             str(out),
             "--db",
-            str(small_store_path),
+            str(views_store_path),
             "--venue",
             "nips",
             "--year",
@@ -193,21 +188,21 @@ def test_report_command(small_store_path: Path, tmp_path: Path) -> None:
     assert ok.exit_code == 0, ok.output
     assert "nips" in out.read_text("utf-8") and "2023" in out.read_text("utf-8")
     bad = runner.invoke(
-        app, ["report", "--out", str(out), "--db", str(small_store_path), "--lang", "fr"]
+        app, ["report", "--out", str(out), "--db", str(views_store_path), "--lang", "fr"]
     )
     assert bad.exit_code == 1 and "unsupported language 'fr'" in bad.output
     wrong = runner.invoke(
-        app, ["report", "--out", str(tmp_path / "r.txt"), "--db", str(small_store_path)]
+        app, ["report", "--out", str(tmp_path / "r.txt"), "--db", str(views_store_path)]
     )
     assert wrong.exit_code == 1 and "--out must end in .html" in wrong.output
     assert not (tmp_path / "r.txt").exists()
 
 
-def test_report_with_the_installed_indicators(small_store_path: Path, tmp_path: Path) -> None:
+def test_report_with_the_installed_indicators(views_store_path: Path, tmp_path: Path) -> None:
     """The adapter wired to the real indicator modules: each section is drawn or says why,
     and none fails."""
     out = tmp_path / "r.html"
-    with open_store(small_store_path, read_only=True) as store:
+    with open_store(views_store_path, read_only=True) as store:
         view = write_report(store, out, data.Filters(country="KR"), "en")
     for name in ("pipeline", "migration", "orgflows", "census", "country"):
         outcome: data.Outcome = getattr(view, name)

@@ -14,7 +14,7 @@ import pytest
 from talentflow.graph.inspect import stats
 from talentflow.graph.store import open_store
 from talentflow.report import data
-from view_fakes import build_small_store, fixture, use_fixture_indicators
+from view_fakes import fixture, use_fixture_indicators
 
 pytest.importorskip("fastapi")
 pytest.importorskip("plotly")
@@ -39,14 +39,9 @@ class TestClient:
         return asyncio.run(fetch())
 
 
-@pytest.fixture(scope="module")
-def small_store_path(mirror_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_small_store(mirror_dir, tmp_path_factory.mktemp("web") / "small.duckdb")
-
-
 @pytest.fixture()
-def client(small_store_path: Path) -> Iterator[TestClient]:
-    app = create_app(small_store_path, pool_size=2)
+def client(views_store_path: Path) -> Iterator[TestClient]:
+    app = create_app(views_store_path, pool_size=2)
     yield TestClient(app)
     app.state.pool.close()
 
@@ -72,8 +67,8 @@ def test_openapi_documents_the_json_api(client: TestClient) -> None:
     assert methods == {"get"}
 
 
-def test_filters_and_stats_come_from_the_store(client: TestClient, small_store_path: Path) -> None:
-    with open_store(small_store_path, read_only=True) as store:
+def test_filters_and_stats_come_from_the_store(client: TestClient, views_store_path: Path) -> None:
+    with open_store(views_store_path, read_only=True) as store:
         expected = stats(store)
     assert client.get("/api/stats").json() == expected
     f = client.get("/api/filters").json()

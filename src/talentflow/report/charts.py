@@ -123,14 +123,13 @@ def share_bars(
         f"{fmt_interval(v.get('low'), v.get('high'), lang)})"
         for n, (_, v) in zip(names, cells, strict=True)
     ]
+    # the value goes beside the name: a label at the bar's end would collide with its interval
+    shown = [f"{n} · {fmt_pct(v / 100, lang)}" for n, v in zip(names, values, strict=True)]
     trace = {
         "type": "bar",
         "orientation": "h",
-        "y": names[::-1],
+        "y": shown[::-1],
         "x": values[::-1],
-        "text": [fmt_pct(v / 100, lang) for v in values][::-1],
-        "textposition": "outside",
-        "cliponaxis": False,
         "hovertext": hover[::-1],
         "hoverinfo": "text",
         "marker": {"color": PALETTE[0]},
@@ -191,6 +190,8 @@ def pipeline_sankey(
     each stage are drawn as one "other" node.
     """
     keep = {s: _top_keys(pipeline.get(s) or {}, top) for s in stages}
+    # one colour per country whatever the stage, so a country's flow reads across the chart
+    palette_order = list(dict.fromkeys(c for s in reversed(stages) for c in keep[s]))
     labels: list[str] = []
     colours: list[str] = []
     index: dict[tuple[str, str], int] = {}
@@ -203,7 +204,7 @@ def pipeline_sankey(
             name = t("other", lang) if code_k == "~other" else country_name(code_k, lang)
             labels.append(f"{name} · {t(stage, lang)}")
             colours.append(
-                OTHER_COLOUR if code_k == "~other" else _colour_of(keep[stage].index(code_k))
+                OTHER_COLOUR if code_k == "~other" else _colour_of(palette_order.index(code_k))
             )
         return index[key]
 
@@ -285,7 +286,10 @@ def work_map(pipeline: Mapping[str, Any], lang: Lang = "en") -> Figure:
             t("work_share_by_country", lang),
             height=420,
             geo={
-                "projection": {"type": "natural earth"},
+                "projection": {"type": "natural earth", "rotation": {"lon": 0}},
+                "center": {"lon": 0, "lat": 15},
+                "lonaxis": {"range": [-180, 180]},
+                "lataxis": {"range": [-58, 85]},
                 "showframe": False,
                 "showcoastlines": False,
                 "showcountries": True,
@@ -471,6 +475,49 @@ def orgflows_sankey(orgflows: Mapping[str, Any], lang: Lang = "en", top: int = 1
         },
     }
     return {"data": [trace], "layout": _layout(t("orgflows", lang), height=480)}
+
+
+def hirers_chart(orgflows: Mapping[str, Any], lang: Lang = "en", top: int = 12) -> Figure:
+    """Hires and departures (people, 95% intervals) of the organisations that hire most
+    (``orgflows`` JSON's ``top_hirers``)."""
+    rows = [r for r in orgflows.get("top_hirers") or [] if isinstance(r, Mapping)][:top][::-1]
+    names = [str(r.get("org") or r.get("org_id")) for r in rows]
+    traces = []
+    for key, colour, label in (
+        ("hires", POSITIVE, t("hires", lang)),
+        ("departures", NEGATIVE, t("departures", lang)),
+    ):
+        values = [float(r.get(key) or 0) for r in rows]
+        trace: dict[str, Any] = {
+            "type": "bar",
+            "orientation": "h",
+            "name": label,
+            "y": names,
+            "x": values,
+            "marker": {"color": colour},
+        }
+        if all(r.get(f"{key}_low") is not None for r in rows):
+            trace["error_x"] = {
+                "type": "data",
+                "symmetric": False,
+                "array": [float(r[f"{key}_high"]) - v for r, v in zip(rows, values, strict=True)],
+                "arrayminus": [
+                    v - float(r[f"{key}_low"]) for r, v in zip(rows, values, strict=True)
+                ],
+                "color": "#334155",
+                "thickness": 1.2,
+            }
+        traces.append(trace)
+    return {
+        "data": traces,
+        "layout": _layout(
+            t("top_hirers", lang),
+            barmode="group",
+            height=max(260, 60 + 34 * len(rows)),
+            xaxis={"gridcolor": "#e2e8f0"},
+            legend={"orientation": "h", "y": -0.12},
+        ),
+    }
 
 
 def census_bars(census: Mapping[str, Any], lang: Lang = "en") -> Figure:

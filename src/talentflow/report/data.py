@@ -285,19 +285,21 @@ def choices(store: Store) -> dict[str, Any]:
 
 
 def default_filters(store: Store, filters: Filters) -> Filters:
-    """Fill a missing venue/year with the store's largest venue and its latest year."""
+    """Fill a missing venue/year with the venue with most accepted papers and its latest
+    year with accepted papers."""
     if filters.venue and filters.year is not None:
         return filters
+    # the latest year with accepted papers (a venue's newest list may hold submissions only)
     if filters.venue:
         rows = store.query(
-            "SELECT venue, max(year)::INTEGER AS year FROM source_files WHERE venue = ? "
+            "SELECT venue, max(year)::INTEGER AS year FROM papers WHERE accepted AND venue = ? "
             "GROUP BY venue",
             [filters.venue],
         )
     else:
         rows = store.query(
-            "SELECT venue, max(year)::INTEGER AS year, sum(records) AS n FROM source_files "
-            "GROUP BY venue ORDER BY n DESC, venue LIMIT 1"
+            "SELECT venue, max(year)::INTEGER AS year, count(*) AS n FROM papers "
+            "WHERE accepted GROUP BY venue ORDER BY n DESC, venue LIMIT 1"
         )
     if not rows:
         return filters

@@ -58,10 +58,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "pipeline_note": {
         "en": "Countries of earliest education (origin), graduate training and current work of "
-        "the accepted authors. Link widths are shares of authors for whom the stage could be "
+        "the accepted authors. Link widths count the authors for whom both stages could be "
         "determined.",
         "ko": "채택 논문 저자의 최초 교육 국가(출신), 대학원 교육 국가, 현재 근무 국가. 연결선의 "
-        "굵기는 해당 단계가 확인된 저자 중 비율입니다.",
+        "굵기는 두 단계가 모두 확인된 저자 수입니다.",
     },
     "origin": {"en": "origin", "ko": "출신"},
     "training": {"en": "training", "ko": "교육"},
@@ -167,6 +167,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "moves_out": {"en": "Moves out", "ko": "유출 이동"},
     "moves_in": {"en": "Moves in", "ko": "유입 이동"},
     "top_institutions": {"en": "Top institutions", "ko": "주요 기관"},
+    "top_hirers": {
+        "en": "Who hires most: hires and departures",
+        "ko": "주요 채용 기관: 채용과 이탈",
+    },
+    "hires": {"en": "hires", "ko": "채용"},
+    "departures": {"en": "departures", "ko": "이탈"},
     "trains_people": {"en": "Trained here (PhD or masters)", "ko": "국내 교육 (박사·석사)"},
     "employs_people": {"en": "Employed here", "ko": "국내 근무"},
     "keeps_share": {

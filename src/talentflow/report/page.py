@@ -93,5 +93,6 @@ def write_report_file(
     if out.suffix.lower() not in (".html", ".htm"):
         raise TalentflowError(f"--out must end in .html, got '{out.name}'")
     filters = data.Filters(venue=venue, year=year, country=country.upper() if country else None)
+    out.parent.mkdir(parents=True, exist_ok=True)
     with open_store(db, read_only=True) as store:
         return write_report(store, out, filters, language)

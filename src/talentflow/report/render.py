@@ -211,7 +211,12 @@ def migration_section(view: ViewData, lang: Lang) -> Section:
 def _table(rows: Sequence[Mapping[str, Any]], lang: Lang, limit: int = 20) -> str:
     if not rows:
         return f"<p>{t('no_data', lang)}.</p>"
-    cols = [c for c in rows[0] if not isinstance(rows[0][c], list | dict)]
+    # ids and lists (e.g. the people of a group move) stay out of the page
+    cols = [
+        c
+        for c in rows[0]
+        if not isinstance(rows[0][c], list | dict) and (c == "run_id" or not c.endswith("_id"))
+    ]
     head = "".join(f"<th>{escape(column_label(c, lang))}</th>" for c in cols)
     body = []
     for r in rows[:limit]:
@@ -219,7 +224,14 @@ def _table(rows: Sequence[Mapping[str, Any]], lang: Lang, limit: int = 20) -> st
         for c in cols:
             v = r.get(c)
             counted = isinstance(v, int) and not isinstance(v, bool) and "year" not in c
-            shown = fmt_int(v, lang) if counted else v
+            if counted:
+                shown: Any = fmt_int(v, lang)
+            elif isinstance(v, float):
+                shown = f"{v:,.1f}"
+            elif c.endswith("country") and isinstance(v, str):
+                shown = country_name(v, lang)
+            else:
+                shown = v
             cells.append(f"<td>{escape('' if shown is None else str(shown))}</td>")
         body.append(f"<tr>{''.join(cells)}</tr>")
     return (
@@ -261,6 +273,9 @@ def orgflows_section(view: ViewData, lang: Lang) -> Section:
     if o.get("rows"):
         figures["fig-orgflows"] = charts.orgflows_sankey(o, lang)
         body.append(_chart("fig-orgflows"))
+    if o.get("top_hirers"):
+        figures["fig-hirers"] = charts.hirers_chart(o, lang)
+        body.append(_chart("fig-hirers"))
     groups = list(o.get("group_moves") or [])
     body.append(
         f"<h3>{t('group_moves', lang)}</h3><p class='note'>{t('group_moves_note', lang)}</p>"
@@ -315,10 +330,12 @@ def country_section(view: ViewData, lang: Lang) -> Section:
         for k in ("top_institutions", "moves_out", "moves_in")
         if isinstance(d.get(k), list) and d[k]
     ]
+    trend = [i for i in figures if i == "fig-country-trend"]
     body = (
         f'<div class="cards">{"".join(cards)}</div>'
+        + "".join(_chart(i) for i in trend)
         + '<div class="grid3">'
-        + "".join(_chart(i) for i in figures)
+        + "".join(_chart(i) for i in figures if i not in trend)
         + "</div>"
         + "".join(tables)
     )
