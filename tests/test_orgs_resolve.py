@@ -316,3 +316,42 @@ def test_results_use_declared_vocabularies(curated: Resolver) -> None:
         assert res.org_kind in (*KINDS, None)
         assert res.country_basis in (*BASES, None)
         assert 0.0 <= res.confidence <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Air Force Research Laboratory, Rome, NY", "US"),
+        ("Purdue University, West Lafayette, IN", "US"),
+        ("Lawson Health Research Institute, London, ON, CA", "CA"),
+        ("Pune, IN", "IN"),
+    ],
+)
+def test_state_codes_against_country_codes(text: str, code: str) -> None:
+    assert stated_country(text) == code
+
+
+def test_footnote_marks_are_dropped() -> None:
+    assert clean_affiliation("Google DeepMind♠").text == "Google DeepMind"
+    assert clean_affiliation("School of Computing1").text == "School of Computing"
+    assert clean_affiliation("Univ¹ of Y†").text == "Univ of Y"
+    assert clean_affiliation("IAS-8").text == "IAS-8"
+    assert stated_country(clean_affiliation("Microsoft Research Montr ´eal").text) == "CA"
+
+
+def test_company_regional_subdomain_locates_the_person(curated: Resolver) -> None:
+    from talentflow.resolve.domains import subdomain_country
+
+    assert subdomain_country("us.bosch.com") == "US"
+    assert subdomain_country("ai.meta.com") is None
+    assert subdomain_country("bosch.com") is None
+    assert subdomain_country("cw.jp.nec.com") == "JP"
+    res = curated.resolve("Bosch Research North America", "us.bosch.com")
+    assert (res.org, res.country, res.country_basis, res.hq_country) == (
+        "Bosch",
+        "US",
+        "domain",
+        "DE",
+    )
+    # a university's departmental subdomain is not a country
+    assert curated.resolve("Dept. of CS", "cs.mit.edu").country == "US"

@@ -267,19 +267,20 @@ def place_mentions(text: str) -> list[PlaceMention]:
         else:
             i += 1
     if "," in plain:
-        # State codes are weak evidence ('IL' is Illinois or Israel, 'IN' Indiana or India):
-        # used when no place is named, or when a ZIP code follows them.
-        named = bool(out)
+        # 'IL' is Illinois or Israel, 'IN' Indiana or India: a code that is the ISO code of a
+        # country named beside it ('Haifa, IL') is that country; otherwise a US state or a
+        # Canadian province ('Rome, NY', 'Toronto, ON', 'Burnaby, BC, CA').
+        named = {m.country for m in out if m.country}
         previous: str | None = None
         for m in _CODE_RE.finditer(plain):
             code = m.group("code")
-            country = "CA" if code in _CA_CODES else "US"
-            if code == "CA" and previous in _CA_CODES:  # 'Burnaby, BC, CA'
+            if code in named:
+                country = code
+            elif code in _CA_CODES or (code == "CA" and previous in _CA_CODES):
                 country = "CA"
+            else:
+                country = "US"
             previous = code
-            weak = code not in _CA_CODES
-            if named and weak and not re.match(r"\s*\d{5}", plain[m.end("code") :]):
-                continue
             out.append(PlaceMention(m.start("code"), code, country))
         out.sort(key=lambda m: m.start)
     return out

@@ -160,3 +160,22 @@ def cctld_country(domain: str | None) -> str | None:
     if tld in _VANITY_CCTLDS or tld not in _cctlds():
         return None
     return tld.upper()
+
+
+def subdomain_country(domain: str | None) -> str | None:
+    """A country named by a company's regional subdomain: 'us.bosch.com' -> US, 'uk.x.com' -> GB.
+
+    Only the label just left of the registrable domain counts, and
+    only a real, non-vanity country code ('ai.meta.com' names no country).
+    """
+    if not domain:
+        return None
+    floor = registrable(domain)
+    if floor == domain:
+        return None
+    label = domain[: -len(floor) - 1].rsplit(".", 1)[-1]  # 'cw.jp.nec.com' -> 'jp'
+    if label == "uk":
+        return "GB"
+    if len(label) != 2 or label in _VANITY_CCTLDS or label not in _cctlds():
+        return None
+    return label.upper()

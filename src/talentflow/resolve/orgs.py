@@ -38,6 +38,7 @@ from talentflow.resolve.domains import (
     is_email_provider,
     registrable,
     split_domains,
+    subdomain_country,
     suffixes,
 )
 from talentflow.resolve.reference import ReferenceData
@@ -442,6 +443,8 @@ class Resolver:
                 dom_country = cctld_country(domain)
         site_org = self.org(domain_org)
         domain_site = site_org.country if site_org else None
+        if site_org is not None and domain_site is None and site_org.kind == "industry":
+            domain_site = subdomain_country(domain)  # 'us.bosch.com': Bosch's US site
         hint = stated or domain_site or dom_country
         org_id, org_basis, ambiguous = self._match_name(text, hint) if text else (None, None, False)
         if ambiguous:

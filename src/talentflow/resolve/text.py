@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -44,6 +45,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\ufeff]")
 _TAGS = re.compile(r"<[^>]{0,200}>")
 _EMAIL = re.compile(r"\S+@\S+")
 _URL = re.compile(r"https?://\S+")
+# footnote digits glued to a word: 'School of Computing1', 'Research North America2'
+_MARK_DIGITS = re.compile(r"(?<=[a-z)])\d{1,2}\b")
 _ASIDE_WORDS = (
     r"on leave|work (?:was )?(?:done|performed|conducted|partly done)|part of (?:this|the) work"
     r"|during (?:an |his |her |their )?internship|while (?:at|with|visiting|interning|employed)"
@@ -93,6 +96,18 @@ def clean_affiliation(raw: str | None) -> CleanText:
     if fixed != text:
         problems.append("mojibake")
         text = fixed
+    if not text.isascii():
+        # a spacing accent typed before its letter, from PDF extraction: 'Montr ´eal'
+        text = re.sub(r"\s?[\u00b4\u02ca\u00a8\u02c6](?=[A-Za-z])", "", text)
+        # footnote marks and symbols ('Google DeepMind♠', 'Univ. X¹', 'Lab†')
+        kept = "".join(
+            ch for ch in text if unicodedata.category(ch) not in ("So", "No") and ch not in "†‡§¶"
+        )
+        if kept != text:
+            text = kept
+            problems.append("footnote-marks")
+    if "*" in text:
+        text = text.replace("*", " ")
     if _CONTROL.search(text):
         text = _CONTROL.sub(" ", text)
         problems.append("control-characters")
@@ -101,6 +116,7 @@ def clean_affiliation(raw: str | None) -> CleanText:
         problems.append("undecodable")
     if "@" in text or "://" in text:
         text = _URL.sub(" ", _EMAIL.sub(" ", text))
+    text = _MARK_DIGITS.sub("", text)
     text = re.sub(r"\s+", " ", text).strip(" ,;.-|")
     if len(text) > MAX_AFFILIATION_CHARS:
         text = text[:MAX_AFFILIATION_CHARS].rsplit(" ", 1)[0]
