@@ -382,7 +382,7 @@ def small_graph(tmp_path: Path) -> Path:
 def test_demand_supply_known_answer(small_graph: Path) -> None:
     with open_store(small_graph, read_only=True) as store:
         result = compute_demand(store=store, window=3)
-    cells = {(r["role"], r["region"], r["month"]): r for r in result.rows}
+    cells = {(r["role"], r["region"], r["period"]): r for r in result.rows}
     cv_us = cells[("computer_vision", "US", "all")]
     # demand: postings 1 and 3 (US); supply: Cy Dee only (2023, US; 2020 is outside the window)
     assert (cv_us["demand"], cv_us["supply"]) == (2, 1)
@@ -392,6 +392,14 @@ def test_demand_supply_known_answer(small_graph: Path) -> None:
     # software engineering has no paper-based supply: stated as null, never 0
     assert cells[("software_engineering", "US", "all")]["supply"] is None
     assert result.method["people"]["slots"] == 3  # accepted slots in 2022-2024
+    with open_store(small_graph, read_only=True) as store:
+        yearly = compute_demand(store=store, period="year", regions={"US"}).rows
+    cells = {(r["role"], r["period"]): r for r in yearly}
+    assert (
+        cells[("computer_vision", "2025")]["demand"],
+        cells[("computer_vision", "2025")]["supply"],
+    ) == (2, 1)
+    assert not any(r["period"].count("-") for r in yearly)  # no month rows
 
 
 def test_demand_with_a_candidate_pool(small_graph: Path, tmp_path: Path) -> None:
@@ -402,7 +410,7 @@ def test_demand_with_a_candidate_pool(small_graph: Path, tmp_path: Path) -> None
     )
     with open_store(small_graph, read_only=True) as store:
         result = compute_demand(store=store, candidates=pool, regions={"US"})
-    cells = {(r["role"], r["month"]): r for r in result.rows}
+    cells = {(r["role"], r["period"]): r for r in result.rows}
     assert cells[("computer_vision", "all")]["supply"] == 2  # A counted once
     assert cells[("software_engineering", "all")]["supply"] == 0  # C is in Germany
 

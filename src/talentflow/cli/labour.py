@@ -134,9 +134,10 @@ def register(app: typer.Typer) -> None:
             int, typer.Option(help="Supply: conference years before the posting's year.")
         ] = 3,
         min_demand: Annotated[int, typer.Option(help="Leave out cells with fewer postings.")] = 1,
-        by_month: Annotated[
-            bool, typer.Option("--by-month/--no-by-month", help="Rows per month, plus 'all'.")
-        ] = True,
+        period: Annotated[
+            str,
+            typer.Option(help="Rows per 'month' or 'year' (plus 'all'), or only 'all'."),
+        ] = "month",
         db: DbOption = None,
         fmt: FormatOption = OutputFormat.table,
     ) -> None:
@@ -163,12 +164,12 @@ def register(app: typer.Typer) -> None:
                 roles=_split(roles),
                 window=window,
                 min_demand=min_demand,
-                by_month=by_month,
+                period=period,
             )
         if fmt is OutputFormat.table:
             for k, v in result.method.items():
                 stderr.print(f"[bold]{k}[/bold]: {v}", highlight=False, soft_wrap=True)
-        cols = ["role", "region", "month", "demand", "supply", "ratio", "low", "high"]
+        cols = ["role", "region", "period", "demand", "supply", "ratio", "low", "high"]
         emit(fmt, result.as_json(), result.rows, columns=cols, title="demand and supply")
 
     @founders_app.command("pedigree")

@@ -1,8 +1,9 @@
 """Demand (job postings) against supply (people whose recent work fits a role).
 
-**Demand** for a role, region and month is the number of distinct postings published
-that month that advertise at least one opening in the role (a posting hiring an ML
-engineer and a data engineer counts once for each role; one listing several
+**Demand** for a role, region and period (a month, a year, or all months counted) is
+the number of distinct postings published in the period that advertise at least one
+opening in the role (a posting hiring an ML engineer and a data engineer counts once
+for each role; one listing several
 countries counts once in each; a posting whose location names no country is counted
 under ``unknown``). Posting roles come from the rule classifier (``roles.json``).
 
@@ -309,9 +310,12 @@ def demand_table(
     months: tuple[str, str] | set[str] | None = None,
     roles: set[str] | None = None,
     min_demand: int = 1,
-    by_month: bool = True,
+    period: str = "month",
 ) -> list[dict[str, Any]]:
-    """Rows of role, region, month (or ``all``), demand, supply, ratio, low, high."""
+    """Rows of role, region, period (a month, a year or ``all``), demand, supply, ratio and
+    its interval. ``period`` is ``month``, ``year`` or ``all`` (only the ``all`` rows)."""
+    if period not in ("month", "year", "all"):
+        raise TalentflowError(f"period must be month, year or all, not '{period}'")
     tax = taxonomy()
     cells: dict[tuple[str, str, str], set[str]] = defaultdict(set)
     for p in postings:
@@ -323,27 +327,20 @@ def demand_table(
             for region in {*p.regions, ALL}:
                 if regions and region not in regions:
                     continue
-                cells[(role, region, p.month if by_month else "all")].add(p.posting_key)
-                if by_month:
-                    cells[(role, region, "all")].add(p.posting_key)
-    last_month: dict[tuple[str, str], str] = {}
-    for role, region, month in cells:
-        if month != "all":
-            key = (role, region)
-            last_month[key] = max(last_month.get(key, month), month)
-    if not by_month:
-        chosen = sorted({p.month for p in postings if _month_ok(p.month, months)})
-        for role, region, _ in cells:
-            if chosen:
-                last_month[(role, region)] = chosen[-1]
+                cells[(role, region, "all")].add(p.posting_key)
+                if period != "all":
+                    key = p.month if period == "month" else p.month[:4]
+                    cells[(role, region, key)].add(p.posting_key)
+    # the 'all' rows take their supply at the latest month counted
+    chosen = sorted({p.month for p in postings if _month_ok(p.month, months)})
     order = {r: i for i, r in enumerate(tax.ids)}
     out = []
     for (role, region, month), keys in cells.items():
         demand = len(keys)
         if demand < min_demand:
             continue
-        ref_month = month if month != "all" else last_month.get((role, region))
-        year = int(ref_month[:4]) if ref_month else 0
+        ref = month if month != "all" else (chosen[-1] if chosen else "0")
+        year = int(ref[:4])
         count = supply.count(role, region, year)
         ratio, low, high = ratio_interval(count, demand) if count is not None else (None,) * 3
         r = tax.role(role)
@@ -353,7 +350,7 @@ def demand_table(
                 "role_en": r.en,
                 "role_zh": r.zh,
                 "region": region,
-                "month": month,
+                "period": month,
                 "demand": demand,
                 "supply": count,
                 "supply_years": (
@@ -371,8 +368,8 @@ def demand_table(
             order[str(r["role"])],
             r["region"] != ALL,
             r["region"],
-            r["month"] != "all",
-            r["month"],
+            r["period"] != "all",
+            r["period"],
         )
     )
     return out
@@ -426,7 +423,7 @@ def compute_demand(
     roles: set[str] | None = None,
     window: int = 3,
     min_demand: int = 1,
-    by_month: bool = True,
+    period: str = "month",
 ) -> DemandResult:
     """The ``talentflow demand`` table (see the module doc for what each side counts)."""
     if engine is None:
@@ -462,14 +459,14 @@ def compute_demand(
     else:
         years = {int(p.month[:4]) for p in postings if _month_ok(p.month, month_spec)}
         supply = supply_from_graph(engine, years, window)
-    rows = demand_table(postings, supply, regions, month_spec, roles, min_demand, by_month)
+    rows = demand_table(postings, supply, regions, month_spec, roles, min_demand, period)
     return DemandResult(rows, method_note(supply, used))
 
 
 def summarise(rows: list[dict[str, Any]], region: str = ALL) -> list[dict[str, Any]]:
     """Rows for one region over all months (the compact table the docs show)."""
-    return [r for r in rows if r["region"] == region and r["month"] == "all"]
+    return [r for r in rows if r["region"] == region and r["period"] == "all"]
 
 
 def as_mapping(rows: list[dict[str, Any]]) -> Mapping[tuple[str, str, str], dict[str, Any]]:
-    return {(r["role"], r["region"], r["month"]): r for r in rows}
+    return {(r["role"], r["region"], r["period"]): r for r in rows}
