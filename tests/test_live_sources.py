@@ -512,6 +512,24 @@ def test_replayed_neurips_crawl_yields_stints_origin_and_training(tmp_path: Path
         )
     assert len(stints) == n_entries == sum(len(p["content"].get("history", [])) for p in PROFILES)
     assert linked == 1
+    with open_store(db, read_only=True) as store:
+        ada_moves = store.query(
+            "SELECT from_country, to_country, year FROM moves "
+            "WHERE person_id = 'openreview:~Ada_Lovelace1' AND evidence = 'profile'"
+        )
+        park_moves = store.scalar(
+            "SELECT count(*) FROM moves WHERE person_id = 'openreview:~Min_Park1'"
+        )
+    assert ada_moves == [{"from_country": "CN", "to_country": "US", "year": 2014}]
+    assert park_moves == 0  # Korea throughout
+    from talentflow.indicators.migration import migration
+
+    with open_store(db, read_only=True) as store:
+        flows = migration(store, 2000, 2030).flows
+        n_moves = store.scalar("SELECT count(DISTINCT person_id) FROM moves")
+    cn_us = next(f for f in flows if (f["from_country"], f["to_country"]) == ("CN", "US"))
+    assert cn_us["moves"] >= 1  # the migration indicator reads the profile moves
+    assert sum(int(f["moves"]) for f in flows) >= n_moves
     by_person: dict[str, list[dict[str, Any]]] = {}
     for s in stints:
         by_person.setdefault(s["person_id"], []).append(s)

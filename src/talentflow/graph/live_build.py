@@ -375,14 +375,42 @@ SELECT 'openalex' AS source, record_id, person_id FROM oa_person
 """
 
 
-def project_live_stints(store: Store, in_transaction: bool = False) -> int:
-    """Rebuild the ``profile``/``openalex`` stints from ``career_entries``; returns rows.
+# Country moves within one person's dated entries of one evidence: consecutive entries
+# (by start year) in two different known countries; dated to the later entry's start.
+_LIVE_MOVES = f"""
+WITH placed AS (
+    SELECT rp.person_id, e.evidence, e.country, e.first_year, e.entry_index
+    FROM career_entries e
+    JOIN ({_PERSON_OF_RECORD}) rp ON rp.source = e.source AND rp.record_id = e.record_id
+    WHERE e.country IS NOT NULL AND e.first_year IS NOT NULL
+),
+seq AS (
+    SELECT person_id, evidence, country, first_year,
+           lag(country) OVER (
+             PARTITION BY person_id, evidence ORDER BY first_year, entry_index DESC
+           ) AS prev_country
+    FROM placed
+)
+SELECT person_id, NULL, NULL, prev_country, country, first_year, evidence
+FROM seq
+WHERE prev_country IS NOT NULL AND prev_country <> country
+ORDER BY person_id, evidence, first_year
+"""
 
-    Safe to rerun after people are re-resolved (it only reads what is stored).
+
+def project_live_stints(store: Store, in_transaction: bool = False) -> int:
+    """Rebuild the ``profile``/``openalex`` stints and moves from ``career_entries``;
+    returns the number of stints.
+
+    Moves matter as much as stints: the indicators use each person's best evidence for
+    both, so a person with profile stints but no profile moves would lose the moves
+    their papers show. Only country moves are written (entries have no organisation id
+    yet). Safe to rerun after people are re-resolved (it only reads what is stored).
     """
 
     def run() -> None:
         store.con.execute("DELETE FROM stints WHERE evidence IN ('profile', 'openalex')")
+        store.con.execute("DELETE FROM moves WHERE evidence IN ('profile', 'openalex')")
         store.con.execute(
             f"""
             INSERT INTO stints (person_id, org_id, country, stage, first_year, last_year, evidence)
@@ -392,6 +420,10 @@ def project_live_stints(store: Store, in_transaction: bool = False) -> int:
               ON rp.source = e.source AND rp.record_id = e.record_id
             ORDER BY rp.person_id, e.source, e.entry_index
             """
+        )
+        store.con.execute(
+            "INSERT INTO moves (person_id, from_org_id, to_org_id, from_country, to_country, "
+            f"year, evidence) {_LIVE_MOVES}"
         )
 
     if in_transaction:
