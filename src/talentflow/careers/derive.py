@@ -12,7 +12,8 @@ stated. The derivation, written once as portable SQL:
    has no organisation are used only for people who never have one (their country alone).
    A place is the organisation *and* its country, so a move between two sites of one
    company in different countries is a (country) move. The stage of the year is the most
-   frequent known stage of the slots at that place (see :mod:`talentflow.careers.stages`).
+   frequent known stage of the slots at that place (see :mod:`talentflow.careers.stages`;
+   the stage rules run once per distinct position and organisation kind, not per slot).
 3. Runs of consecutive observed years at the same place are spells; a change of place
    between two observed years is a move, dated to the first year observed at the new place.
 4. Within a spell, each run of years with the same known stage becomes a stint; the stints
@@ -43,15 +44,24 @@ _PERSON = (
 )
 
 _SEQUENCE_CTES = f"""
-slot AS (
+slot_raw AS (
   SELECT {_PERSON} AS person_id, a.year, so.org_id,
          coalesce(so.country, o.country) AS country,
-         {stage_case_sql("a.position", "o.kind")} AS stage
+         coalesce(a.position, '') AS position, coalesce(o.kind, 'unknown') AS kind
   FROM authorships a
   LEFT JOIN slot_people sp ON sp.paper_key = a.paper_key AND sp.author_index = a.author_index
   LEFT JOIN slot_orgs so ON so.paper_key = a.paper_key AND so.author_index = a.author_index
   LEFT JOIN organisations o ON o.org_id = so.org_id
   WHERE a.accepted AND (so.org_id IS NOT NULL OR so.country IS NOT NULL)
+),
+position_stage AS (
+  SELECT position, kind, {stage_case_sql("position", "kind")} AS stage
+  FROM (SELECT DISTINCT position, kind FROM slot_raw) distinct_positions
+),
+slot AS (
+  SELECT r.person_id, r.year, r.org_id, r.country, ps.stage
+  FROM slot_raw r
+  JOIN position_stage ps ON ps.position = r.position AND ps.kind = r.kind
 ),
 place_stage AS (
   SELECT person_id, year, org_id, country, stage, count(*) AS n

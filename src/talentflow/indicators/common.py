@@ -2,11 +2,13 @@
 
 Evidence precedence. Stints and moves come from several kinds of evidence (``paper``:
 derived from author slots; ``profile``: OpenReview career histories; ``openalex``: dated
-affiliations; ``csv``: a user's file). For each person the indicators use the rows of the
-best evidence that person has, in the order of :data:`EVIDENCE_ORDER` (a self-reported
-history beats a curated file, which beats dated affiliations, which beat what papers imply),
-so one person's move is never counted twice from two sources. Each result says how many
-of its people rest on each kind of evidence.
+affiliations; ``csv``: a user's file). For each person the indicators use the stints of the
+best evidence that person has stints in, and the moves of the best evidence that person has
+moves in, in the order of :data:`EVIDENCE_ORDER` (a self-reported history beats a curated
+file, which beats dated affiliations, which beat what papers imply), so one person's move is
+never counted twice from two sources, and a source that brings stints but no moves (profile
+histories) does not hide the moves papers show. Each result says how many of its people
+rest on each kind of evidence.
 """
 
 from __future__ import annotations
@@ -28,23 +30,21 @@ _RANK = (
 
 # Stints and moves of each person's best evidence (portable SQL; use inside WITH).
 BEST_EVIDENCE_CTES = f"""
-person_evidence AS (
-  SELECT person_id, min(ev_rank) AS best_rank FROM (
-    SELECT person_id, {_RANK} AS ev_rank FROM stints
-    UNION ALL
-    SELECT person_id, {_RANK} AS ev_rank FROM moves
-  ) ranked_rows
-  GROUP BY person_id
+stint_evidence AS (
+  SELECT person_id, min({_RANK}) AS best_rank FROM stints GROUP BY person_id
+),
+move_evidence AS (
+  SELECT person_id, min({_RANK}) AS best_rank FROM moves GROUP BY person_id
 ),
 best_stints AS (
   SELECT s.person_id, s.org_id, s.country, s.stage, s.first_year, s.last_year, s.evidence
-  FROM stints s JOIN person_evidence pe ON pe.person_id = s.person_id
+  FROM stints s JOIN stint_evidence pe ON pe.person_id = s.person_id
   WHERE {_RANK.replace("evidence", "s.evidence")} = pe.best_rank
 ),
 best_moves AS (
   SELECT m.person_id, m.from_org_id, m.to_org_id, m.from_country, m.to_country, m.year,
          m.evidence
-  FROM moves m JOIN person_evidence pe ON pe.person_id = m.person_id
+  FROM moves m JOIN move_evidence pe ON pe.person_id = m.person_id
   WHERE {_RANK.replace("evidence", "m.evidence")} = pe.best_rank
 )"""
 
