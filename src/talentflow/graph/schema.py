@@ -184,7 +184,9 @@ SLOT_ORGS = Table(
         Column("author_index", "INTEGER", "the author slot", False),
         Column("org_id", "VARCHAR", "resolved organisation, NULL when unresolved"),
         Column("country", "VARCHAR", "ISO 3166-1 alpha-2 where the person is"),
-        Column("country_basis", "VARCHAR", "stated, domain, registry, hq"),
+        Column(
+            "country_basis", "VARCHAR", "stated, registry, domain, source (the source's label), hq"
+        ),
         Column("hq_country", "VARCHAR", "ISO code of the employer's headquarters"),
         Column("confidence", "DOUBLE", "0..1"),
         Column("resolver_version", "VARCHAR", "resolver and reference data version"),
