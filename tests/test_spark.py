@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from talentflow.engine import DuckDBEngine, Engine
-from talentflow.engines.compare import differences
+from talentflow.engines.compare import differences, json_differences
 from talentflow.graph.inspect import _BY_VENUE_YEAR, EXPORT_AUTHORSHIPS_SQL
 from talentflow.graph.parquet import export_tables
 from talentflow.graph.store import open_store
@@ -80,3 +80,121 @@ def test_parameters_bind_the_same_on_both(engines: tuple[Engine, Engine]) -> Non
     expected = duck.sql(query, params)
     assert sorted(expected["venue"].to_pylist()) == ["iclr", "icml", "nips"]
     assert differences(expected, spark.sql(query, params)) == []
+
+
+# --- every indicator, on both engines -------------------------------------------------------
+
+
+def indicator_calls(
+    engine: Engine, venue: str, year: int, orgs: tuple[str, str] | None
+) -> dict[str, Any]:
+    """Every indicator of issue 5 with representative parameters, as JSON.
+
+    ``orgs``: an organisation whose moves and alumni to look at, and a cohort organisation
+    (None when the data has no resolved organisations: those calls are left out).
+    """
+    from talentflow.indicators.country import country_profile
+    from talentflow.indicators.migration import migration
+    from talentflow.indicators.orgflows import orgflows
+    from talentflow.indicators.pedigree import pedigree
+    from talentflow.indicators.pipeline import pipeline
+
+    out = {
+        "pipeline_location": pipeline(engine, venue, year).as_json(),
+        "pipeline_hq_elite": pipeline(engine, venue, year, basis="hq", elite=True).as_json(),
+        "migration": migration(engine, 2013, 2025).as_json(),
+        "migration_us": migration(engine, 2013, 2025, country="US").as_json(),
+        "orgflows": orgflows(engine, 2013, 2025, k=2).as_json(),
+        "country_us": country_profile(engine, "US").as_json(),
+        "country_kr": country_profile(engine, "KR").as_json(),
+    }
+    if orgs is not None:
+        earlier, cohort = orgs
+        out["orgflows_org"] = orgflows(engine, 2013, 2025, org=earlier, k=2).as_json()
+        out["pedigree"] = pedigree(engine, earlier=[earlier], orgs=[cohort], year=year).as_json()
+    return out
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from talentflow.synthetic import SyntheticSpec, generate
+
+    return generate(SyntheticSpec(people=1500, orgs=40, seed=7))
+
+
+@pytest.fixture(scope="module")
+def synthetic_tables(synthetic: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The synthetic graph's store tables (slots and decisions, no careers) as Parquet."""
+    root = tmp_path_factory.mktemp("synthetic")
+    with open_store(root / "synthetic.duckdb") as store:
+        synthetic.write(store)
+        export_tables(store, root / "tables")
+    return root / "tables"
+
+
+def _multiset(table: Any) -> list[tuple[Any, ...]]:
+    return sorted(tuple(r.values()) for r in table.to_pylist())
+
+
+def test_injected_careers_recovered_on_both_engines(
+    synthetic: Any, synthetic_tables: Path, spark_session: Any
+) -> None:
+    from talentflow.careers.derive import careers_from_papers
+    from talentflow.engines import ParquetDuckDBEngine
+    from talentflow.engines.spark import SparkEngine
+
+    assert synthetic.true_moves.num_rows > 100
+    duck = ParquetDuckDBEngine(synthetic_tables)
+    spark = SparkEngine(spark_session, synthetic_tables)
+    try:
+        for engine in (duck, spark):
+            stints, moves = careers_from_papers(engine)
+            assert _multiset(moves) == _multiset(synthetic.true_moves), engine.name
+            assert _multiset(stints) == _multiset(synthetic.true_stints), engine.name
+    finally:
+        duck.close()
+        spark.close()
+
+
+@pytest.mark.slow
+def test_every_indicator_identical_on_synthetic_graph(
+    synthetic: Any, synthetic_tables: Path, spark_session: Any, tmp_path: Path
+) -> None:
+    from talentflow.careers.derive import derive_careers
+    from talentflow.engines.spark import SparkEngine
+
+    with open_store(tmp_path / "derived.duckdb") as store:
+        synthetic.write(store)
+        derive_careers(store)
+        export_tables(store, tmp_path / "tables")
+        year = 2020
+        orgs = ("Synthetic University 3", "Synthetic Labs 30")
+        expected = indicator_calls(DuckDBEngine(store), synthetic.spec.venue, year, orgs)
+    spark = SparkEngine(spark_session, tmp_path / "tables")
+    try:
+        got = indicator_calls(spark, synthetic.spec.venue, year, orgs)
+    finally:
+        spark.close()
+    assert expected["migration"]["rows"], "the synthetic world has migration rows"
+    assert expected["orgflows_org"]["rows"], "the named organisation has moves"
+    assert expected["pedigree"]["n"] > 0, "the cohort organisation has people in 2020"
+    for name in expected:
+        assert json_differences(expected[name], got[name]) == [], name
+
+
+@pytest.mark.slow
+def test_every_indicator_identical_on_whole_mirror(engines: tuple[Engine, Engine]) -> None:
+    duck, spark = engines
+    # The two organisations with most people in 2018's stints (none before orgs resolve).
+    top = duck.sql(
+        """SELECT o.name, count(DISTINCT s.person_id) AS people
+           FROM stints s JOIN organisations o ON o.org_id = s.org_id
+           WHERE s.first_year <= 2018 AND 2018 <= s.last_year
+           GROUP BY o.name ORDER BY people DESC, o.name LIMIT 2"""
+    )["name"].to_pylist()
+    orgs = (top[0], top[1]) if len(top) == 2 else None
+    expected = indicator_calls(duck, "nips", 2018, orgs)
+    got = indicator_calls(spark, "nips", 2018, orgs)
+    assert expected["pipeline_location"]["n"] > 0
+    for name in expected:
+        assert json_differences(expected[name], got[name]) == [], name

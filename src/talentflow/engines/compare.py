@@ -93,3 +93,26 @@ def differences(
             if len(found) >= limit:
                 break
     return found
+
+
+def json_differences(
+    left: Any, right: Any, *, tol: float = TOLERANCE, path: str = "$"
+) -> list[str]:
+    """What differs between two JSON-like results (dicts, lists, numbers to ``tol``)."""
+    if isinstance(left, dict) and isinstance(right, dict):
+        if set(left) != set(right):
+            return [f"{path}: keys differ: {sorted(set(left) ^ set(right), key=str)}"]
+        found: list[str] = []
+        for key in left:
+            found += json_differences(left[key], right[key], tol=tol, path=f"{path}.{key}")
+        return found
+    if isinstance(left, list | tuple) and isinstance(right, list | tuple):
+        if len(left) != len(right):
+            return [f"{path}: lengths differ: {len(left)} != {len(right)}"]
+        found = []
+        for i, (a, b) in enumerate(zip(left, right, strict=True)):
+            found += json_differences(a, b, tol=tol, path=f"{path}[{i}]")
+        return found
+    if _equal(_norm(left), _norm(right), tol):
+        return []
+    return [f"{path}: {left!r} != {right!r}"]
