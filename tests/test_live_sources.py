@@ -514,14 +514,34 @@ def test_replayed_neurips_crawl_yields_stints_origin_and_training(tmp_path: Path
     assert linked == 1
     with open_store(db, read_only=True) as store:
         ada_moves = store.query(
-            "SELECT from_country, to_country, year FROM moves "
-            "WHERE person_id = 'openreview:~Ada_Lovelace1' AND evidence = 'profile'"
+            "SELECT from_org_id, to_org_id, from_country, to_country, year FROM moves "
+            "WHERE person_id = 'openreview:~Ada_Lovelace1' AND evidence = 'profile' "
+            "ORDER BY year"
+        )
+        ada_orgs = store.query(
+            "SELECT o.name, s.stage FROM stints s JOIN organisations o ON o.org_id = s.org_id "
+            "WHERE s.person_id = 'openreview:~Ada_Lovelace1' AND s.evidence = 'profile' "
+            "ORDER BY s.first_year"
         )
         park_moves = store.scalar(
-            "SELECT count(*) FROM moves WHERE person_id = 'openreview:~Min_Park1'"
+            "SELECT count(*) FROM moves WHERE person_id = 'openreview:~Min_Park1' "
+            "AND from_country <> to_country"
         )
-    assert ada_moves == [{"from_country": "CN", "to_country": "US", "year": 2014}]
-    assert park_moves == 0  # Korea throughout
+    if os.environ.get("TALENTFLOW_REQUIRE_SHARED_DATA") == "1":
+        assert ada_orgs, "with the reference data present, profile stints get organisations"
+    if ada_orgs:  # the organisation resolver (issue 3) and its reference data are present
+        assert [r["stage"] for r in ada_orgs] == ["undergraduate", "phd", "industry_research"]
+        assert ada_orgs[0]["name"] == "Tsinghua University"
+        assert [(m["from_country"], m["to_country"], m["year"]) for m in ada_moves] == [
+            ("CN", "US", 2014),
+            ("US", "US", 2019),  # Stanford -> Google: an organisation move
+        ]
+        assert all(m["from_org_id"] and m["to_org_id"] for m in ada_moves)
+    else:
+        assert [(m["from_country"], m["to_country"], m["year"]) for m in ada_moves] == [
+            ("CN", "US", 2014)
+        ]
+    assert park_moves == 0  # Korea throughout: no country move
     from talentflow.indicators.migration import migration
 
     with open_store(db, read_only=True) as store:

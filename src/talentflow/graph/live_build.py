@@ -16,12 +16,14 @@ profile through a shared ORCID, else keeps ``openalex:<id>``.
 
 from __future__ import annotations
 
+import importlib
 import json
 import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -33,6 +35,7 @@ from talentflow.graph.schema import (
     LIVE_IDS,
     LIVE_RECORDS,
     LIVE_SLOT_LINKS,
+    ORGANISATIONS,
 )
 from talentflow.graph.store import Store
 from talentflow.sources.career_entries import CareerEntry
@@ -375,52 +378,151 @@ SELECT 'openalex' AS source, record_id, person_id FROM oa_person
 """
 
 
-# Country moves within one person's dated entries of one evidence: consecutive entries
-# (by start year) in two different known countries; dated to the later entry's start.
-_LIVE_MOVES = f"""
-WITH placed AS (
-    SELECT rp.person_id, e.evidence, e.country, e.first_year, e.entry_index
-    FROM career_entries e
-    JOIN ({_PERSON_OF_RECORD}) rp ON rp.source = e.source AND rp.record_id = e.record_id
-    WHERE e.country IS NOT NULL AND e.first_year IS NOT NULL
-),
-seq AS (
-    SELECT person_id, evidence, country, first_year,
-           lag(country) OVER (
-             PARTITION BY person_id, evidence ORDER BY first_year, entry_index DESC
-           ) AS prev_country
-    FROM placed
+# Moves within one person's dated stints of one evidence: consecutive stints (by start
+# year) in two different known countries or at two different known organisations,
+# dated to the later stint's start. Reads the live stints just written.
+_LIVE_MOVES = """
+WITH seq AS (
+    SELECT person_id, evidence, org_id, country, first_year,
+           lag(org_id) OVER w AS prev_org_id,
+           lag(country) OVER w AS prev_country
+    FROM stints
+    WHERE evidence IN ('profile', 'openalex') AND first_year IS NOT NULL
+      AND (org_id IS NOT NULL OR country IS NOT NULL)
+    WINDOW w AS (
+      PARTITION BY person_id, evidence
+      ORDER BY first_year, coalesce(last_year, 9999), coalesce(org_id, ''), coalesce(country, '')
+    )
 )
-SELECT person_id, NULL, NULL, prev_country, country, first_year, evidence
+SELECT person_id, prev_org_id, org_id, prev_country, country, first_year, evidence
 FROM seq
-WHERE prev_country IS NOT NULL AND prev_country <> country
+WHERE (prev_country IS NOT NULL AND country IS NOT NULL AND prev_country <> country)
+   OR (prev_org_id IS NOT NULL AND org_id IS NOT NULL AND prev_org_id <> org_id)
 ORDER BY person_id, evidence, first_year
 """
 
 
-def project_live_stints(store: Store, in_transaction: bool = False) -> int:
+@lru_cache(maxsize=1)
+def _default_resolver() -> Any:
+    """The organisation resolver (issue 3) on the local reference data, or None when the
+    resolver is not installed. Built once per process (it indexes the registries); never
+    downloads: a live build must not fetch reference data behind the user's back."""
+    try:
+        orgs = importlib.import_module("talentflow.resolve.orgs")
+        reference = importlib.import_module("talentflow.resolve.reference")
+    except ImportError:
+        return None
+    return orgs.Resolver(reference.load_reference(download=False))
+
+
+def _resolve_entry_orgs(store: Store, resolver: Any) -> pa.Table:
+    """(institution, domain) -> org_id and the organisation's country, per distinct pair;
+    adds the organisations (and their parents) that the store does not have yet."""
+    pairs = store.con.execute(
+        "SELECT DISTINCT institution, domain FROM career_entries "
+        "WHERE institution IS NOT NULL OR domain IS NOT NULL ORDER BY 1, 2"
+    ).fetchall()
+    rows: list[dict[str, Any]] = []
+    used: set[str] = set()
+    for institution, domain in pairs:
+        found = resolver.resolve(institution, domain) if resolver is not None else None
+        org_id = found.org_id if found is not None else None
+        if org_id:
+            used.add(org_id)
+        rows.append(
+            {
+                "institution": institution,
+                "domain": domain,
+                "org_id": org_id,
+                "org_country": found.country if found is not None else None,
+            }
+        )
+    frontier = set(used)
+    while frontier and resolver is not None:
+        parents = {
+            p
+            for o in frontier
+            if (org := resolver.org(o)) is not None
+            and (p := org.parent_org_id) is not None
+            and p not in used
+        }
+        used |= parents
+        frontier = parents
+    if used:
+        known = {r[0] for r in store.con.execute("SELECT org_id FROM organisations").fetchall()}
+        new = [
+            resolver.organisations[o] for o in sorted(used - known) if o in resolver.organisations
+        ]
+        store.append_arrow(
+            ORGANISATIONS,
+            pa.Table.from_pylist(
+                [
+                    {
+                        "org_id": o.org_id,
+                        "name": o.name,
+                        "kind": o.kind,
+                        "country": o.country,
+                        "hq_country": o.hq_country,
+                        "parent_org_id": o.parent_org_id,
+                        "registry": o.registry,
+                    }
+                    for o in new
+                ],
+                schema=ORGANISATIONS.arrow_schema(),
+            ),
+        )
+    return pa.Table.from_pylist(
+        rows,
+        schema=pa.schema(
+            [
+                ("institution", pa.string()),
+                ("domain", pa.string()),
+                ("org_id", pa.string()),
+                ("org_country", pa.string()),
+            ]
+        ),
+    )
+
+
+def project_live_stints(store: Store, in_transaction: bool = False, resolver: Any = None) -> int:
     """Rebuild the ``profile``/``openalex`` stints and moves from ``career_entries``;
     returns the number of stints.
 
     Moves matter as much as stints: the indicators use each person's best evidence for
     both, so a person with profile stints but no profile moves would lose the moves
-    their papers show. Only country moves are written (entries have no organisation id
-    yet). Safe to rerun after people are re-resolved (it only reads what is stored).
+    their papers show. Organisations come from the organisation resolver (issue 3) on the
+    entries' institution name and domain; a stated country wins over the organisation's.
+    Safe to rerun after people are re-resolved (it only reads what is stored).
     """
 
     def run() -> None:
+        has_entries = bool(store.scalar("SELECT count(*) FROM career_entries"))
+        chosen = (
+            resolver if resolver is not None else (_default_resolver() if has_entries else None)
+        )
         store.con.execute("DELETE FROM stints WHERE evidence IN ('profile', 'openalex')")
         store.con.execute("DELETE FROM moves WHERE evidence IN ('profile', 'openalex')")
-        store.con.execute(
-            f"""
-            INSERT INTO stints (person_id, org_id, country, stage, first_year, last_year, evidence)
-            SELECT rp.person_id, NULL, e.country, e.stage, e.first_year, e.last_year, e.evidence
-            FROM career_entries e
-            JOIN ({_PERSON_OF_RECORD}) rp
-              ON rp.source = e.source AND rp.record_id = e.record_id
-            ORDER BY rp.person_id, e.source, e.entry_index
-            """
-        )
+        store.con.register("_live_orgs", _resolve_entry_orgs(store, chosen))
+        try:
+            store.con.execute(
+                f"""
+                INSERT INTO stints
+                  (person_id, org_id, country, stage, first_year, last_year, evidence)
+                SELECT rp.person_id, o.org_id,
+                       CASE WHEN e.country_basis = 'stated' THEN e.country
+                            ELSE coalesce(o.org_country, e.country) END,
+                       e.stage, e.first_year, e.last_year, e.evidence
+                FROM career_entries e
+                JOIN ({_PERSON_OF_RECORD}) rp
+                  ON rp.source = e.source AND rp.record_id = e.record_id
+                LEFT JOIN _live_orgs o
+                  ON o.institution IS NOT DISTINCT FROM e.institution
+                 AND o.domain IS NOT DISTINCT FROM e.domain
+                ORDER BY rp.person_id, e.source, e.entry_index
+                """
+            )
+        finally:
+            store.con.unregister("_live_orgs")
         store.con.execute(
             "INSERT INTO moves (person_id, from_org_id, to_org_id, from_country, to_country, "
             f"year, evidence) {_LIVE_MOVES}"
