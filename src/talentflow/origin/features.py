@@ -8,8 +8,10 @@ tokens' scores: both name orders score the same, and token scores are cached.
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 
 #: Number of hash buckets for features (the weight table has this many rows).
 N_BUCKETS = 1 << 17
@@ -19,9 +21,24 @@ MAX_NGRAM = 5
 INVENTORIES = ("pinyin", "wade_giles_cantonese", "korean", "japanese", "vietnamese")
 
 
+_BUCKETS: dict[str, int] = {}
+
+
 def bucket(feature: str) -> int:
     """Stable hash of a feature string into ``N_BUCKETS`` (crc32; Python's hash is salted)."""
-    return zlib.crc32(feature.encode()) & (N_BUCKETS - 1)
+    b = _BUCKETS.get(feature)
+    if b is None:
+        b = zlib.crc32(feature.encode()) & (N_BUCKETS - 1)
+        if len(_BUCKETS) < 2_000_000:
+            _BUCKETS[feature] = b
+    return b
+
+
+@lru_cache(maxsize=16)
+def _spelling_pattern(syllables: frozenset[str]) -> re.Pattern[str]:
+    """A regex matching exactly the strings some sequence of ``syllables`` spells."""
+    alternatives = "|".join(re.escape(s) for s in sorted(syllables, key=len, reverse=True))
+    return re.compile(f"(?:{alternatives})+")
 
 
 def segment_count(token: str, syllables: frozenset[str], longest: int = 6) -> int:
@@ -30,6 +47,8 @@ def segment_count(token: str, syllables: frozenset[str], longest: int = 6) -> in
     >>> segment_count("weihong", frozenset({"wei", "hong", "we", "i"}))
     2
     """
+    if not syllables or _spelling_pattern(syllables).fullmatch(token) is None:
+        return 0  # the regex (in C) rules most tokens out before the exact count below
     n = len(token)
     best = [0] + [10**6] * n
     for end in range(1, n + 1):

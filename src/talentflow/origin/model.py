@@ -14,6 +14,7 @@ exported or served per person.
 from __future__ import annotations
 
 import json
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -61,50 +62,69 @@ class OriginEstimator:
         width = len(GROUPS)
         self._rows = np.zeros((1024, width), dtype=np.float32)
         self._index: dict[str, int] = {}
+        self._lock = threading.Lock()
 
     # -- token cache ---------------------------------------------------------------------
 
-    def _row(self, key: str) -> int:
-        """Row of the cache holding the summed weights of ``key``'s features."""
-        row = self._index.get(key)
-        if row is not None:
-            return row
+    def _features(self, key: str) -> list[str]:
         if key.startswith("#"):
             n_tokens, n_initials = (int(x) for x in key[1:].split(","))
-            feats = shape_features(n_tokens, n_initials)
-        else:
-            feats = token_features(key, self.inventories)
-        vector = self.weights[[bucket(f) for f in feats]].sum(axis=0)
-        row = len(self._index)
-        if row >= self._rows.shape[0]:
-            self._rows = np.concatenate([self._rows, np.zeros_like(self._rows)])
-        self._rows[row] = vector
-        self._index[key] = row
-        return row
+            return shape_features(n_tokens, n_initials)
+        return token_features(key, self.inventories)
+
+    def _fill(self, keys: list[str], first: int) -> None:
+        """Score new cache keys in one vectorised gather (rows ``first`` onwards)."""
+        idx: list[int] = []
+        starts: list[int] = []
+        for key in keys:
+            starts.append(len(idx))
+            idx.extend(bucket(f) for f in self._features(key))
+        vectors = np.add.reduceat(
+            self.weights[np.array(idx, dtype=np.intp)], np.array(starts, dtype=np.intp), axis=0
+        )
+        end = first + len(keys)
+        if end > self._rows.shape[0]:
+            grown = np.zeros((max(end, 2 * self._rows.shape[0]), len(GROUPS)), dtype=np.float32)
+            grown[:first] = self._rows[:first]
+            self._rows = grown
+        self._rows[first:end] = vectors
 
     # -- scoring -------------------------------------------------------------------------
 
     def _posterior(self, names: list[str]) -> Posterior:
         """Probabilities and abstentions for ``names`` (internal: never shown per person)."""
+        with self._lock:  # the token cache is shared (e.g. by a web server's threads)
+            return self._posterior_unlocked(names)
+
+    def _posterior_unlocked(self, names: list[str]) -> Posterior:
         rows: list[int] = []
         starts: list[int] = []
-        usable = np.ones(len(names), dtype=bool)
-        row_of = self._row
+        n = len(names)
+        usable = np.ones(n, dtype=bool)
         index = self._index
+        get = index.get
+        first = len(index)
+        pending: list[str] = []
+        shape_keys = [[f"#{t},{i}" for i in range(3)] for t in range(5)]
+        append = rows.append
         for i, name in enumerate(names):
             keys, initials = token_keys(name)
+            starts.append(len(rows))
             if not keys:
                 usable[i] = False
-                keys = []
-            starts.append(len(rows))
-            shape = f"#{min(len(keys), 4)},{min(initials, 2)}"
-            for key in (*keys, shape):
-                r = index.get(key)
-                rows.append(r if r is not None else row_of(key))
-        n = len(names)
+            keys.append(shape_keys[min(len(keys), 4)][min(initials, 2)])
+            for key in keys:
+                r = get(key)
+                if r is None:
+                    r = index[key] = first + len(pending)
+                    pending.append(key)
+                append(r)
+        if pending:
+            self._fill(pending, first)
         if n == 0:
             return Posterior(np.zeros((0, len(GROUPS))), np.zeros(0, dtype=bool))
-        logits = np.add.reduceat(self._rows[np.asarray(rows)], np.asarray(starts), axis=0)
+        table = self._rows
+        logits = np.add.reduceat(table[np.array(rows, dtype=np.intp)], np.array(starts), axis=0)
         logits = (logits + self.bias).astype(np.float64) / self.temperature
         logits -= logits.max(axis=1, keepdims=True)
         probs = np.exp(logits)
@@ -115,15 +135,20 @@ class OriginEstimator:
 
 
 @lru_cache(maxsize=1)
-def load_estimator() -> OriginEstimator:
-    """The estimator built from the tables shipped in ``talentflow/origin/data``."""
+def load_tables() -> dict[str, Any]:
+    """The arrays of the shipped model file (``talentflow/origin/data/origin_model.npz``)."""
     ref = resources.files("talentflow.origin").joinpath("data", MODEL_FILE)
     try:
         with resources.as_file(ref) as path, np.load(path, allow_pickle=False) as npz:
-            tables = {k: npz[k] for k in npz.files}
+            return {k: npz[k] for k in npz.files}
     except FileNotFoundError:
         raise TalentflowError(
             f"origin model tables missing ({MODEL_FILE}); rebuild them with "
             "'python -m talentflow.origin.build_tables' (see docs/origin.md)"
         ) from None
-    return OriginEstimator(tables)
+
+
+@lru_cache(maxsize=1)
+def load_estimator() -> OriginEstimator:
+    """The estimator built from the tables shipped in ``talentflow/origin/data``."""
+    return OriginEstimator(load_tables())

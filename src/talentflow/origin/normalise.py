@@ -2,7 +2,8 @@
 
 One place for every spelling question: diacritics (``Tomáš`` -> ``tomas``),
 both name orders (``Wang, Wei`` and ``Wei Wang`` give the same tokens: the
-estimator is order-free), hyphenated and compact romanisations (``Wei-Hong``
+estimator is order-free), any character other than a letter, hyphen or apostrophe
+separates tokens, hyphenated and compact romanisations (``Wei-Hong``
 and ``Weihong`` both give ``weihong``, the hyphen kept as a flag), initials
 (``J.``, ``J.R.``) and suffixes (``Jr``, ``III``) dropped, and names in
 Chinese characters or Hangul transliterated.
@@ -17,7 +18,6 @@ Chinese characters or Hangul transliterated.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from unidecode import unidecode
@@ -26,9 +26,6 @@ from unidecode import unidecode
 STOP_TOKENS = frozenset(
     {"jr", "sr", "ii", "iii", "iv", "phd", "dr", "prof", "md", "mr", "mrs", "ms", "esq"}
 )
-
-_NON_LETTER = re.compile(r"[^a-z\- ]+")
-_SPACES = re.compile(r"[\s_.,;:/()\[\]{}\"`*+&]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,50 +47,61 @@ class NormalisedName:
         return bool(self.tokens)
 
 
-def _ascii(text: str) -> str:
-    if text.isascii():
-        return text
-    return unidecode(text)
-
-
 def normalise_name(name: str) -> NormalisedName:
-    """Normalise one author name (see the module docstring for what is handled)."""
-    text = name.strip()
-    if text.count(",") == 1:
-        family, given = text.split(",")
-        if given.strip() and family.strip():
-            text = f"{given} {family}"
-    text = _ascii(text).lower().replace("'", "").replace("\u2019", "")
-    text = _SPACES.sub(" ", text)
-    text = _NON_LETTER.sub("", text)
-    tokens: list[str] = []
-    hyphens: list[bool] = []
-    initials = 0
-    for raw in text.split():
-        parts = [p for p in raw.split("-") if p]
-        if not parts:
-            continue
-        if all(len(p) == 1 for p in parts):  # "J-P", "J"
-            initials += len(parts)
-            continue
-        token = "".join(parts)
-        if token in STOP_TOKENS:
-            continue
-        tokens.append(token)
-        hyphens.append(len(parts) > 1)
-    order = sorted(range(len(tokens)), key=lambda i: (tokens[i], hyphens[i]))
+    """Normalise one author name (see the module docstring for what is handled).
+
+    Tokens come out sorted: the estimator reads a name as a set of tokens, which is
+    what makes ``Wang Wei``, ``Wei Wang`` and ``Wang, Wei`` the same name to it.
+    """
+    keys, initials = token_keys(name)
+    keys.sort()
     return NormalisedName(
-        tokens=tuple(tokens[i] for i in order),
-        hyphenated=tuple(hyphens[i] for i in order),
+        tokens=tuple(k.rstrip("-") for k in keys),
+        hyphenated=tuple(k.endswith("-") for k in keys),
         initials=initials,
     )
+
+
+def _translation() -> dict[int, int | None]:
+    table: dict[int, int | None] = {c: ord(" ") for c in range(128)}
+    for c in range(ord("a"), ord("z") + 1):
+        table[c] = c
+        table[c - 32] = c  # upper case -> lower case
+    table[ord("-")] = ord("-")
+    table[ord("'")] = None
+    return table
+
+
+_FOLD = _translation()
 
 
 def token_keys(name: str) -> tuple[list[str], int]:
     """Fast path used for scoring: cache keys of a name's tokens and its count of initials.
 
-    A key is the token, suffixed with ``-`` when it was hyphenated.
+    A key is the token, suffixed with ``-`` when it was hyphenated. Gives the same
+    tokens as ``normalise_name`` (not sorted: scores are order-free).
+
+    >>> token_keys("Seung-Joo LEE, Jr.")
+    (['seungjoo-', 'lee'], 0)
     """
-    norm = normalise_name(name)
-    keys = [t + "-" if h else t for t, h in zip(norm.tokens, norm.hyphenated, strict=True)]
-    return keys, norm.initials
+    if not name.isascii():
+        name = unidecode(name.replace("\u2019", ""))
+    text = name.translate(_FOLD)
+    keys: list[str] = []
+    initials = 0
+    for raw in text.split():
+        if "-" in raw:
+            parts = [p for p in raw.split("-") if p]
+            if not parts:
+                continue
+            if all(len(p) == 1 for p in parts):
+                initials += len(parts)
+                continue
+            token = "".join(parts)
+            if token not in STOP_TOKENS:
+                keys.append(token + "-" if len(parts) > 1 else token)
+        elif len(raw) == 1:
+            initials += 1
+        elif raw not in STOP_TOKENS:
+            keys.append(raw)
+    return keys, initials
