@@ -171,10 +171,12 @@ class RecordCache:
             if rid in seen:
                 continue
             seen.add(rid)
+            if max_age_seconds is None:  # resuming: existence is enough (writes are atomic)
+                if not self.path(rid).exists():
+                    out.append(rid)
+                continue
             rec = self.get(rid)
-            if rec is None or (
-                max_age_seconds is not None and now - rec.fetched_at > max_age_seconds
-            ):
+            if rec is None or now - rec.fetched_at > max_age_seconds:
                 out.append(rid)
         return out
 
