@@ -19,7 +19,7 @@ from typing import Any
 from talentflow.graph.store import open_store
 from talentflow.resolve.people.cluster import cluster_slots
 from talentflow.resolve.people.evaluate import bcubed, worst_false_merges
-from talentflow.resolve.people.features import build_features, load_slots
+from talentflow.resolve.people.features import build_features, load_slots, org_years
 from talentflow.resolve.people.linkage import LinkageSettings, score_pairs
 
 THRESHOLDS = (0.5, 0.8, 0.9, 0.95, 0.99, 0.995, 0.999)
@@ -45,6 +45,7 @@ def run(db: Path, gold_kind: str, where: str, params: list[Any]) -> dict[str, An
             strict=True,
         )
     )
+    seen = org_years(t)
     sweep = []
     worst: list[dict[str, Any]] = []
     for thr in THRESHOLDS:
@@ -55,6 +56,7 @@ def run(db: Path, gold_kind: str, where: str, params: list[Any]) -> dict[str, An
             pairs=triples,
             threshold=thr,
             presorted=True,
+            org_years=seen,
         )
         sweep.append({"threshold": thr, **bcubed(roots, gold).as_dict()})
         if thr == 0.99:

@@ -82,6 +82,28 @@ def test_clustering_refuses_chains_across_strong_ids_and_papers() -> None:
     assert refused == {(1, 2): "different strong ids", (2, 3): "same paper"}
 
 
+def test_different_organisations_in_one_year_refuse_a_scored_link() -> None:
+    kwargs: dict[str, Any] = {
+        "n": 3,
+        "paper_keys": ["p1", "p2", "p3"],
+        "strong_ids": [None, None, None],
+        "pairs": [(0, 1, 0.999, 0), (1, 2, 0.999, 1)],
+        "threshold": 0.99,
+    }
+    seen = [
+        (2023, frozenset({"tsinghua"})),
+        (2023, frozenset({"microsoft"})),
+        (2024, frozenset({"microsoft", "research"})),
+    ]
+    roots, decisions = cluster_slots(**kwargs, org_years=seen)
+    assert roots[0] != roots[1] and roots[1] == roots[2]
+    assert [d.evidence for d in decisions if d.decision == "refused"] == [
+        "different organisations in the same year"
+    ]
+    roots, _ = cluster_slots(**kwargs)  # without the organisations: one person
+    assert len(set(roots)) == 1
+
+
 def test_must_link_and_cannot_link() -> None:
     roots, _ = cluster_slots(
         n=3,

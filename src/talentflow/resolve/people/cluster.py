@@ -42,6 +42,8 @@ class Clusters:
     strong: dict[int, set[str]] = field(default_factory=dict)
     papers: dict[int, set[str]] = field(default_factory=dict)
     cannot: dict[int, set[tuple[int, int]]] = field(default_factory=dict)
+    orgs: dict[int, dict[int, set[str]]] = field(default_factory=dict)
+    """root -> year -> organisation words seen that year."""
 
     def __post_init__(self) -> None:
         self.parent = list(range(self.n))
@@ -55,7 +57,8 @@ class Clusters:
         return root
 
     def conflict(self, a: int, b: int) -> str | None:
-        """Why roots ``a`` and ``b`` must stay apart, or None."""
+        """Why roots ``a`` and ``b`` must stay apart, or None (the organisation rule is
+        applied to scored links only)."""
         sa, sb = self.strong.get(a), self.strong.get(b)
         if sa and sb and not (sa & sb):
             return "different strong ids"
@@ -68,6 +71,13 @@ class Clusters:
             small_c, big_c = (ca, cb) if len(ca) <= len(cb) else (cb, ca)
             if any((k, 1 - side) in big_c for k, side in small_c):
                 return "cannot-link override"
+        oa, ob = self.orgs.get(a), self.orgs.get(b)
+        if oa and ob:
+            small_o, big_o = (oa, ob) if len(oa) <= len(ob) else (ob, oa)
+            for year, words in small_o.items():
+                other = big_o.get(year)
+                if other is not None and words.isdisjoint(other):
+                    return "different organisations in the same year"
         return None
 
     def union(self, a: int, b: int) -> int:
@@ -82,6 +92,11 @@ class Clusters:
         tags = self.cannot.pop(b, None)
         if tags:
             self.cannot.setdefault(a, set()).update(tags)
+        years = self.orgs.pop(b, None)
+        if years:
+            mine = self.orgs.setdefault(a, {})
+            for year, words in years.items():
+                mine.setdefault(year, set()).update(words)
         return a
 
 
@@ -95,19 +110,26 @@ def cluster_slots(
     must_link: Sequence[tuple[int, int]] = (),
     cannot_link: Sequence[tuple[int, int]] = (),
     detail_of: Callable[[int], dict[str, Any]] | None = None,
+    org_years: Sequence[tuple[int, frozenset[str]] | None] | None = None,
     presorted: bool = False,
 ) -> tuple[list[int], list[LinkDecision]]:
     """Cluster ``n`` slot rows; return each row's root and the decision records.
 
     ``pairs`` are (row, row, probability, pair number), in any order unless ``presorted``
     (most probable first); only those at or above ``threshold`` are considered.
-    ``detail_of(pair number)`` gives the evidence kept with a decision.
+    ``detail_of(pair number)`` gives the evidence kept with a decision. ``org_years[row]``
+    is (year, organisation words) where known: two clusters whose organisations share no
+    word in a year both cover are not merged by linkage (people move, but a paper of one
+    year rarely has its author at two unrelated places).
     """
     c = Clusters(n)
     for i, (paper, sid) in enumerate(zip(paper_keys, strong_ids, strict=True)):
         c.papers[i] = {paper}
         if sid:
             c.strong[i] = {sid}
+    for i, seen in enumerate(org_years or ()):
+        if seen and seen[1]:
+            c.orgs[i] = {seen[0]: set(seen[1])}
     for k, (a, b) in enumerate(cannot_link):
         c.cannot.setdefault(a, set()).add((k, 0))
         c.cannot.setdefault(b, set()).add((k, 1))

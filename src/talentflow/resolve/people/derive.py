@@ -26,7 +26,12 @@ from talentflow.graph.schema import PEOPLE, PERSON_LINKS, SLOT_PEOPLE
 from talentflow.graph.store import Store
 from talentflow.resolve.names import parse_name
 from talentflow.resolve.people.cluster import LinkDecision, cluster_slots
-from talentflow.resolve.people.features import SlotFeatures, build_features, load_slots
+from talentflow.resolve.people.features import (
+    SlotFeatures,
+    build_features,
+    load_slots,
+    org_years,
+)
 from talentflow.resolve.people.linkage import LinkageSettings, score_pairs
 
 RESOLVER_VERSION = "people-1"
@@ -240,6 +245,7 @@ def resolve_features(
         must_link=must,
         cannot_link=cannot,
         detail_of=detail_of,
+        org_years=org_years(t),
         presorted=True,
     )
     return Resolution(features, roots, decisions, model, linkage_used, n_pairs, unknown)

@@ -180,6 +180,41 @@ def name_commonness(names: Iterable[ParsedName]) -> dict[tuple[str, str], float]
     return {(g, f): (tokens[g] / total) * (tokens[f] / total) for g, f in distinct}
 
 
+COMMON_NAME = 1e-5
+"""Estimated share of people above which a name counts as common ("Yang Liu": ~1e-4)."""
+
+
+def org_years(
+    table: pa.Table, min_commonness: float = COMMON_NAME
+) -> list[tuple[int, frozenset[str]] | None]:
+    """Per slot with a common name: (year, the words naming its organisation), else None.
+
+    Words are the affiliation's distinctive words, the organisation part of the domain
+    ("tsinghua" of "cs.tsinghua.edu.cn") and the resolved organisation id. Rare names are
+    left out: there two organisations in one year are a dual affiliation far more often
+    than a second person.
+    """
+    out: list[tuple[int, frozenset[str]] | None] = []
+    for year, words, domain, org, common in zip(
+        table["year"].to_pylist(),
+        table["org_tokens"].to_pylist(),
+        table["domain"].to_pylist(),
+        table["org_key"].to_pylist(),
+        table["tf_name_norm"].to_pylist(),
+        strict=True,
+    ):
+        if common is None or common < min_commonness:
+            out.append(None)
+            continue
+        found = set(words or ())
+        if domain:
+            found.add(domain.split(".", 1)[0])
+        if org:
+            found.add(f"org:{org}")
+        out.append((int(year), frozenset(found)) if found and year is not None else None)
+    return out
+
+
 def slot_ref(paper_key: str, author_index: int) -> str:
     """The printable reference of an author slot: ``paper_key:author_index``."""
     return f"{paper_key}:{author_index}"

@@ -129,7 +129,10 @@ def comparisons() -> list[dict[str, Any]]:
                     "len(list_intersect(org_tokens_l, org_tokens_r)) >= 1",
                     "some affiliation words shared",
                 ),
-                _level("ELSE", "different"),
+                # People move: a different organisation in the same or next year says
+                # more against a match than one several years later.
+                _level("abs(year_l - year_r) <= 1", "different, same or next year"),
+                _level("ELSE", "different, years apart"),
             ],
         },
         {
@@ -138,7 +141,8 @@ def comparisons() -> list[dict[str, Any]]:
             "comparison_levels": [
                 _null("domain_l IS NULL OR domain_r IS NULL"),
                 _level("domain_l = domain_r", "same"),
-                _level("ELSE", "different"),
+                _level("abs(year_l - year_r) <= 1", "different, same or next year"),
+                _level("ELSE", "different, years apart"),
             ],
         },
         {
