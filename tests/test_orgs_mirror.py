@@ -68,6 +68,26 @@ def test_registry_universities_resolve(resolver: Resolver) -> None:
     assert res.country == "US"
 
 
+@pytest.mark.parametrize(
+    ("text", "org", "country"),
+    [
+        ("University of Karlsruhe", "Karlsruher Institut für Technologie", "DE"),
+        ("Sapienza Università di Roma", 'University of Roma "La Sapienza"', "IT"),
+        ("Tokyo Daigaku, Bunkyo-ku, Tokyo, JP", "University of Tokyo", "JP"),
+        (
+            "Bo˘ gazi¸ ci University, Department of Computer Engineering",
+            "Bogazici University",
+            "TR",
+        ),
+    ],
+)
+def test_aliases_grown_from_unmatched_affiliations(
+    resolver: Resolver, text: str, org: str, country: str
+) -> None:
+    res = resolver.resolve(text)
+    assert (res.org, res.country) == (org, country)
+
+
 def test_generic_registry_names_do_not_match_inside_longer_names(resolver: Resolver) -> None:
     res = resolver.resolve("Poznan University of Technology")
     assert res.org != "University of Technology"

@@ -337,6 +337,7 @@ def test_footnote_marks_are_dropped() -> None:
     assert clean_affiliation("Univ¹ of Y†").text == "Univ of Y"
     assert clean_affiliation("IAS-8").text == "IAS-8"
     assert stated_country(clean_affiliation("Microsoft Research Montr ´eal").text) == "CA"
+    assert clean_affiliation("Bo˘ gazi¸ ci University").text == "Bogazici University"
 
 
 def test_company_regional_subdomain_locates_the_person(curated: Resolver) -> None:

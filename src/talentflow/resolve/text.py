@@ -99,6 +99,8 @@ def clean_affiliation(raw: str | None) -> CleanText:
     if not text.isascii():
         # a spacing accent typed before its letter, from PDF extraction: 'Montr ´eal'
         text = re.sub(r"\s?[\u00b4\u02ca\u00a8\u02c6](?=[A-Za-z])", "", text)
+        # ... or after it: 'Bo˘ gazi¸ ci'
+        text = re.sub(r"(?<=[A-Za-z])[\u02d8\u00b8\u02c7\u02db]\s?", "", text)
         # footnote marks and symbols ('Google DeepMind♠', 'Univ. X¹', 'Lab†')
         kept = "".join(
             ch for ch in text if unicodedata.category(ch) not in ("So", "No") and ch not in "†‡§¶"
