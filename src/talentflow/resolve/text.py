@@ -38,6 +38,8 @@ _PLACEHOLDERS = frozenset(
         "not specified",
         "university affiliation not specified",
         "unknown institution",
+        "unknown affiliation",
+        "no affiliation",
         ".",
     }
 )
