@@ -508,9 +508,12 @@ def test_hn_parse_check_on_hand_labels() -> None:
     }
     labels = read_labels(FIXTURES / "hn_handcheck.csv")
     result = parse_check(parsed, labels).as_dict()
-    assert result["checked_postings"] >= 140
-    # a regression guard below the measured rate (see benchmarks/RESULTS.md)
-    assert result["all_three_rate"] >= 0.90, result["failures"]
+    assert result["checked_postings"] >= 240
+    # regression guards below the measured rates (benchmarks/RESULTS.md): all hand-checked
+    # postings, and the last sample, which was labelled after the parser was frozen
+    assert result["all_three_rate"] >= 0.92, result["failures"]
+    fresh = parse_check(parsed, [lab for lab in labels if lab["split"] == "holdout3"])
+    assert fresh.as_dict()["all_three_rate"] >= 0.85, fresh.failures
 
 
 @pytest.mark.shared_data

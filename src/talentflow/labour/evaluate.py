@@ -5,9 +5,10 @@ snippets only, never whole postings):
 
 - a parse check for the HN collection: ``posting_id, split, is_posting, company,
   role, location, roles, snippet``. ``company``/``role``/``location`` hold what a
-  reader finds in the posting; the parsed value is right when it contains that
-  text (case-insensitive; a company may carry at most 25 more characters, e.g.
-  "(YC W23)"); ``-`` means the posting does not state it, and the parsed value
+  reader finds in the posting; a parsed role or location is right when it contains
+  that text (case-insensitive), a parsed company when, bracketed parts and
+  punctuation aside, it starts with it and adds at most 12 characters ("Pelairo
+  Inc" for "Pelairo"); ``-`` means the posting does not state it, and the parsed value
   must then be empty. ``is_posting = 0`` marks comments that are not job ads
   (job seekers, meta comments): they are counted, not scored.
 - role labels for either collection: ``dataset, posting_id, roles`` (``;``-separated
@@ -17,6 +18,7 @@ snippets only, never whole postings):
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,15 +36,22 @@ def read_labels(path: Path) -> list[dict[str, str]]:
         raise BadInputError(str(path), f"cannot read file: {exc.strerror}") from None
 
 
-def _field_ok(expected: str, parsed: str | None, slack: int | None = None) -> bool:
+def _company_key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "", re.sub(r"\([^)]*\)?", "", text.lower()))
+
+
+def _field_ok(expected: str, parsed: str | None, company: bool = False) -> bool:
     expected = expected.strip()
     if expected == "-":
         return not parsed
     if not parsed:
         return False
-    if expected.lower() not in parsed.lower():
-        return False
-    return slack is None or len(parsed) <= len(expected) + slack
+    if company:
+        # "Mercor (YC W23)" and "Pelairo Inc" name "Mercor" and "Pelairo";
+        # "Maiven is hiring again! *Maiven" does not name "Maiven" cleanly
+        want, got = _company_key(expected), _company_key(parsed)
+        return got.startswith(want) and len(got) - len(want) <= 12
+    return expected.lower() in parsed.lower()
 
 
 @dataclass
@@ -84,7 +93,7 @@ def parse_check(
         if row is None:
             raise BadInputError("labels", f"posting {lab['posting_id']} is not in the collection")
         checked += 1
-        ok_c = _field_ok(lab["company"], row.get("company"), slack=25)
+        ok_c = _field_ok(lab["company"], row.get("company"), company=True)
         ok_r = _field_ok(lab["role"], row.get("title"))
         ok_l = _field_ok(lab["location"], row.get("location"))
         c_ok += ok_c

@@ -86,20 +86,23 @@ _BODY_ROLE_RE = re.compile(
     r"experienced\s+|talented\s+|strong\s+)*"
     r"(?P<role>(?:[A-Za-z][\w/+&().,' -]{0,70}?\s)?(?:engineers?|developers?|scientists?|"
     r"designers?|managers?|architects?|researchers?|analysts?|SREs?|MLEs?|interns?|"
-    r"generalists?|leads?|specialists?|technicians?|programmers?))\b",
+    r"generalists?|leads?|specialists?|technicians?|programmers?|directors?|writers?|"
+    r"marketers?|heads? of [a-z]+))\b",
     re.IGNORECASE,
 )
 
 
 _BODY_LOCATION_RE = re.compile(
-    r"^\W*(?:location|locations|based in|office)s?\s*[:\-]\s*(.{2,120})$",
+    r"(?:^\W*(?:location|based in|office|onsite|remote|where)s?\s*[:\-]|(?<=\s)locations?:)"
+    r"\s*([^;\n]{2,120}?)(?:;|\s{2}|$)",
     re.IGNORECASE | re.MULTILINE,
 )
 _SPECIFIC_ROLE_RE = re.compile(
     r"\b(?:engineers?|developers?|scientists?|designers?|managers?|architects?|researchers?|"
     r"analysts?|SREs?|MLEs?|SWEs?|interns?|generalists?|leads?|specialists?|technicians?|"
     r"programmers?|head of|director|chief of staff|account executives?|FDEs?|"
-    r"member of technical staff|MTS)\b",
+    r"member of technical staff|MTS|(?:platform|production|infrastructure|data|backend|frontend|"
+    r"ml|security|software) engineering)\b",
     re.IGNORECASE,
 )
 _SENTENCE_RE = re.compile(r"[.!?]\s|\b(we|our|you|your|is|are|i'm|i’m|i am|my|me)\b", re.IGNORECASE)
@@ -111,7 +114,7 @@ def _body_role(body: str) -> str | None:
 
 
 _BODY_COMPANY_RE = re.compile(
-    r"^(?:\w+:\s*)?(?P<c>[A-Z][\w.&'-]*(?:\s[A-Z][\w.&'-]*){0,3})(?:\s\([^)]*\))?\s+"
+    r"^(?:\w+:[ ]*)?(?P<c>[A-Z][\w.&'-]*(?:[ ][A-Z][\w.&'-]*){0,3})(?:[ ]\([^)]*\))?[ ]+"
     r"(?:is|are|builds|helps|provides|makes|was founded)\b",
     re.MULTILINE,
 )
@@ -120,7 +123,8 @@ _BODY_COMPANY_RE = re.compile(
 def _body_company(body: str) -> str | None:
     """ "Dimensional is the agentic operating system ..." -> Dimensional."""
     m = _BODY_COMPANY_RE.search(body[:2000])
-    if not m or m.group("c").split()[0] in {"We", "Our", "This", "The", "It", "You", "I"}:
+    stop = {"We", "Our", "This", "The", "It", "You", "I", "Overview", "About", "Company", "Role"}
+    if not m or m.group("c").split()[0] in stop:
         return None
     return m.group("c")
 
@@ -135,9 +139,13 @@ def _body_heading_role(body: str) -> str | None:
         line = re.split(r":?\s*https?://", line, maxsplit=1)[0]
         line = _clean(
             re.sub(
-                r"^\W*(?:roles?|positions?|title|open roles?)\s*:\s*", "", line, flags=re.IGNORECASE
+                r"^\W*(?:roles?|positions?|title|open roles?|hiring|now hiring)\s*:\s*",
+                "",
+                line,
+                flags=re.IGNORECASE,
             )
         )
+        line = _clean(re.split(r"\s[*•]\s|;\s", line, maxsplit=1)[0])
         if "|" in line:
             line = _clean(line.split("|")[0])
         line = _clean(re.split(r"\s[-–—]\s|:\s|(?<=[a-z)])\.\s", line, maxsplit=1)[0])
@@ -168,6 +176,11 @@ def _clean(seg: str) -> str:
 
 def _split_segments(line: str) -> list[str]:
     if "|" in line:
+        line = re.sub(r"^.{0,60}?\bis hiring(?: again)?[!.:]*\s*", "", line, flags=re.IGNORECASE)
+        line = re.sub(r"\s*\[\s*|\s*\]\s*", " | ", line)
+        first, sep, rest = line.partition("|")
+        if " - " in first:  # "40GRID - Full-time Remote | Program Manager"
+            line = first.replace(" - ", " | ", 1) + sep + rest
         parts = line.split("|")
     elif re.search(r"\s[–—]\s|\s--\s| \u2022 |\s·\s", line):
         parts = re.split(r"\s[–—]\s|\s--\s|\s\u2022\s|\s·\s", line)
@@ -181,7 +194,9 @@ def _split_segments(line: str) -> list[str]:
         parts = [line]
     out = []
     for part in parts:
-        seg = _clean(part)
+        no_url = re.sub(r"\s*https?://[^\s)]+\s*", " ", part)
+        no_url = re.sub(r"\(\s*\)|\(\s*$", "", no_url)
+        seg = _clean(no_url) or _clean(part)
         if len(seg) > 100:
             seg = _clean(_PROSE_START.split(seg, maxsplit=1)[0])
             if len(seg) > 220:
@@ -215,7 +230,7 @@ def _kind(seg: str, index: int) -> str:
     """url, employment, salary, misc, location, role or other."""
     if _URL_RE.match(seg):
         return "url"
-    if _EMPLOYMENT_RE.match(seg):
+    if _EMPLOYMENT_RE.match(seg) and not _LOCATION_WORDS.search(seg):
         return "employment"
     has_role = bool(_ROLE_RE.search(seg))
     has_loc = _is_location(seg)
@@ -257,10 +272,12 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
     """
     line = line.strip()
     line = re.sub(r"\s+(?:is|are)\s+hiring[!.:]*$", "", line, flags=re.IGNORECASE)
-    if "|" not in line and len(line) > 100 and not _HIRING_RE.match(line[:160]):
+    line = re.sub(r"^(?:company|employer)\s*:\s*", "", line, flags=re.IGNORECASE)
+    sentence_start = re.match(r"^(?:We|We're|We’re|Our|I|I'm|I’m|Hi|Hello|Hey)\b", line)
+    if "|" not in line and (len(line) > 100 or sentence_start) and not _HIRING_RE.match(line[:160]):
         # a prose opening: no first-line fields; the body may still name role and place
         pm = re.match(
-            r"^(?:At\s+)?(?P<c>[A-Z][\w.&'-]*(?:\s[A-Z][\w.&'-]*){0,3})"
+            r"^(?:At\s+)?(?P<c>[A-Z][\w.&'-]*(?:\s(?:of|and|for|the|de|[A-Z][\w.&'-]*)){0,4})"
             r"(?:\s\([^)]*\))?(?:,|\s+(?:is|are)\s)",
             line,
         )
@@ -271,8 +288,11 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
             place: str | None = _clean(tail.group(1))
         else:
             place = _clean(lm.group(1)) if lm else _place_sentence(line + "\n" + body)
+        prose_company = _clean(pm.group("c")) if pm and not sentence_start else None
+        if prose_company is None and body:
+            prose_company = _body_company(body)
         return FirstLine(
-            _clean(pm.group("c")) if pm else None,
+            prose_company,
             role,
             place,
             bool(re.search(r"\bremote\b", line + body[:3000], re.IGNORECASE)),
@@ -285,8 +305,12 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
         loc_m = re.search(r"\b(?:in|at)\s+(.+)$|\s[-–—]\s(.+)$", rest)
         role = rest[: loc_m.start()] if loc_m else rest
         location = _clean(loc_m.group(1) or loc_m.group(2)) if loc_m else None
+        tail_word = re.search(r"\s(worldwide|globally|remote(?:ly)?)\W*$", role, re.IGNORECASE)
+        if location is None and tail_word:
+            location = tail_word.group(1)
+            role = role[: tail_word.start()]
         return FirstLine(
-            _clean(m.group("company")),
+            _clean(re.split(r"\s+(?:is|are|was)\s|\.\s", m.group("company"), maxsplit=1)[0]),
             _clean(role) or None,
             location,
             is_remote(line),
@@ -320,7 +344,13 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
             company = _clean(named.group("name"))
             loc_parts.append(_clean(named.group("loc")))
             continue
-        if i == 0 and kind == "location" and len(segs) > 1 and not _LOCATION_WORDS.search(seg):
+        if (
+            i == 0
+            and kind == "location"
+            and len(segs) > 1
+            and not _LOCATION_WORDS.search(seg)
+            and "," not in seg
+        ):
             # "Paris Saint-Germain | ..." style names are rare; a first segment is a company
             company = _strip_company(seg)
             continue
