@@ -541,3 +541,17 @@ def test_roles_against_hand_labels() -> None:
     assert micro_f1 >= 0.85, scores
     for role in ("software_engineering", "ml_engineering", "cloud_infra", "data_engineering"):
         assert scores[role]["precision"] >= 0.75 and scores[role]["recall"] >= 0.75, role
+
+
+def test_a_new_parser_version_reparses_unchanged_files(
+    tmp_path: Path, hn_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import talentflow.labour.store as labour_store
+
+    with open_store(tmp_path / "s.duckdb") as store:
+        load_postings(store, [hn_dir])
+        assert load_postings(store, [hn_dir])[0].unchanged
+        monkeypatch.setattr(labour_store, "PARSER_VERSION", "test-next")
+        again = load_postings(store, [hn_dir])[0]
+        assert not again.unchanged and again.postings == 3
+        assert store.scalar("SELECT count(*) FROM job_postings") == 3

@@ -22,7 +22,12 @@ from talentflow.graph.schema import INGEST_RUNS, JOB_FILES, JOB_POSTINGS, POSTIN
 from talentflow.graph.store import Store
 from talentflow.labour.roles import classify, taxonomy
 from talentflow.sources.jobs_files import read_postings
-from talentflow.sources.jobs_records import SOURCE_NAME, ParsedPostings, Posting
+from talentflow.sources.jobs_records import (
+    PARSER_VERSION,
+    SOURCE_NAME,
+    ParsedPostings,
+    Posting,
+)
 
 
 @dataclass
@@ -81,14 +86,16 @@ def ingest_postings(
     stored = _stored_files(store, parsed.dataset)
     current = {f.file_key: f.sha256 for f in parsed.files}
     version = taxonomy().version
-    stored_version = store.scalar(
-        "SELECT max(r.classifier_version) FROM posting_roles r JOIN job_postings p "
-        "USING (posting_key) WHERE p.dataset = ?",
+    stored_settings = store.scalar(
+        "SELECT max(r.settings_json) FROM ingest_runs r JOIN job_files f USING (run_id) "
+        "WHERE f.dataset = ?",
         [parsed.dataset],
     )
+    stored_run = json.loads(stored_settings) if stored_settings else {}
+    same_code = stored_run.get("taxonomy") == version and stored_run.get("parser") == PARSER_VERSION
     roles = role_rows(parsed.postings)
     with_role = len(set(roles.column("posting_key").to_pylist()))
-    if stored == current and (stored_version in (None, version)):
+    if stored == current and same_code:
         return LoadResult(
             parsed.dataset,
             None,
@@ -144,7 +151,12 @@ def ingest_postings(
                     "files_bad": 0,
                     "software_version": __version__,
                     "settings_json": json.dumps(
-                        {"dataset": parsed.dataset, "taxonomy": version, **(settings or {})},
+                        {
+                            "dataset": parsed.dataset,
+                            "taxonomy": version,
+                            "parser": PARSER_VERSION,
+                            **(settings or {}),
+                        },
                         sort_keys=True,
                         default=str,
                     ),
