@@ -177,3 +177,33 @@ def test_no_route_returns_a_per_person_origin_estimate(
     census = client.get("/api/census", params={"venue": "nips", "year": 2024}).json()["data"]
     assert set(census) <= set(data.CENSUS_KEYS)
     assert census["shares"] == fixture("census")["shares"]
+
+
+def test_warm_up_computes_likely_filter_sets_in_the_background(
+    views_store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = use_fixture_indicators(monkeypatch)
+    app = create_app(views_store_path, pool_size=2, warm_years=1)
+
+    async def run() -> tuple[dict[str, Any], int, httpx.Response]:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://test") as c:
+                for _ in range(3000):
+                    status = (await c.get("/api/status")).json()
+                    if status["warm"]["finished"]:
+                        break
+                    await asyncio.sleep(0.1)
+                before = len(calls)
+                params = {"venue": "icml", "year": 2024, "basis": "hq"}
+                return status, before, await c.get("/api/pipeline", params=params)
+
+    status, before, answer = asyncio.run(run())
+    assert status["warm"]["finished"] and status["warm"]["done"] == status["warm"]["total"]
+    asked = {(name, kw.get("venue"), kw.get("year"), kw.get("basis")) for name, kw in calls}
+    for venue in ("nips", "icml"):
+        assert ("pipeline", venue, 2024, "location") in asked
+        assert ("pipeline", venue, 2024, "hq") in asked
+        assert ("census", venue, 2024, None) in asked
+    assert ("pipeline", "nips", 2023, "location") not in asked  # only the latest year
+    assert answer.json()["status"] == "ok" and len(calls) == before  # ready, not recomputed

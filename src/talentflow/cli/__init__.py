@@ -218,6 +218,13 @@ def report(
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    warm_years: Annotated[
+        int,
+        typer.Option(
+            help="Compute in the background the indicators of each venue's latest N years "
+            "(0: compute each on first request only)."
+        ),
+    ] = 3,
     db: DbOption = None,
 ) -> None:
     """Run the read-only dashboard and its JSON API (OpenAPI at /openapi.json).
@@ -228,7 +235,7 @@ def serve(
     from talentflow.web.app import serve as run_server
 
     stderr.print(f"serving {default_db_path(db)} on http://{host}:{port}/ (Ctrl-C stops)")
-    run_server(default_db_path(db), host=host, port=port)
+    run_server(default_db_path(db), host=host, port=port, warm_years=warm_years)
 
 
 from talentflow.cli.origin import register as _register_origin  # noqa: E402

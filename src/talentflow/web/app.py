@@ -15,6 +15,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -70,6 +71,9 @@ class Answers:
         self._lock = threading.Lock()
         self._computing: dict[tuple[Any, ...], threading.Lock] = {}
 
+    def __len__(self) -> int:
+        return len(self._done)
+
     def get(self, key: tuple[Any, ...], compute: Callable[[], T]) -> T:
         with self._lock:
             if key in self._done:
@@ -91,8 +95,13 @@ class Answers:
             return value
 
 
-def create_app(db: Path, pool_size: int = 4) -> FastAPI:
-    """The dashboard application over the store at ``db`` (opened read-only)."""
+def create_app(db: Path, pool_size: int = 4, warm_years: int = 0) -> FastAPI:
+    """The dashboard application over the store at ``db`` (opened read-only).
+
+    With ``warm_years`` > 0 the server, once started, computes in the background the
+    indicators of the latest ``warm_years`` years of every venue (largest venues first),
+    and of the most frequent countries, so that a later filter change finds them ready.
+    """
     require("fastapi", "web")
     from fastapi import FastAPI, HTTPException, Query
     from fastapi.responses import HTMLResponse, Response
@@ -103,10 +112,19 @@ def create_app(db: Path, pool_size: int = 4) -> FastAPI:
 
     pool = StorePool(db, pool_size)
     answers = Answers()
+    warm_state: dict[str, Any] = {"years": warm_years, "done": 0, "total": 0, "finished": False}
+    stop = threading.Event()
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        worker = None
+        if warm_years > 0:
+            worker = threading.Thread(target=warm_up, name="talentflow-warm", daemon=True)
+            worker.start()
         yield
+        stop.set()
+        if worker is not None:
+            worker.join(timeout=60)
         pool.close()
 
     app = FastAPI(
@@ -126,6 +144,41 @@ def create_app(db: Path, pool_size: int = 4) -> FastAPI:
                 return compute(s)
 
         return answers.get(key, run)
+
+    def warm_up() -> None:
+        """Compute, once, what the most likely filter changes will ask for."""
+        choices = cached(("choices",), data.choices)
+        lo, hi = span()
+        size: dict[str, int] = {}
+        for r in cached(("headline",), data.headline)["by_venue_year"]:
+            size[r["venue"]] = size.get(r["venue"], 0) + int(r.get("accepted_papers") or 0)
+        tasks: list[tuple[tuple[Any, ...], Callable[[Store], Any]]] = []
+
+        def add(key: tuple[Any, ...], fn: Callable[[Store], Any]) -> None:
+            tasks.append((key, fn))
+
+        for cc in [None, *choices["countries"][:20]]:
+            add(
+                ("migration", lo, hi, cc),
+                partial(data.migration, year_from=lo, year_to=hi, country=cc),
+            )
+            add(("country", cc), partial(data.country_profile, country=cc))
+        add(("orgflows", lo, hi, None), lambda s: data.orgflows(s, lo, hi, None))
+        for venue in sorted(choices["venues"], key=lambda v: (-size.get(v, 0), v)):
+            for year in sorted(choices["venues"][venue], reverse=True)[:warm_years]:
+                for basis in ("location", "hq"):
+                    add(
+                        ("pipeline", venue, year, basis),
+                        partial(data.pipeline, venue=venue, year=year, basis=basis),
+                    )
+                add(("census", venue, year), partial(data.census, venue=venue, year=year))
+        warm_state["total"] = len(tasks)
+        for key, fn in tasks:
+            if stop.is_set():
+                return
+            cached(key, fn)
+            warm_state["done"] += 1
+        warm_state["finished"] = True
 
     def span() -> tuple[int, int]:
         found = cached(("year_range",), data.year_range)
@@ -280,6 +333,10 @@ def create_app(db: Path, pool_size: int = 4) -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
+    @app.get("/api/status", summary="Server status: background warm-up progress")
+    def status() -> dict[str, Any]:
+        return {"warm": dict(warm_state), "answers_kept": len(answers)}
+
     return app
 
 
@@ -305,8 +362,8 @@ def _lang(lang: str) -> Lang:
         raise HTTPException(422, str(exc)) from None
 
 
-def serve(db: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Run the dashboard with uvicorn until interrupted."""
+def serve(db: Path, host: str = "127.0.0.1", port: int = 8000, warm_years: int = 3) -> None:
+    """Run the dashboard with uvicorn until interrupted (see ``create_app``)."""
     require("uvicorn", "web")
     import uvicorn
 
@@ -314,4 +371,4 @@ def serve(db: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
         raise TalentflowError(
             f"no store at {db}: build one first with 'talentflow build' (or pass --db)"
         )
-    uvicorn.run(create_app(db), host=host, port=port, log_level="warning")
+    uvicorn.run(create_app(db, warm_years=warm_years), host=host, port=port, log_level="warning")
