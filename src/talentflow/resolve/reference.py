@@ -176,6 +176,7 @@ def load_reference(
     ref = ReferenceData()
     bodies: list[bytes] = []
     made: list[Any] = [fetcher]
+    unreachable: list[str] = []
 
     def get(registry: str, rel: str, url: str) -> bytes | None:
         if base is not None and (base / registry / rel).is_file():
@@ -184,12 +185,19 @@ def load_reference(
         if not download:
             return None
         if made[0] is None:
-            from talentflow.sources.http_cache import CachedFetcher
+            from talentflow.sources.http_cache import CachedFetcher, RetryPolicy
 
-            made[0] = CachedFetcher(cache_dir)
+            made[0] = CachedFetcher(cache_dir, retry=RetryPolicy(max_attempts=2))
+        cached = made[0].cached(url)
+        if cached is not None:
+            ref.origin.setdefault(registry, "downloaded")
+            return bytes(cached)
+        if unreachable:  # one failed download: offline, do not wait on every other file
+            return None
         try:
             body: bytes = made[0].get(url, revalidate=False)
         except FetchError:
+            unreachable.append(url)
             return None
         ref.origin.setdefault(registry, "downloaded")
         return body
