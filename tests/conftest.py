@@ -15,6 +15,8 @@ from talentflow.sources.paperlists import mirror_files
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("TALENTFLOW_SHARED_DATA", ROOT.parent / "shared" / "data"))
 REQUIRE_ENV = "TALENTFLOW_REQUIRE_SHARED_DATA"
+# Tests never touch the network: missing reference registries are not downloaded.
+os.environ["TALENTFLOW_REFERENCE_DOWNLOAD"] = "0"
 
 
 def require_shared(sub: str = "") -> Path:

@@ -58,7 +58,7 @@ def _mount(router: respx.MockRouter) -> None:
 def test_missing_registries_are_downloaded_into_the_cache(tmp_path: Path) -> None:
     with respx.mock(assert_all_called=True) as router:
         _mount(router)
-        ref = load_reference(tmp_path / "nowhere", fetcher=_fetcher(tmp_path))
+        ref = load_reference(tmp_path / "nowhere", download=True, fetcher=_fetcher(tmp_path))
     assert ref.missing == []
     assert set(ref.origin.values()) == {"downloaded"}
     assert [u.name for u in ref.universities] == ["Universidad de Prueba"]
@@ -71,7 +71,7 @@ def test_missing_registries_are_downloaded_into_the_cache(tmp_path: Path) -> Non
     # a second load is served from the cache, with no request at all
     with respx.mock(assert_all_called=False) as router:
         route = router.route().mock(return_value=httpx.Response(500))
-        again = load_reference(tmp_path / "nowhere", fetcher=_fetcher(tmp_path))
+        again = load_reference(tmp_path / "nowhere", download=True, fetcher=_fetcher(tmp_path))
     assert route.call_count == 0
     assert again.digest == ref.digest
 
@@ -79,7 +79,7 @@ def test_missing_registries_are_downloaded_into_the_cache(tmp_path: Path) -> Non
 def test_failed_downloads_leave_the_resolver_working_and_say_so(tmp_path: Path) -> None:
     with respx.mock(assert_all_called=False) as router:
         route = router.route().mock(return_value=httpx.Response(503))
-        ref = load_reference(tmp_path / "nowhere", fetcher=_fetcher(tmp_path))
+        ref = load_reference(tmp_path / "nowhere", download=True, fetcher=_fetcher(tmp_path))
     assert route.call_count == 1  # unreachable once: no wait on each of the other files
     assert ref.missing == list(REGISTRIES)
     assert "MISSING" in ref.describe()
@@ -107,6 +107,15 @@ def test_environment_variable_names_the_folder(
     assert ref.origin == {"hipo-university-domains": str(folder)}
     assert "hipo-university-domains" not in ref.missing
     assert "csrankings" in ref.missing
+
+
+def test_test_suite_forbids_downloads(tmp_path: Path) -> None:
+    """conftest sets $TALENTFLOW_REFERENCE_DOWNLOAD=0: a build in a test never downloads."""
+    with respx.mock(assert_all_called=False) as router:
+        route = router.route().mock(return_value=httpx.Response(200))
+        ref = load_reference(tmp_path / "nowhere")
+    assert route.call_count == 0
+    assert ref.missing == list(REGISTRIES)
 
 
 def test_empty_reference_is_explicit() -> None:

@@ -82,7 +82,7 @@ def resolve_cmd(
     from talentflow.resolve.reference import load_reference
 
     rows = read_affiliations_csv(input_csv)
-    reference = load_reference(reference_dir, download=not offline)
+    reference = load_reference(reference_dir, download=False if offline else None)
     stderr.print(reference.describe(), highlight=False, soft_wrap=True)
     resolver = Resolver(reference)
     out: list[dict[str, Any]] = []

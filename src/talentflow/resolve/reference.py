@@ -29,6 +29,9 @@ from typing import Any
 from talentflow.errors import FetchError
 
 REFERENCE_ENV = "TALENTFLOW_REFERENCE_DIR"
+# "0" forbids downloading missing registries (the test suite sets it: tests never touch
+# the network).
+DOWNLOAD_ENV = "TALENTFLOW_REFERENCE_DOWNLOAD"
 DEFAULT_CACHE = Path(".talentflow-cache") / "reference"
 
 _RAW = "https://raw.githubusercontent.com"
@@ -163,15 +166,18 @@ Getter = Callable[[str, str, str], bytes | None]
 def load_reference(
     reference_dir: Path | None = None,
     *,
-    download: bool = True,
+    download: bool | None = None,
     cache_dir: Path = DEFAULT_CACHE,
     fetcher: Any = None,
 ) -> ReferenceData:
     """Load every registry from ``reference_dir`` (see module doc), downloading what is absent.
 
     ``fetcher`` is a ``CachedFetcher`` (one is made on ``cache_dir`` when needed).
-    With ``download=False`` absent registries are simply reported missing.
+    With ``download=False`` absent registries are simply reported missing; the default
+    is to download unless ``$TALENTFLOW_REFERENCE_DOWNLOAD`` is ``0``.
     """
+    if download is None:
+        download = os.environ.get(DOWNLOAD_ENV, "1") != "0"
     base = reference_dir or default_reference_dir()
     ref = ReferenceData()
     bodies: list[bytes] = []
