@@ -16,7 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
-from talentflow.careers.derive import MOVES_SQL, STINTS_SQL, derive_careers
+from talentflow.careers.derive import CAREERS_SQL, MOVES_SQL, STINTS_SQL, derive_careers
 from talentflow.careers.stages import stage_case_sql, stage_of
 from talentflow.engine import render
 from talentflow.graph.store import Store, open_store
@@ -137,6 +137,7 @@ def test_every_query_transpiles_to_spark() -> None:
     }
     queries = [
         STINTS_SQL,
+        CAREERS_SQL,
         MOVES_SQL,
         pipeline_mod.PIPELINE_SQL,
         migration_mod.MIGRATION_SQL_TEMPLATE.format(

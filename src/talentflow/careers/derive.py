@@ -30,6 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from talentflow.careers.stages import stage_case_sql
 from talentflow.engine import DuckDBEngine, Engine
@@ -101,17 +102,13 @@ seq AS (
   FROM person_year
 )"""
 
-MOVES_SQL = f"""
-WITH {_SEQUENCE_CTES}
+_MOVE_SELECT = """
 SELECT person_id, prev_org_id AS from_org_id, org_id AS to_org_id,
-       prev_country AS from_country, country AS to_country, year,
-       '{EVIDENCE}' AS evidence
+       prev_country AS from_country, country AS to_country, year
 FROM seq
-WHERE prev_place IS NOT NULL AND prev_place <> place
-"""
+WHERE prev_place IS NOT NULL AND prev_place <> place"""
 
-STINTS_SQL = f"""
-WITH {_SEQUENCE_CTES},
+_STINT_CTES = """
 runs AS (
   SELECT person_id, year, org_id, country, stage,
          sum(CASE WHEN prev_place IS NULL OR prev_place <> place THEN 1 ELSE 0 END)
@@ -145,14 +142,35 @@ stage_spans AS (
          min(run_first) AS run_first, min(run_last) AS run_last
   FROM islands
   GROUP BY person_id, run, island, org_id, country, stage
-)
+)"""
+
+_STINT_SELECT = """
 SELECT person_id, org_id, country, stage,
        CASE WHEN row_number() OVER (PARTITION BY person_id, run ORDER BY stage_first) = 1
             THEN run_first ELSE stage_first END AS first_year,
        coalesce(lead(stage_first) OVER (PARTITION BY person_id, run ORDER BY stage_first) - 1,
-                run_last) AS last_year,
-       '{EVIDENCE}' AS evidence
-FROM stage_spans
+                run_last) AS last_year
+FROM stage_spans"""
+
+MOVES_SQL = f"WITH {_SEQUENCE_CTES}{_MOVE_SELECT}"
+STINTS_SQL = f"WITH {_SEQUENCE_CTES},{_STINT_CTES}{_STINT_SELECT}"
+
+# Both in one query (the shared person-year sequence is computed once), told apart by
+# ``row_kind``; moves put their year in first_year and their destination in org_id/country.
+CAREERS_SQL = f"""
+WITH {_SEQUENCE_CTES},{_STINT_CTES},
+stint_rows AS ({_STINT_SELECT}
+),
+move_rows AS ({_MOVE_SELECT}
+)
+SELECT 'stint' AS row_kind, person_id, org_id, country, stage, first_year, last_year,
+       CAST(NULL AS VARCHAR) AS from_org_id, CAST(NULL AS VARCHAR) AS from_country
+FROM stint_rows
+UNION ALL
+SELECT 'move' AS row_kind, person_id, to_org_id AS org_id, to_country AS country,
+       CAST(NULL AS VARCHAR) AS stage, year AS first_year, CAST(NULL AS INTEGER) AS last_year,
+       from_org_id, from_country
+FROM move_rows
 """
 
 
@@ -167,8 +185,32 @@ class CareersResult:
 
 def careers_from_papers(engine: Engine) -> tuple[pa.Table, pa.Table]:
     """The ``paper``-evidence stints and moves, computed by ``engine`` (DuckDB or Spark)."""
-    stints = engine.sql(STINTS_SQL)
-    moves = engine.sql(MOVES_SQL)
+    both = engine.sql(CAREERS_SQL)
+    is_stint = pc.equal(both.column("row_kind"), "stint")
+    s = both.filter(is_stint)
+    m = both.filter(pc.invert(is_stint))
+    stints = pa.table(
+        {
+            "person_id": s.column("person_id"),
+            "org_id": s.column("org_id"),
+            "country": s.column("country"),
+            "stage": s.column("stage"),
+            "first_year": s.column("first_year"),
+            "last_year": s.column("last_year"),
+            "evidence": pa.array([EVIDENCE] * s.num_rows, pa.string()),
+        }
+    )
+    moves = pa.table(
+        {
+            "person_id": m.column("person_id"),
+            "from_org_id": m.column("from_org_id"),
+            "to_org_id": m.column("org_id"),
+            "from_country": m.column("from_country"),
+            "to_country": m.column("country"),
+            "year": m.column("first_year"),
+            "evidence": pa.array([EVIDENCE] * m.num_rows, pa.string()),
+        }
+    )
     return _conform(stints, STINTS.arrow_schema()), _conform(moves, MOVES.arrow_schema())
 
 
