@@ -157,6 +157,26 @@ def export_authorships(
     stderr.print(f"wrote {n:,} author slots to {out}")
 
 
+@export_app.command("tables")
+@reports_errors
+def export_tables(
+    out: Annotated[Path, typer.Option("--out", help="Directory to write (tables replaced).")],
+    db: DbOption = None,
+) -> None:
+    """Every table of the store as Parquet (papers and authorships partitioned by year),
+    the input of '--engine spark --tables DIR'.
+
+    Example: talentflow export tables --out tables/
+    """
+    from talentflow.graph.parquet import export_tables as do_export
+    from talentflow.graph.store import open_store
+
+    with open_store(db, read_only=True) as store:
+        manifest = do_export(store, out)
+    total = sum(manifest.rows.values())
+    stderr.print(f"wrote {len(manifest.rows)} tables ({total:,} rows) to {out}")
+
+
 @app.command("sources")
 @reports_errors
 def sources_command(
