@@ -198,7 +198,9 @@ def main() -> None:
                 span = f"{years[0]}-{years[1]}" if years else "–"
                 out.append(
                     f"| {r['role']} | {r['demand']} | {fmt(r['supply'])} | {span} | "
-                    f"{fmt(r['ratio'], 1)} | {fmt(r['low'], 1)} – {fmt(r['high'], 1)} |"
+                    f"{fmt(r['ratio'], 1)} | "
+                    + (f"{fmt(r['low'], 1)} – {fmt(r['high'], 1)}" if r["low"] is not None else "–")
+                    + " |"
                 )
             ppl = res.method.get("people", {})
             out.append(

@@ -470,3 +470,57 @@ def test_orgflows_leaves_out_moves_within_an_organisation_family(
         assert after.n == before - between
         assert after.coverage["within_family"] == between > 0
         assert orgflows(store, 2013, 2025, within_family=True).n == before
+
+
+def _slots(store: Store, person: str, places: list[tuple[int, str, str]]) -> None:
+    """Author slots of ``person``: (year, org_id, country), one accepted paper each."""
+    for year, org, cc in places:
+        key = f"hand/hand{year}#{person}{org}"
+        store.con.execute(
+            "INSERT INTO authorships (paper_key, author_index, venue, year, accepted, name, "
+            "position, source, file_key, file_sha256, record_index) "
+            "VALUES (?, 0, 'hand', ?, true, ?, 'PhD student', 'hand', 'hand', 'x', 0)",
+            [key, year, person],
+        )
+        store.con.execute(
+            "INSERT INTO slot_people (paper_key, author_index, person_id, evidence) "
+            "VALUES (?, 0, ?, 'strong_id')",
+            [key, person],
+        )
+        store.con.execute(
+            "INSERT INTO slot_orgs (paper_key, author_index, org_id, country) VALUES (?, 0, ?, ?)",
+            [key, org, cc],
+        )
+
+
+def test_a_single_year_elsewhere_between_two_at_the_same_place_is_no_move(
+    tmp_path: Path,
+) -> None:
+    with open_store(tmp_path / "h.duckdb") as store:
+        store.con.execute(
+            "INSERT INTO organisations (org_id, name, kind, country) VALUES "
+            "('A', 'A', 'academia', 'US'), ('B', 'B', 'academia', 'CN')"
+        )
+        # p1: a visit to B in 2016, then a real move to B in 2019 (two years there).
+        _slots(store, "p1", [(2015, "A", "US"), (2016, "B", "CN"), (2017, "A", "US"),
+                             (2018, "A", "US"), (2019, "B", "CN"), (2020, "B", "CN")])  # fmt: skip
+        # p2: alternating every year: only the last change, once settled, is a move.
+        _slots(store, "p2", [(2015, "A", "US"), (2016, "B", "CN"), (2017, "A", "US"),
+                             (2018, "B", "CN")])  # fmt: skip
+        # p3: a genuine return after two years away is two moves.
+        _slots(store, "p3", [(2015, "A", "US"), (2016, "B", "CN"), (2017, "B", "CN"),
+                             (2018, "A", "US")])  # fmt: skip
+        derive_careers(store)
+        moves = store.con.sql(
+            "SELECT person_id, from_org_id, to_org_id, year FROM moves ORDER BY ALL"
+        ).fetchall()
+        assert moves == [
+            ("p1", "A", "B", 2019),
+            ("p2", "A", "B", 2018),
+            ("p3", "A", "B", 2016),
+            ("p3", "B", "A", 2018),
+        ]
+        p1 = store.con.sql(
+            "SELECT org_id, first_year, last_year FROM stints WHERE person_id = 'p1' ORDER BY 2"
+        ).fetchall()
+        assert p1 == [("A", 2015, 2018), ("B", 2019, 2020)]

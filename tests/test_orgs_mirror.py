@@ -76,7 +76,7 @@ def test_registry_universities_resolve(resolver: Resolver) -> None:
         ("Tokyo Daigaku, Bunkyo-ku, Tokyo, JP", "University of Tokyo", "JP"),
         (
             "Bo˘ gazi¸ ci University, Department of Computer Engineering",
-            "Bogazici University",
+            "Boğaziçi University",
             "TR",
         ),
     ],

@@ -155,8 +155,8 @@ def generate(spec: SyntheticSpec | None = None) -> SyntheticGraph:
     codes = np.array([c for c, _ in spec.countries])
     weights = np.array([w for _, w in spec.countries], dtype=float)
     weights /= weights.sum()
-    n_ind = max(2, round(spec.orgs * spec.industry_share))
-    n_acad = max(2, spec.orgs - n_ind)
+    n_ind = max(3, round(spec.orgs * spec.industry_share))
+    n_acad = max(3, spec.orgs - n_ind)
     n_orgs = n_acad + n_ind
     org_country_ix = rng.choice(len(codes), size=n_orgs, p=weights)
     is_industry = np.arange(n_orgs) >= n_acad
@@ -178,6 +178,9 @@ def generate(spec: SyntheticSpec | None = None) -> SyntheticGraph:
         rng.choice(acad_orgs, size=n_people),
         rng.choice(ind_orgs, size=n_people),
     )
+    # The organisation before the current one: a move never returns there, so the world
+    # holds no one-year visit (A, B, A) that the careers step would rightly read as no move.
+    prev_org = np.full(n_people, -1, dtype=np.int64)
     for t in range(n_years):
         active = (t >= start) & (t < start + length)
         later = active & (t > start)
@@ -200,10 +203,12 @@ def generate(spec: SyntheticSpec | None = None) -> SyntheticGraph:
         new_org = np.where(
             now_acad, rng.choice(acad_orgs, size=n_people), rng.choice(ind_orgs, size=n_people)
         )
-        clash = new_org == cur_org
         pool_size = np.where(now_acad, n_acad, n_ind)
         base = np.where(now_acad, 0, n_acad)
-        new_org[clash] = base[clash] + (new_org[clash] - base[clash] + 1) % pool_size[clash]
+        for _ in range(2):  # step past the current and the previous organisation
+            clash = (new_org == cur_org) | (new_org == prev_org)
+            new_org[clash] = base[clash] + (new_org[clash] - base[clash] + 1) % pool_size[clash]
+        prev_org = np.where(move, cur_org, prev_org)
         cur_org = np.where(move, new_org, cur_org)
         cur_stage = nxt
         stage[active, t] = cur_stage[active]

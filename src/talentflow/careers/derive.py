@@ -14,9 +14,13 @@ stated. The derivation, written once as portable SQL:
    company in different countries is a (country) move. The stage of the year is the most
    frequent known stage of the slots at that place (see :mod:`talentflow.careers.stages`;
    the stage rules run once per distinct position and organisation kind, not per slot).
-3. Runs of consecutive observed years at the same place are spells; a change of place
+3. A single observed year at another place between two observed years at the same place
+   (A, B, A) is a visit or a secondary affiliation, not two moves: that year is set aside.
+   Without this rule people who alternate affiliations from paper to paper (a US lab one
+   year, a Chinese one the next) fabricate symmetric flows in both directions.
+4. Runs of consecutive observed years at the same place are spells; a change of place
    between two observed years is a move, dated to the first year observed at the new place.
-4. Within a spell, each run of years with the same known stage becomes a stint; the stints
+5. Within a spell, each run of years with the same known stage becomes a stint; the stints
    partition the spell's years (a stint ends the year before the next stage is first seen,
    the first starts with the spell, years with no stated position join the stage before
    them; a spell with no stated position at all is one ``unknown`` stint).
@@ -94,12 +98,23 @@ person_year AS (
   ) flagged
   WHERE org_id IS NOT NULL OR has_org = 0
 ),
+marked AS (
+  SELECT person_id, year, org_id, country, stage, place,
+         lag(place) OVER (PARTITION BY person_id ORDER BY year) AS before_place,
+         lead(place) OVER (PARTITION BY person_id ORDER BY year) AS after_place
+  FROM person_year
+),
+steady AS (
+  SELECT person_id, year, org_id, country, stage, place FROM marked
+  WHERE before_place IS NULL OR after_place IS NULL OR before_place <> after_place
+     OR place = before_place
+),
 seq AS (
   SELECT person_id, year, org_id, country, stage, place,
          lag(place) OVER (PARTITION BY person_id ORDER BY year) AS prev_place,
          lag(org_id) OVER (PARTITION BY person_id ORDER BY year) AS prev_org_id,
          lag(country) OVER (PARTITION BY person_id ORDER BY year) AS prev_country
-  FROM person_year
+  FROM steady
 )"""
 
 _MOVE_SELECT = """
