@@ -7,8 +7,9 @@ whose mix differs shifts every posterior, so by default the population's prior
 is re-estimated by EM (Saerens, Latinne & Decaestecker 2002, "Adjusting the
 outputs of a classifier to new a priori probabilities"), or a known prior can be
 given. Intervals are percentile bootstrap intervals over names (the EM is re-run
-in every replicate). A group whose estimated head-count is under ``MIN_CELL`` is
-suppressed, and so is everything when fewer than ``MIN_CELL`` names are usable.
+in every replicate, warm-started from the full-sample estimate). A group whose
+estimated head-count is under ``MIN_CELL`` is suppressed, and so is everything
+when fewer than ``MIN_CELL`` names are usable.
 """
 
 from __future__ import annotations
@@ -91,11 +92,19 @@ def em_prior(
     start: np.ndarray | None = None,
     tol: float = 1e-6,
     max_iter: int = 200,
+    weights: np.ndarray | None = None,
 ) -> np.ndarray:
-    """EM estimate of the population prior behind calibrated posteriors (Saerens et al.)."""
-    prior: np.ndarray = probs.mean(axis=0) if start is None else start.copy()
+    """EM estimate of the population prior behind calibrated posteriors (Saerens et al.).
+
+    ``weights`` (e.g. bootstrap counts) weight the rows; they default to one each.
+    """
+    w = np.ones(probs.shape[0]) if weights is None else np.asarray(weights, dtype=np.float64)
+    total = w.sum()
+    prior: np.ndarray = (w @ probs) / total if start is None else start.copy()
     for _ in range(max_iter):
-        new: np.ndarray = _reweight(probs, np.maximum(prior, 1e-12) / train_prior).mean(axis=0)
+        # Mean of the re-weighted posteriors p_i * r / (p_i . r), without an n x k temporary.
+        ratio = np.maximum(prior, 1e-12) / train_prior
+        new: np.ndarray = ratio * ((w / (probs @ ratio)) @ probs) / total
         if np.abs(new - prior).max() < tol:
             return new
         prior = new
@@ -103,17 +112,22 @@ def em_prior(
 
 
 def _point(
-    probs: np.ndarray, train_prior: np.ndarray, settings: ShareSettings, start: np.ndarray | None
+    probs: np.ndarray,
+    train_prior: np.ndarray,
+    settings: ShareSettings,
+    start: np.ndarray | None,
+    weights: np.ndarray | None = None,
 ) -> np.ndarray:
+    w = np.ones(probs.shape[0]) if weights is None else weights
     if settings.prior == "none":
-        out: np.ndarray = probs.mean(axis=0)
+        out: np.ndarray = (w @ probs) / w.sum()
         return out
     if settings.prior == "em":
-        return em_prior(probs, train_prior, start=start)
+        return em_prior(probs, train_prior, start=start, weights=weights)
     target = np.array([float(settings.prior.get(g, 0.0)) for g in GROUPS])
     if target.sum() <= 0:
         raise TalentflowError("the prior must give a positive weight to at least one group")
-    out = prior_shift(probs, train_prior, target / target.sum()).mean(axis=0)
+    out = (w @ prior_shift(probs, train_prior, target / target.sum())) / w.sum()
     return out
 
 
@@ -137,9 +151,9 @@ def aggregate(
     rng = np.random.default_rng(settings.seed)
     reps = np.empty((settings.bootstrap, len(GROUPS)))
     for b in range(settings.bootstrap):
-        weights = rng.multinomial(n_used, np.full(n_used, 1.0 / n_used))
-        sample = np.repeat(probs, weights, axis=0)
-        reps[b] = _point(sample, train_prior, settings, point)
+        draws = rng.integers(0, n_used, size=n_used)
+        counts = np.bincount(draws, minlength=n_used).astype(np.float64)
+        reps[b] = _point(probs, train_prior, settings, point, counts)
     alpha = (1.0 - settings.confidence) / 2.0
     low = np.quantile(reps, alpha, axis=0)
     high = np.quantile(reps, 1.0 - alpha, axis=0)
