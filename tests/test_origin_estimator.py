@@ -168,3 +168,44 @@ def test_small_groups_and_small_inputs_are_suppressed() -> None:
     assert result["shares"]["chinese"]["suppressed"] is False
     assert result["shares"]["japanese"]["suppressed"] is True
     assert "not nationality" in result["statement"]
+
+
+ROMANISATIONS = {
+    "chinese": [  # Wade-Giles, Cantonese, Hokkien, hyphenated and compact pinyin
+        "Hsin-Ying Lee",
+        "Chih-Hao Tsai",
+        "Ka Wai Cheung",
+        "Siu Ming Leung",
+        "Kwok-Wing Chan",
+        "Tsz Hin Ng",
+        "Boon Huat Tan",
+        "Wei-Hong Chen",
+        "Weihong Chen",
+        "Zhang Xiaoming",
+        "Hsueh-Cheng Kuo",
+        "Yuk Fai Yeung",
+    ],
+    "korean": [  # Revised and McCune-Reischauer-style spellings, hyphenated, both orders
+        "Seung-Joo Lee",
+        "Jae-min Park",
+        "Jaemin Park",
+        "Hyeon-Woo Kim",
+        "Hyun Woo Kim",
+        "Kyu-Ho Choi",
+        "Gyuho Choe",
+        "Kim Min-jun",
+        "Ji-yeon Jeong",
+        "Sang-hoon Yoon",
+        "Eun Ji Kwon",
+        "Dong-Hyuk Shin",
+    ],
+}
+
+
+@pytest.mark.parametrize(("group", "mean_probability"), [("chinese", 0.9), ("korean", 0.7)])
+def test_romanisation_families_are_recognised(group: str, mean_probability: float) -> None:
+    post = load_estimator()._posterior(ROMANISATIONS[group])
+    assert not post.abstained.any()
+    column = GROUPS.index(group)
+    assert post.probs[:, column].mean() >= mean_probability
+    assert (post.probs.argmax(axis=1) == column).sum() >= len(ROMANISATIONS[group]) - 1
