@@ -314,7 +314,12 @@ def hangul_to_latin(text: str) -> tuple[str, str]:
 # --- Latin-script parsing -------------------------------------------------------------------
 
 
+_PLAIN = re.compile(r"^[A-Za-z .'\-]*$")
+
+
 def _clean(raw: str) -> str:
+    if _PLAIN.match(raw):  # the common case: nothing to unescape or fold
+        return " ".join(raw.split())
     text = html.unescape(raw)
     text = _BROKEN_ENTITY.sub("", text)
     text = _LATEX_LETTER.sub(lambda m: _LATEX_LETTERS["\\" + m.group(1)], text)
@@ -340,7 +345,7 @@ def _tokens(text: str) -> list[str]:
 
 
 def _fold(token: str) -> str:
-    return _NON_LETTER.sub("", unidecode(token).lower())
+    return _NON_LETTER.sub("", (token if token.isascii() else unidecode(token)).lower())
 
 
 def _unresolved(raw: str, reason: str, script: str = "latin") -> ParsedName:

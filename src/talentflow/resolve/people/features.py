@@ -180,6 +180,9 @@ def name_commonness(names: Iterable[ParsedName]) -> dict[tuple[str, str], float]
     return {(g, f): (tokens[g] / total) * (tokens[f] / total) for g, f in distinct}
 
 
+MAX_TEAM = 50
+"""Papers with more author slots than this give no co-author evidence."""
+
 COMMON_NAME = 1e-5
 """Estimated share of people above which a name counts as common ("Yang Liu": ~1e-4)."""
 
@@ -250,8 +253,14 @@ def build_features(
     for paper, key in zip(papers, concat, strict=True):
         if key:
             by_paper[paper].append(key)
+    # Co-authors: the paper's other name keys. On very large author lists a shared
+    # co-author says little and costs quadratic work: they carry none.
+    team = {
+        paper: sorted(set(keys)) if len(keys) <= MAX_TEAM else []
+        for paper, keys in by_paper.items()
+    }
     coauthors = [
-        sorted({k for k in by_paper.get(paper, ()) if k != key}) or None
+        [k for k in team.get(paper, ()) if k != key] or None
         for paper, key in zip(papers, concat, strict=True)
     ]
     commonness = name_commonness(p for p in parsed_of.values() if p.key_concat)
