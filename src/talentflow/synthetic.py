@@ -10,8 +10,8 @@ submissions from random organisations that every derivation must ignore. It retu
 store tables (papers, authorships, organisations, slot_orgs, people, slot_people) plus the
 truth: the moves and stints the careers step must recover exactly.
 
-Everything is vectorised with NumPy and Arrow: a million author slots take about a
-second, so the scale benchmarks (1M-10M slots) use the same generator.
+Everything is vectorised with NumPy and Arrow: a million author slots take a few
+seconds on two cores, so the scale benchmarks (1M-10M slots) use the same generator.
 
 >>> g = generate(SyntheticSpec(people=50, seed=1))
 >>> g.authorships.num_rows == g.slot_people.num_rows
