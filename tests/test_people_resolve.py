@@ -298,6 +298,10 @@ def test_cli_search_show_link_unlink(small_store: Path) -> None:
     found = json.loads(out.stdout)["people"]
     assert found and found[0]["strong_id"] == "~Mehryar_Mohri1"
     pid = found[0]["person_id"]
+    out = runner.invoke(app, ["people", "search", "ang", "--db", db, "-f", "json"])
+    assert out.exit_code == 0 and json.loads(out.stdout)["people"] == []  # whole words only
+    out = runner.invoke(app, ["people", "search", "Liu Yang", "--db", db, "-f", "json"])
+    assert {p["display_name"] for p in json.loads(out.stdout)["people"]} == {"Yang Liu"}
     out = runner.invoke(app, ["people", "show", pid, "--db", db, "-f", "json"])
     assert out.exit_code == 0, out.output
     shown = json.loads(out.stdout)

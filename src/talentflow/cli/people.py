@@ -6,6 +6,7 @@ of where a name comes from.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -56,7 +57,7 @@ ORDER BY a.year, a.venue, pa.title, sp.paper_key
 
 
 def search_people(store: Store, query: str, limit: int = 20) -> list[dict[str, Any]]:
-    """People whose name, as any source wrote it, contains every word of ``query``."""
+    """People whose name, as any source wrote it, has every word of ``query`` (any order)."""
     from talentflow.resolve.names import parse_name
 
     parsed = parse_name(query)
@@ -65,10 +66,11 @@ def search_people(store: Store, query: str, limit: int = 20) -> list[dict[str, A
         words = [w for w in query.lower().split() if w]
     if not words:
         raise TalentflowError("give a name to search for")
+    # Whole words: "wang wei" finds Wei Wang and Wang Wei, not Liwei Wang.
     conditions = " AND ".join(
-        "lower(strip_accents(replace(a2.name, '-', ''))) LIKE ?" for _ in words
+        "regexp_matches(lower(strip_accents(replace(a2.name, '-', ''))), ?)" for _ in words
     )
-    params: list[Any] = [f"%{w}%" for w in words]
+    params: list[Any] = [f"(^|[^a-z]){re.escape(w)}([^a-z]|$)" for w in words]
     return store.query(_SEARCH_SQL.format(conditions=conditions), [*params, limit])
 
 
