@@ -508,12 +508,13 @@ def test_hn_parse_check_on_hand_labels() -> None:
     }
     labels = read_labels(FIXTURES / "hn_handcheck.csv")
     result = parse_check(parsed, labels).as_dict()
-    assert result["checked_postings"] >= 240
+    assert result["checked_postings"] >= 290
     # regression guards below the measured rates (benchmarks/RESULTS.md): all hand-checked
     # postings, and the last sample, which was labelled after the parser was frozen
     assert result["all_three_rate"] >= 0.92, result["failures"]
-    fresh = parse_check(parsed, [lab for lab in labels if lab["split"] == "holdout3"])
-    assert fresh.as_dict()["all_three_rate"] >= 0.85, fresh.failures
+    fresh = parse_check(parsed, [lab for lab in labels if lab["split"] == "holdout4"])
+    assert fresh.as_dict()["all_three_rate"] >= 0.80, fresh.failures
+    assert min(fresh.company_ok, fresh.role_ok, fresh.location_ok) / fresh.checked >= 0.90
 
 
 @pytest.mark.shared_data

@@ -120,8 +120,16 @@ _BODY_COMPANY_RE = re.compile(
 )
 
 
+_WE_ARE_RE = re.compile(
+    r"\bWe(?: are|'re|’re) (?P<c>[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,3})(?=[,.]| and | -)"
+)
+
+
 def _body_company(body: str) -> str | None:
     """ "Dimensional is the agentic operating system ..." -> Dimensional."""
+    we = _WE_ARE_RE.search(body[:1000])
+    if we and we.group("c").split()[0] not in {"A", "An", "The", "Hiring", "Looking"}:
+        return we.group("c")
     m = _BODY_COMPANY_RE.search(body[:2000])
     stop = {"We", "Our", "This", "The", "It", "You", "I", "Overview", "About", "Company", "Role"}
     if not m or m.group("c").split()[0] in stop:
@@ -278,9 +286,14 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
         # a prose opening: no first-line fields; the body may still name role and place
         pm = re.match(
             r"^(?:At\s+)?(?P<c>[A-Z][\w.&'-]*(?:\s(?:of|and|for|the|de|[A-Z][\w.&'-]*)){0,4})"
-            r"(?:\s\([^)]*\))?(?:,|\s+(?:is|are)\s)",
+            r"(?:\s?\([^)]*\))?(?:,|\s+(?:is|are)\s|\s*[-–—]\s)",
             line,
         )
+        hiring_at = re.match(
+            r"^We(?: are|'re|’re) hiring at (?P<c>[A-Z][\w.&' -]{1,40}?)[!.,]", line
+        )
+        if hiring_at:
+            pm = hiring_at
         role = _body_sentence_role(line) or (_body_role(body) if body else None)
         lm = _BODY_LOCATION_RE.search(body[:3000]) if body else None
         tail = re.search(r"\(([^()]+)\)\s*\.?$", line)
@@ -297,6 +310,18 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
             place,
             bool(re.search(r"\bremote\b", line + body[:3000], re.IGNORECASE)),
             "prose+body",
+        )
+    we_at = re.match(
+        r"^We(?: are|'re|’re) hiring (?:at|for) (?P<c>[A-Z][\w.&' -]{1,40}?)[!.,]", line
+    )
+    if we_at and "|" not in line:
+        lm = _BODY_LOCATION_RE.search(body[:3000]) if body else None
+        return FirstLine(
+            _clean(we_at.group("c")),
+            _body_role(body) if body else None,
+            _clean(lm.group(1)) if lm else _place_sentence(body),
+            bool(re.search(r"\bremote\b", line + body[:3000], re.IGNORECASE)),
+            "first_line:we_are_hiring",
         )
     m = _HIRING_RE.match(line)
     if m and "|" not in line:
@@ -368,7 +393,7 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
         others = [
             seg
             for i, (seg, k) in enumerate(zip(segs, kinds, strict=True))
-            if i >= 1 and k == "other" and len(seg) <= 60
+            if i >= 1 and k == "other" and len(seg) <= 60 and seg.count(",") < 2
         ]
         if others and company is not None:
             role_parts.append(others[0])
