@@ -577,6 +577,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--learner", choices=["nb", "lr"], default="lr")
     parser.add_argument("--max-iter", type=int, default=150)
     parser.add_argument("--train-limit", type=int, default=0, help="0: every training name")
+    parser.add_argument("--out", type=Path, default=DATA_DIR, help="where the tables go")
     args = parser.parse_args(argv)
     t0 = time.time()
     splits = _read_names(make_names(args.work))
@@ -632,9 +633,10 @@ def main(argv: list[str] | None = None) -> int:
         "calibration_macro_f1": _macro_f1(p_cal.argmax(axis=1), y_cal),
         "n_buckets": N_BUCKETS,
     }
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    out_dir: Path = args.out
+    out_dir.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
-        DATA_DIR / "origin_model.npz",
+        out_dir / "origin_model.npz",
         weights=weights,
         bias=bias,
         temperature=np.float32(temperature),
@@ -649,7 +651,7 @@ def main(argv: list[str] | None = None) -> int:
     writer = csv.writer(buf)
     writer.writerow(["name", "group"])
     writer.writerows(held_rows)
-    with gzip.GzipFile(DATA_DIR / "heldout_names.csv.gz", "wb", mtime=0) as gz:
+    with gzip.GzipFile(out_dir / "heldout_names.csv.gz", "wb", mtime=0) as gz:
         gz.write(buf.getvalue().encode("utf-8"))
     print(f"done in {time.time() - t0:.0f}s: {json.dumps(meta)}", file=sys.stderr)
     print(f"T={temperature:.3f}, abstain below {threshold:.2f}", file=sys.stderr)
