@@ -524,3 +524,31 @@ def test_a_single_year_elsewhere_between_two_at_the_same_place_is_no_move(
             "SELECT org_id, first_year, last_year FROM stints WHERE person_id = 'p1' ORDER BY 2"
         ).fetchall()
         assert p1 == [("A", 2015, 2018), ("B", 2019, 2020)]
+
+
+def test_moves_are_read_off_profile_histories(graph: SyntheticGraph, tmp_path: Path) -> None:
+    """Profile stints bring no moves: consecutive stints that do not overlap make them."""
+    moves = graph.true_moves.to_pylist()
+    crossing = [m for m in moves if m["from_country"] != m["to_country"]]
+    pid = crossing[0]["person_id"]
+    own = sum(1 for m in crossing if m["person_id"] == pid)
+    with open_store(tmp_path / "p.duckdb") as store:
+        graph.write(store)
+        derive_careers(store)
+        store.con.execute(
+            "INSERT INTO stints VALUES "
+            "(?, 'thu', 'CN', 'phd', 2010, 2014, 'profile'), "
+            "(?, 'goog', 'US', 'industry_research', 2015, 2020, 'profile'), "
+            "(?, 'kaist', 'KR', 'faculty', 2016, 2017, 'profile')",
+            [pid, pid, pid],
+        )
+        got = migration(store, 2013, 2025)
+        # CN -> US in 2015 counts; the adjunct post in KR overlaps the US job: no move.
+        assert got.n == len(crossing) - own + 1
+        assert got.coverage["evidence"].get("profile") == 1
+        flows = {(f["from_country"], f["to_country"]): f["moves"] for f in got.flows}
+        expected = Counter(
+            (m["from_country"], m["to_country"]) for m in crossing if m["person_id"] != pid
+        )
+        expected[("CN", "US")] += 1
+        assert flows == dict(expected)

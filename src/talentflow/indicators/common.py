@@ -6,9 +6,11 @@ affiliations; ``csv``: a user's file). For each person the indicators use the st
 best evidence that person has stints in, and the moves of the best evidence that person has
 moves in, in the order of :data:`EVIDENCE_ORDER` (a self-reported history beats a curated
 file, which beats dated affiliations, which beat what papers imply), so one person's move is
-never counted twice from two sources, and a source that brings stints but no moves (profile
-histories) does not hide the moves papers show. Each result says how many of its people
-rest on each kind of evidence.
+never counted twice from two sources. Career histories (``profile``, ``openalex``) bring
+stints only: their moves are read off each person's consecutive stints of that evidence
+(a change of country or organisation, dated to the later stint's start, and only when the
+earlier stint had ended by then: overlapping positions are not moves). Each result says
+how many of its people rest on each kind of evidence.
 """
 
 from __future__ import annotations
@@ -29,12 +31,48 @@ _RANK = (
 )
 
 # Stints and moves of each person's best evidence (portable SQL; use inside WITH).
+# Sources that bring dated stints but no moves (career histories): their moves are read
+# off consecutive stints here, so every engine derives them the same way.
+HISTORY_EVIDENCE = ("profile", "openalex")
+
 BEST_EVIDENCE_CTES = f"""
+history_order AS (
+  SELECT person_id, org_id, country, first_year, last_year, evidence,
+         lag(org_id) OVER (
+           PARTITION BY person_id, evidence
+           ORDER BY first_year, coalesce(last_year, 9999), coalesce(country, ''),
+                    coalesce(org_id, '')) AS prev_org_id,
+         lag(country) OVER (
+           PARTITION BY person_id, evidence
+           ORDER BY first_year, coalesce(last_year, 9999), coalesce(country, ''),
+                    coalesce(org_id, '')) AS prev_country,
+         lag(last_year) OVER (
+           PARTITION BY person_id, evidence
+           ORDER BY first_year, coalesce(last_year, 9999), coalesce(country, ''),
+                    coalesce(org_id, '')) AS prev_last_year
+  FROM stints
+  WHERE evidence IN {HISTORY_EVIDENCE!r} AND first_year IS NOT NULL
+),
+history_moves AS (
+  SELECT person_id, prev_org_id AS from_org_id, org_id AS to_org_id,
+         prev_country AS from_country, country AS to_country, first_year AS year, evidence
+  FROM history_order
+  WHERE prev_last_year IS NOT NULL AND prev_last_year <= first_year
+    AND ((prev_country IS NOT NULL AND country IS NOT NULL AND prev_country <> country)
+         OR (prev_org_id IS NOT NULL AND org_id IS NOT NULL AND prev_org_id <> org_id))
+),
+all_moves AS (
+  SELECT person_id, from_org_id, to_org_id, from_country, to_country, year, evidence
+  FROM moves
+  UNION ALL
+  SELECT person_id, from_org_id, to_org_id, from_country, to_country, year, evidence
+  FROM history_moves
+),
 stint_evidence AS (
   SELECT person_id, min({_RANK}) AS best_rank FROM stints GROUP BY person_id
 ),
 move_evidence AS (
-  SELECT person_id, min({_RANK}) AS best_rank FROM moves GROUP BY person_id
+  SELECT person_id, min({_RANK}) AS best_rank FROM all_moves GROUP BY person_id
 ),
 best_stints AS (
   SELECT s.person_id, s.org_id, s.country, s.stage, s.first_year, s.last_year, s.evidence
@@ -44,7 +82,7 @@ best_stints AS (
 best_moves AS (
   SELECT m.person_id, m.from_org_id, m.to_org_id, m.from_country, m.to_country, m.year,
          m.evidence
-  FROM moves m JOIN move_evidence pe ON pe.person_id = m.person_id
+  FROM all_moves m JOIN move_evidence pe ON pe.person_id = m.person_id
   WHERE {_RANK.replace("evidence", "m.evidence")} = pe.best_rank
 )"""
 
