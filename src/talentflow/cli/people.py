@@ -126,6 +126,14 @@ def show_person(store: Store, person_id: str) -> dict[str, Any]:
     }
 
 
+def _years_as_text(rows: list[dict[str, Any]], fmt: OutputFormat) -> list[dict[str, Any]]:
+    """Tables print integers with thousands separators: years are shown as text there."""
+    if fmt is not OutputFormat.table:
+        return rows
+    keys = ("year", "first_year", "last_year")
+    return [{k: (str(v) if k in keys and v is not None else v) for k, v in r.items()} for r in rows]
+
+
 @people_app.command("search")
 @reports_errors
 def search_cmd(
@@ -142,7 +150,12 @@ def search_cmd(
 
     with open_store(db, read_only=True) as store:
         rows = search_people(store, name, limit)
-    emit(fmt, {"query": name, "people": rows}, rows, title=f"people matching '{name}'")
+    emit(
+        fmt,
+        {"query": name, "people": rows},
+        _years_as_text(rows, fmt),
+        title=f"people matching '{name}'",
+    )
 
 
 @people_app.command("show")
@@ -162,10 +175,11 @@ def show_cmd(
         data = show_person(store, person_id)
     if fmt is OutputFormat.table:
         emit(fmt, data, [data["person"]], title="person")
-        emit(fmt, data, data["organisations"], title="organisations over time")
-        emit(fmt, data, data["countries"], title="countries over time")
+        orgs, countries = data["organisations"], data["countries"]
+        emit(fmt, data, _years_as_text(orgs, fmt), title="organisations over time")
+        emit(fmt, data, _years_as_text(countries, fmt), title="countries over time")
         cols = ["year", "venue", "title", "name_as_written", "org", "affiliation", "country"]
-        emit(fmt, data, data["papers"], columns=cols, title="papers")
+        emit(fmt, data, _years_as_text(data["papers"], fmt), columns=cols, title="papers")
     else:
         emit(fmt, data, data["papers"])
 
