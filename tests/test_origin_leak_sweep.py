@@ -27,6 +27,7 @@ import typer
 from typer.testing import CliRunner
 
 from talentflow.cli import app
+from talentflow.errors import MissingExtraError
 from talentflow.origin.groups import GROUPS
 
 VENUE, YEAR = "nips", 2024
@@ -269,7 +270,10 @@ def _web_app(db: Path) -> Any:
             continue
         factory = getattr(module, "create_app", None)
         if callable(factory):
-            return factory(db) if inspect.signature(factory).parameters else factory()
+            try:
+                return factory(db) if inspect.signature(factory).parameters else factory()
+            except MissingExtraError:  # the web extra (FastAPI) is not installed
+                return None
         if hasattr(getattr(module, "app", None), "routes"):
             return module.app
     return None
