@@ -134,6 +134,7 @@ def test_every_query_transpiles_to_spark() -> None:
         "top": 5,
         "cohort_orgs": ("a",),
         "earlier_orgs": ("b",),
+        "kind": "industry",
     }
     queries = [
         STINTS_SQL,
@@ -148,6 +149,7 @@ def test_every_query_transpiles_to_spark() -> None:
         orgflows_mod.GROUP_CANDIDATES_SQL,
         orgflows_mod.ORG_SUMMARY_SQL,
         pedigree_mod.ORG_COHORT_SQL,
+        pedigree_mod.ORGS_BY_KIND_SQL,
         pedigree_mod.HISTORY_SQL.replace("{values}", "('p', 2020)"),
         country_mod.PEOPLE_SQL,
         country_mod.EMPLOYS_SQL,

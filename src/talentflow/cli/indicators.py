@@ -179,6 +179,14 @@ def pedigree(
         Path | None,
         typer.Option("--cohort", help="Cohort CSV with person_id (and optional year)."),
     ] = None,
+    cohort_country: Annotated[
+        str | None,
+        typer.Option("--cohort-country", help="Cohort: every organisation in this country..."),
+    ] = None,
+    cohort_kind: Annotated[
+        str | None,
+        typer.Option("--cohort-kind", help="...of this kind (industry, academia, ...)."),
+    ] = None,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
     engine: EngineOption = "duckdb",
@@ -191,11 +199,22 @@ def pedigree(
     The cohort is the people at organisations in a year, or a CSV; 95% Wilson intervals.
 
     Example: talentflow pedigree --org "Moonshot AI" --year 2024 --earlier Microsoft
+
+    Example: talentflow pedigree --cohort-country CN --cohort-kind industry --year 2024
+    --earlier Microsoft --earlier Google
     """
     from talentflow.indicators.pedigree import pedigree as compute
 
     with engine_from_options(engine, db, tables, spark_master, spark_conf) as eng:
-        result = compute(eng, earlier=earlier, orgs=org, year=year, cohort_csv=cohort)
+        result = compute(
+            eng,
+            earlier=earlier,
+            orgs=org,
+            year=year,
+            cohort_csv=cohort,
+            cohort_country=cohort_country,
+            cohort_kind=cohort_kind,
+        )
     _print(
         fmt,
         result.as_json(),

@@ -1,12 +1,14 @@
 """Pedigree: where did a cohort work or study before?
 
 A cohort is either the people at some organisations in a year (``--org``, one or more
-names; e.g. Chinese AI start-ups in 2024) or a CSV of people (column ``person_id``, with an
-optional ``year``). For each cohort member the indicator asks whether they have an
-*earlier* stint at any of the given earlier organisations (``--earlier``, e.g. Microsoft,
-Google): a stint there that started before the member's cohort stint (for a CSV cohort
-with a year: before that year; without one: any stint at those organisations that is not
-the person's latest). Shares are given two ways, both with Wilson 95% intervals:
+names; and/or every organisation of a kind in a country, ``--cohort-country CN
+--cohort-kind industry``: the Chinese AI companies) or a CSV of people (column
+``person_id``, with an optional ``year``). For each cohort member the indicator asks
+whether they have an *earlier* stint at any of the given earlier organisations
+(``--earlier``, e.g. Microsoft, Google): a stint there that started before the member's
+cohort stint (for a CSV cohort with a year: before that year; without one: any stint at
+those organisations that is not the person's latest). Shares are given two ways, both
+with Wilson 95% intervals:
 
 - ``share``: over the whole cohort (people with no observed history count as "no");
 - ``share_with_history``: over members with any earlier stint observed (the coverage).
@@ -39,6 +41,14 @@ FROM best_stints
 WHERE org_id IN :cohort_orgs AND coalesce(first_year, last_year) <= :year
   AND coalesce(last_year, :year) >= :year
 GROUP BY person_id
+"""
+
+# Organisations of a kind (industry, academia, ...) in a country: e.g. Chinese AI companies.
+ORGS_BY_KIND_SQL = """
+SELECT org_id FROM organisations
+WHERE (:country IS NULL OR country = :country OR (country IS NULL AND hq_country = :country))
+  AND (:kind IS NULL OR kind = :kind)
+ORDER BY org_id
 """
 
 HISTORY_SQL = f"""
@@ -139,6 +149,8 @@ def pedigree(
     year: int | None = None,
     cohort_csv: Path | None = None,
     top: int = 20,
+    cohort_country: str | None = None,
+    cohort_kind: str | None = None,
 ) -> PedigreeResult:
     """Share of a cohort with earlier stints at the ``earlier`` organisations.
 
@@ -162,22 +174,39 @@ def pedigree(
         if year is not None:
             cohort = [(p, y if y is not None else year) for p, y in cohort]
         cohort_spec: dict[str, Any] = {"csv": str(cohort_csv), "year": year}
-    elif orgs:
+    elif orgs or cohort_country or cohort_kind:
         if year is None:
             raise TalentflowError("a cohort by organisation needs --year")
         cohort_ids: list[str] = []
         cohort_names: list[str] = []
-        for name in orgs:
+        for name in orgs or []:
             m = match_orgs(engine, name)
             if not m.org_ids:
                 raise TalentflowError(f"no organisation matches '{name}'")
             cohort_ids += m.org_ids
             cohort_names += m.names
+        if cohort_country or cohort_kind:
+            kind_orgs = engine.sql(
+                ORGS_BY_KIND_SQL,
+                {
+                    "country": cohort_country.upper() if cohort_country else None,
+                    "kind": cohort_kind,
+                },
+            ).to_pylist()
+            if not kind_orgs:
+                where = cohort_country or "any country"
+                raise TalentflowError(f"no organisation of kind {cohort_kind or 'any'} in {where}")
+            cohort_ids += [r["org_id"] for r in kind_orgs]
         found = engine.sql(
             ORG_COHORT_SQL, {"cohort_orgs": in_list(cohort_ids), "year": int(year)}
         ).to_pylist()
         cohort = [(r["person_id"], int(r["since"])) for r in found]
-        cohort_spec = {"orgs": sorted(set(cohort_names)), "year": int(year)}
+        cohort_spec = {
+            "orgs": sorted(set(cohort_names)),
+            "country": cohort_country.upper() if cohort_country else None,
+            "kind": cohort_kind,
+            "year": int(year),
+        }
     else:
         raise TalentflowError("give a cohort: --org NAME --year Y, or --cohort FILE.csv")
     cohort = sorted(dict(cohort).items())
