@@ -34,6 +34,11 @@ def bucket(feature: str) -> int:
     return b
 
 
+def bucket_cache() -> dict[str, int]:
+    """The memo of ``bucket`` (feature string -> bucket), for hot loops."""
+    return _BUCKETS
+
+
 @lru_cache(maxsize=16)
 def _spelling_pattern(syllables: frozenset[str]) -> re.Pattern[str]:
     """A regex matching exactly the strings some sequence of ``syllables`` spells."""

@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from talentflow.errors import TalentflowError
-from talentflow.origin.features import bucket, shape_features, token_features
+from talentflow.origin.features import bucket, bucket_cache, shape_features, token_features
 from talentflow.origin.groups import GROUPS
 from talentflow.origin.normalise import token_keys
 
@@ -76,9 +76,13 @@ class OriginEstimator:
         """Score new cache keys in one vectorised gather (rows ``first`` onwards)."""
         idx: list[int] = []
         starts: list[int] = []
+        known = bucket_cache().get
+        append = idx.append
         for key in keys:
             starts.append(len(idx))
-            idx.extend(bucket(f) for f in self._features(key))
+            for feature in self._features(key):
+                b = known(feature)
+                append(b if b is not None else bucket(feature))
         vectors = np.add.reduceat(
             self.weights[np.array(idx, dtype=np.intp)], np.array(starts, dtype=np.intp), axis=0
         )
