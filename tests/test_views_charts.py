@@ -212,3 +212,10 @@ def test_hirers_chart_shows_hires_and_departures_with_intervals() -> None:
     assert hires["y"][-1] == top["org"] and hires["x"][-1] == top["hires"]
     assert departures["x"][-1] == top["departures"]
     assert hires["x"][-1] + hires["error_x"]["array"][-1] == pytest.approx(top["hires_high"])
+
+
+def test_country_series_keeps_the_latest_years() -> None:
+    m = fixture("migration")
+    series = valid(charts.migration_chart(m, country="KR", span=3))["data"][0]
+    latest = max(r["year"] for r in m["rows"])
+    assert series["x"] == [latest - 2, latest - 1, latest]

@@ -304,16 +304,23 @@ def work_map(pipeline: Mapping[str, Any], lang: Lang = "en") -> Figure:
 
 
 def migration_chart(
-    migration: Mapping[str, Any], lang: Lang = "en", country: str | None = None, top: int = 15
+    migration: Mapping[str, Any],
+    lang: Lang = "en",
+    country: str | None = None,
+    top: int = 15,
+    span: int = 15,
 ) -> Figure:
     """Net migration per 10,000 researchers with 95% intervals.
 
-    For one country: its series over the years. Otherwise: the latest year, for
-    the ``top`` countries with most active researchers.
+    For one country: its series over the latest ``span`` years. Otherwise: the latest
+    year, for the ``top`` countries with most active researchers.
     """
     rows = [r for r in migration.get("rows") or [] if r.get("net_per_10k") is not None]
     if country:
         series = sorted((r for r in rows if r.get("country") == country), key=lambda r: r["year"])
+        # the latest `span` years: earlier ones rest on a handful of researchers each
+        if series:
+            series = [r for r in series if int(r["year"]) > int(series[-1]["year"]) - span]
         nets = [float(r["net_per_10k"]) for r in series]
         trace = {
             "type": "scatter",

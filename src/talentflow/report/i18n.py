@@ -97,12 +97,12 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     },
     "census": {"en": "Name-origin census", "ko": "이름 기원 통계"},
     "census_statement": {
-        "en": "This estimates the share of authors whose names follow the pattern of each "
+        "en": "This estimates the share of the authors' names that follow the pattern of each "
         "origin group — not anyone's nationality, ethnicity or identity. It is computed in "
         "aggregate only (probabilities summed over all authors); no estimate for any single "
         "person is shown, stored or exported, and groups of fewer than 10 people are "
         "suppressed.",
-        "ko": "각 이름 기원 집단의 패턴을 따르는 이름을 가진 저자의 비율을 추정한 것이며, 누구의 "
+        "ko": "저자 이름 중 각 이름 기원 집단의 패턴을 따르는 이름의 비율을 추정한 것이며, 누구의 "
         "국적·민족·정체성도 아닙니다. 모든 저자의 확률을 합산한 집계로만 계산하며, 개인별 "
         "추정치는 표시·저장·내보내기하지 않고 10명 미만 집단은 표시하지 않습니다.",
     },

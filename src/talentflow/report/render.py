@@ -138,7 +138,8 @@ def _coverage(coverage: Any, n: Any, lang: Lang) -> str:
             shown = fmt_int(v, lang) + (f" / {fmt_int(n, lang)}" if n else "")
         else:
             shown = escape(json.dumps(v, ensure_ascii=False))
-        items.append(f"<li>{escape(t(k, lang))}: {shown}</li>")
+        label = t(k, lang) if k in ("origin", "training", "work") else k.replace("_", " ")
+        items.append(f"<li>{escape(label)}: {shown}</li>")
     return (
         f'<p class="coverage">{t("coverage", lang)}:</p><ul class="coverage">{"".join(items)}</ul>'
     )
@@ -296,8 +297,9 @@ def census_section(view: ViewData, lang: Lang) -> Section:
     if own:
         body.append(f'<p class="statement">{escape(str(own))}</p>')
     body.append(_chart("fig-census"))
+    population = f" ({escape(str(d['population']))})" if d.get("population") else ""
     body.append(
-        f"<p>n = {fmt_int(d.get('n'), lang)}; {t('abstained', lang)}: "
+        f"<p>n = {fmt_int(d.get('n'), lang)}{population}; {t('abstained', lang)}: "
         f"{fmt_int(d.get('abstained'), lang)}</p>"
     )
     return Section("census", title, "".join(body), {"fig-census": charts.census_bars(d, lang)})
