@@ -183,7 +183,7 @@ def name_commonness(names: Iterable[ParsedName]) -> dict[tuple[str, str], float]
 MAX_TEAM = 50
 """Papers with more author slots than this give no co-author evidence."""
 
-COMMON_NAME = 1e-5
+COMMON_NAME = 1e-6
 """Estimated share of people above which a name counts as common ("Yang Liu": ~1e-4)."""
 
 
