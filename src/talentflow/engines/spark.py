@@ -51,6 +51,9 @@ DEFAULT_CONF: dict[str, str] = {
     "spark.sql.adaptive.enabled": "true",
 }
 LOCAL_CONF: dict[str, str] = {
+    # Results come back to the driver as Arrow: the 1 GB default loses large ones
+    # (TaskResultLost on the whole mirror's 700k-row authorship export).
+    "spark.driver.memory": "2g",
     "spark.sql.shuffle.partitions": "4",
     "spark.default.parallelism": "4",
     "spark.driver.bindAddress": "127.0.0.1",
