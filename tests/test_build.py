@@ -245,3 +245,15 @@ def test_build_killed_midway_leaves_previous_store_and_next_build_completes(
     assert result.files_ingested == 1  # type: ignore[attr-defined]
     with open_store(db, read_only=True) as store:
         assert store.scalar("SELECT count(*) FROM authorships WHERE venue = 'nips'") == 500
+
+
+def test_table_output_keeps_years_plain_and_groups_counts(tmp_path: Path) -> None:
+    mirror = small_mirror(tmp_path)
+    db = tmp_path / "s.duckdb"
+    runner.invoke(app, ["build", "--mirror", str(mirror), "--db", str(db)])
+    from talentflow.cli.output import _fmt
+
+    assert _fmt(2021, "year") == "2021"
+    assert _fmt(12345, "papers") == "12,345"
+    res = runner.invoke(app, ["stats", "--db", str(db)], env={"COLUMNS": "200"})
+    assert "2021" in res.stdout and "2,021" not in res.stdout

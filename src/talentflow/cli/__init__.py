@@ -267,6 +267,10 @@ from talentflow.cli.orgs import orgs_app  # noqa: E402
 
 app.add_typer(orgs_app, name="orgs")
 
+from talentflow.cli.people import people_app  # noqa: E402
+
+app.add_typer(people_app, name="people")
+
 from talentflow.cli.indicators import register as _register_indicators  # noqa: E402
 
 _register_indicators(app)

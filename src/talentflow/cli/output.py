@@ -66,17 +66,19 @@ def print_table(
     for c in cols:
         table.add_column(c, overflow="fold")
     for row in rows:
-        table.add_row(*(_fmt(row.get(c)) for c in cols))
+        table.add_row(*(_fmt(row.get(c), c) for c in cols))
     Console().print(table)
 
 
-def _fmt(value: object) -> str:
+def _fmt(value: object, column: str = "") -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int):
-        return f"{value:,}"
+        # counts get thousands separators; years and ids stay as written
+        plain = column == "year" or column.endswith(("_year", "_id", "index"))
+        return str(value) if plain else f"{value:,}"
     if isinstance(value, float):
         return f"{value:.4g}"
     return str(value)
