@@ -213,9 +213,7 @@ SLOT_PEOPLE = Table(
         Column("paper_key", "VARCHAR", "the paper", False),
         Column("author_index", "INTEGER", "the author slot", False),
         Column("person_id", "VARCHAR", "the person", False),
-        Column(
-            "evidence", "VARCHAR", "strong_id, linkage, singleton, override, unresolved", False
-        ),
+        Column("evidence", "VARCHAR", "strong_id, linkage, singleton, override, unresolved", False),
         Column("score", "DOUBLE", "match probability where probabilistic"),
     ),
     ("paper_key", "author_index"),
