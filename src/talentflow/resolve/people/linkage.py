@@ -277,8 +277,13 @@ def score_pairs(
         predictions = linker.inference.predict(
             threshold_match_probability=floor, warning_mode="never"
         )
+        present = set(con.sql(f"SELECT * FROM {predictions.physical_name} LIMIT 0").columns)
+        # Splink leaves out the weight column of a comparison it could not estimate (e.g. on
+        # a handful of slots), so keep the weights that exist.
         keep = ["unique_id_l", "unique_id_r", "match_probability", "match_weight"] + [
-            f"mw_{c['output_column_name']}" for c in settings.comparisons
+            f"mw_{c['output_column_name']}"
+            for c in settings.comparisons
+            if f"mw_{c['output_column_name']}" in present
         ]
         table = con.sql(
             f"SELECT {', '.join(keep)} FROM {predictions.physical_name} "
