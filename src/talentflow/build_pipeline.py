@@ -115,15 +115,37 @@ def run_build(
                 settings=settings,
                 workers=workers,
             )
-        if result.run_id is not None or not _derived_present(store):
-            for name, step in DERIVE_STEPS:
-                stderr.print(f"deriving {name} ...")
-                step(store)
+        if result.run_id is not None or not derived_is_current(store):
+            derive_all(store)
     return result
 
 
-def _derived_present(store: Store) -> bool:
-    return bool(store.scalar("SELECT count(*) FROM slot_orgs"))
+_DERIVED_KEY = "derived_after_run"
+
+
+def _latest_run(store: Store) -> str:
+    return str(
+        store.scalar("SELECT run_id FROM ingest_runs ORDER BY finished_at DESC, run_id LIMIT 1")
+    )
+
+
+def derived_is_current(store: Store) -> bool:
+    """Whether every derive step completed after the latest ingest run.
+
+    A build whose derivation failed part-way (or was killed) leaves the marker stale, so the
+    next build derives again even when no source file changed.
+    """
+    marker = store.scalar("SELECT value FROM store_meta WHERE key = ?", [_DERIVED_KEY])
+    return marker is not None and marker == _latest_run(store)
+
+
+def derive_all(store: Store) -> None:
+    """Run every registered derive step, then mark the store as derived."""
+    store.con.execute("DELETE FROM store_meta WHERE key = ?", [_DERIVED_KEY])
+    for name, step in DERIVE_STEPS:
+        stderr.print(f"deriving {name} ...")
+        step(store)
+    store.con.execute("INSERT INTO store_meta VALUES (?, ?)", [_DERIVED_KEY, _latest_run(store)])
 
 
 def _derive_organisations(store: Store) -> object:
