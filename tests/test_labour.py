@@ -103,6 +103,60 @@ def test_first_line_fields() -> None:
     assert p.role == "Founding AI Engineer"
 
 
+def test_first_line_layouts_beyond_the_pipe_convention() -> None:
+    # a greeting before "X is hiring"; the role then comes from the body
+    p = parse_first_line("Hey HN! Acme Robotics (https://acme.dev) is hiring.", "Role: QA Lead")
+    assert (p.company, p.role) == ("Acme Robotics", "QA Lead")
+    # a header broken over lines: company alone, then the field lines
+    p = parse_first_line("Acme", "Partnerships Manager | Content Lead\nRemote | Full-time\nWe do.")
+    assert (p.company, p.role, p.location) == (
+        "Acme",
+        "Partnerships Manager / Content Lead",
+        "Remote",
+    )
+    # " / " inside a segment separating a role from a place; brackets do not split
+    p = parse_first_line("Acme | Data Engineer / Berlin | Full-time")
+    assert (p.role, p.location) == ("Data Engineer", "Berlin")
+    p = parse_first_line("Acme - Senior Developer (Node.js / React / AI) - Remote - $80k")
+    assert (p.company, p.role, p.location) == (
+        "Acme",
+        "Senior Developer (Node.js / React / AI)",
+        "Remote",
+    )
+    # a sentence for a first line: the name before the verb is the company
+    p = parse_first_line("Glimmer is building the AI agent for advertising", "We need Engineers.")
+    assert (p.company, p.role) == ("Glimmer", "Engineers")
+    # the place in brackets at the end of a hiring sentence, or where the company is based
+    p = parse_first_line("Acme (YC S23) Is Hiring a Platform Engineer (NYC, Onsite)")
+    assert (p.role, p.location) == ("Platform Engineer (NYC, Onsite)", "NYC, Onsite")
+    p = parse_first_line(
+        "Acme | Senior Software Engineer | 90k€", "Acme is a Munich-based startup."
+    )
+    assert p.location == "Munich"
+    # "U.S." keeps its final stop; a generic "Multiple roles" is not the role
+    p = parse_first_line("We are hiring at Acme! Payments.", "Anywhere in the U.S.\nMore text.")
+    assert (p.company, p.location) == ("Acme", "Anywhere in the U.S.")
+    p = parse_first_line(
+        "Acme | Munich | Full-time", "Hiring: Multiple roles; backend developer, QA"
+    )
+    assert p.role == "backend developer"
+    # not a company: "Hiring", "Who is hiring"
+    assert (
+        parse_first_line("Hiring – REMOTE LATAM - We build AI tools for law firms").company is None
+    )
+
+
+def test_parse_check_accepts_listed_alternatives() -> None:
+    parsed = {"1": {"company": "Acme", "title": "Data Engineer", "location": "Berlin"}}
+    ok = {"posting_id": "1", "split": "x", "is_posting": "1", "company": "Acme"}
+    right = parse_check(
+        parsed, [{**ok, "role": "ML Engineer || Data Engineer", "location": "Berlin"}]
+    )
+    assert right.all_ok == 1
+    wrong = parse_check(parsed, [{**ok, "role": "ML Engineer || SRE", "location": "Berlin"}])
+    assert (wrong.role_ok, wrong.all_ok) == (0, 0)
+
+
 def test_hn_collection_deduplicates_by_item(hn_dir: Path) -> None:
     parsed = read_hn_collection(hn_dir)
     assert [p.posting_id for p in parsed.postings] == ["1", "2", "3"]

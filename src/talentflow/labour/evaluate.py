@@ -9,8 +9,10 @@ snippets only, never whole postings):
   that text (case-insensitive), a parsed company when, bracketed parts and
   punctuation aside, it starts with it and adds at most 12 characters ("Pelairo
   Inc" for "Pelairo"); ``-`` means the posting does not state it, and the parsed value
-  must then be empty. ``is_posting = 0`` marks comments that are not job ads
-  (job seekers, meta comments): they are counted, not scored.
+  must then be empty; ``A || B`` lists several acceptable answers (e.g. each of the
+  roles a posting advertises), any one of which makes the field right.
+  ``is_posting = 0`` marks comments that are not job ads (job seekers, meta
+  comments): they are counted, not scored.
 - role labels for either collection: ``dataset, posting_id, roles`` (``;``-separated
   role ids of ``roles.json``; empty when the posting names no role).
 """
@@ -46,6 +48,8 @@ def _field_ok(expected: str, parsed: str | None, company: bool = False) -> bool:
         return not parsed
     if not parsed:
         return False
+    if " || " in expected:  # several acceptable answers: any one will do
+        return any(_field_ok(alt, parsed, company) for alt in expected.split(" || "))
     if company:
         # "Mercor (YC W23)" and "Pelairo Inc" name "Mercor" and "Pelairo";
         # "Maiven is hiring again! *Maiven" does not name "Maiven" cleanly

@@ -77,8 +77,24 @@ _MISC_RE = re.compile(
     re.IGNORECASE,
 )
 _HIRING_RE = re.compile(
-    r"^(?P<company>.{2,80}?)\s+(?:is|are)\s+(?:hiring|looking for|seeking)\s+(?P<rest>.+)$",
+    r"^(?!(?:who|what|which|anyone|everyone|nobody|somebody)\b)"
+    r"(?P<company>.{2,80}?)\s+(?:is|are)\s+(?:hiring|looking for|seeking)(?:\s*[-–—:]\s*|\s+)"
+    r"(?P<rest>.+)$",
     re.IGNORECASE,
+)
+# "Hey HN! ", "Hi HN — ", "Hello everyone, ": a greeting before the first line's content
+_GREETING_RE = re.compile(
+    r"^(?:hey|hi|hello)(?:\s+(?:hn|there|all|everyone|folks|hackers))?\s*(?:[!,.:]+|\s[-–—])\s*",
+    re.IGNORECASE,
+)
+# "a Munich-based start-up", "U.S.-based": a place named as where the company is based
+_BASED_RE = re.compile(r"\b((?:[A-Z][\w.]*[ ]){0,2}[A-Z][\w.]*)-based\b")
+# "As a Software Engineer, you will ...": the role the body describes
+_AS_ROLE_RE = re.compile(
+    r"\bAs (?:an?|our) (?P<role>(?:[\w/+&-]+ ){0,5}?(?:[Ee]ngineer|[Dd]eveloper|[Ss]cientist|"
+    r"[Dd]esigner|[Mm]anager|[Aa]rchitect|[Rr]esearcher|[Aa]nalyst|[Ll]ead|[Ii]ntern|"
+    r"(?:[Mm]ember of )?[Tt]echnical [Ss]taff))"
+    r"(?: at [A-Z][\w.]*)?,"
 )
 _BODY_ROLE_RE = re.compile(
     r"\b(?:hiring|looking for|seeking|searching for|need|openings? for:?|roles? for:?)\s+"
@@ -138,31 +154,55 @@ def _body_company(body: str) -> str | None:
 
 
 def _body_sentence_role(body: str) -> str | None:
-    bm = _BODY_ROLE_RE.search(body[:3000])
-    return _clean(bm.group("role")) if bm else None
+    for bm in _BODY_ROLE_RE.finditer(body[:3000]):
+        role = bm.group("role")
+        # "developer hiring over the last 15 years, with 30m+ developers" names no opening
+        if re.match(r"(?:over|with|on|from|the last|into)\b", role, re.IGNORECASE):
+            continue
+        return _clean(role)
+    am = _AS_ROLE_RE.search(body[:3000])
+    return _clean(am.group("role")) if am else None
+
+
+def _based_place(text: str) -> str | None:
+    """ "DQC is a Munich-based AI startup" -> Munich (only a place the gazetteer knows)."""
+    for m in _BASED_RE.finditer(text[:3000]):
+        if countries_in(m.group(1)):
+            return _clean(m.group(1)) if not m.group(1).endswith(".") else m.group(1)
+    return None
+
+
+_GENERIC_ROLES = r"(?:multiple|several|various|many|open) (?:roles|positions)"
 
 
 def _body_heading_role(body: str) -> str | None:
     for line in body.split("\n")[:25]:
         line = re.split(r":?\s*https?://", line, maxsplit=1)[0]
-        line = _clean(
-            re.sub(
-                r"^\W*(?:roles?|positions?|title|open roles?|hiring|now hiring)\s*:\s*",
-                "",
-                line,
-                flags=re.IGNORECASE,
-            )
+        prefix = re.compile(
+            r"^\W*(?:roles?|positions?|title|open roles?|open positions?|hiring|now hiring)\s*:\s*",
+            re.IGNORECASE,
         )
-        line = _clean(re.split(r"\s[*•]\s|;\s", line, maxsplit=1)[0])
-        if "|" in line:
-            line = _clean(line.split("|")[0])
-        line = _clean(re.split(r"\s[-–—]\s|:\s|(?<=[a-z)])\.\s", line, maxsplit=1)[0])
-        if not (3 <= len(line) <= 90) or _SENTENCE_RE.search(line):
-            continue
-        if line.lower().startswith(("no ", "apply", "email", "contact")):
-            continue
-        if _SPECIFIC_ROLE_RE.search(line) and not _URL_RE.match(line):
-            return line
+        labelled = bool(prefix.match(line))  # "Hiring: Executive Assistant"
+        line = _clean(prefix.sub("", line))
+        head, _, more = line.partition("; ")
+        # "Hiring: Multiple roles; backend developer (Kotlin), ...": the generic piece
+        # names no role, the next one does
+        pieces = [head]
+        if re.fullmatch(_GENERIC_ROLES, head, re.IGNORECASE):
+            pieces.append(_split_top(more, r",\s")[0])
+        for piece in pieces:
+            piece = _clean(re.split(r"\s[*•]\s", piece, maxsplit=1)[0])
+            if re.fullmatch(_GENERIC_ROLES, piece, re.IGNORECASE):
+                continue
+            if "|" in piece:
+                piece = _clean(piece.split("|")[0])
+            piece = _clean(re.split(r"\s[-–—]\s|:\s|(?<=[a-z)])\.\s", piece, maxsplit=1)[0])
+            if not (3 <= len(piece) <= 90) or _SENTENCE_RE.search(piece):
+                continue
+            if piece.lower().startswith(("no ", "apply", "email", "contact")):
+                continue
+            if (labelled or _SPECIFIC_ROLE_RE.search(piece)) and not _URL_RE.match(piece):
+                return piece
     return None
 
 
@@ -178,8 +218,47 @@ class FirstLine:
 
 
 def _clean(seg: str) -> str:
-    seg = re.sub(r"\s+", " ", seg).strip(" \t-–—:;,.*[]>•#")
-    return seg
+    seg = re.sub(r"\s+", " ", seg)
+    out = seg.strip(" \t-–—:;,.*[]>•#")
+    # keep the final stop of an abbreviation: "Anywhere in the U.S." names the U.S.
+    if re.search(r"(?:\b[A-Z]\.){2,}$", seg.rstrip(" \t-–—:;,*[]>•#")) and out:
+        out += "."
+    return out
+
+
+def _split_top(text: str, sep: str) -> list[str]:
+    """Split at the separator only outside brackets: "Dev (Node.js / React) / NYC" -> 2 parts."""
+    parts: list[str] = []
+    start = 0
+    for m in re.finditer(sep, text):
+        if text.count("(", 0, m.start()) <= text.count(")", 0, m.start()):
+            parts.append(text[start : m.start()])
+            start = m.end()
+    parts.append(text[start:])
+    return parts
+
+
+def _split_location_pieces(parts: list[str]) -> list[str]:
+    """ "B2B Content Lead / Remote" -> the role and the place as two segments; a first
+    segment "SafetyWing / Partnerships Manager" -> the company and the role."""
+    out: list[str] = []
+    for i, part in enumerate(parts):
+        subs = _split_top(part, r"\s/\s") if " / " in part else [part]
+        pure = [bool(_is_location(x) and not _ROLE_RE.search(x)) for x in subs]
+        company_then_role = (
+            i == 0
+            and len(subs) == 2
+            and not _ROLE_RE.search(subs[0])
+            and not pure[0]
+            and bool(_ROLE_RE.search(subs[1]))
+        )
+        # split only when every piece is a place or a role, so no text is lost
+        place_or_role = all(p or _ROLE_RE.search(x) for p, x in zip(pure, subs, strict=True))
+        if len(subs) > 1 and ((any(pure) and not all(pure) and place_or_role) or company_then_role):
+            out.extend(subs)
+        else:
+            out.append(part)
+    return out
 
 
 def _split_segments(line: str) -> list[str]:
@@ -189,13 +268,13 @@ def _split_segments(line: str) -> list[str]:
         first, sep, rest = line.partition("|")
         if " - " in first:  # "40GRID - Full-time Remote | Program Manager"
             line = first.replace(" - ", " | ", 1) + sep + rest
-        parts = line.split("|")
-    elif re.search(r"\s[–—]\s|\s--\s| \u2022 |\s·\s", line):
-        parts = re.split(r"\s[–—]\s|\s--\s|\s\u2022\s|\s·\s", line)
-    elif line.count("/ ") >= 2:
-        parts = line.split("/ ")
-    elif line.count(" - ") >= 1:
-        parts = line.split(" - ")
+        parts = _split_location_pieces(line.split("|"))
+    elif len(_split_top(line, r"\s[–—]\s|\s--\s| \u2022 |\s·\s")) > 1:
+        parts = _split_top(line, r"\s[–—]\s|\s--\s|\s\u2022\s|\s·\s")
+    elif len(_split_top(line, r"/ ")) >= 3:
+        parts = _split_top(line, r"/ ")
+    elif len(_split_top(line, r" - ")) >= 2:
+        parts = _split_top(line, r" - ")
     elif line.count(";") >= 2:
         parts = line.split(";")
     else:
@@ -271,18 +350,125 @@ def _strip_company(seg: str) -> str:
     return _clean(seg)
 
 
+_NOT_A_COMPANY = re.compile(
+    r"^(?:(?:we(?:'re| are)\s+|now\s+)?hiring|jobs?|job posting|remote|onsite|full[- ]?time|"
+    r"various|multiple|we|i|us|our team)$",
+    re.IGNORECASE,
+)
+_COMPANY_SENTENCE_RE = re.compile(
+    r"^(?!(?:We|Our|I|They|This|It|You|He|She|There|Here|Who)\b)"
+    r"(?P<c>[A-Z0-9][\w.&'-]*(?:[ ][A-Z0-9][\w.&'-]*){0,3}(?:[ ]\([^)]*\))?)[ ]+"
+    r"(?:is|are|was|builds|helps|provides|makes|creates|develops)\b"
+)
+_JOB_BOARD_DOMAINS = re.compile(
+    r"ashbyhq|greenhouse|lever\.co|workable|ycombinator|linkedin|notion|google|forms\.gle|"
+    r"wellfound|angel\.co|bamboohr|recruitee|breezy|rippling|gusto|workday|smartrecruiters|"
+    r"teamtailor|personio|jobvite|icims|github|gitlab|news\.ycombinator|typeform|airtable|"
+    r"calendly|docs\.|dropbox|tally\.so|hn\.|x\.com|twitter|medium|substack|welcometothejungle|"
+    r"youtube|youtu\.be|vimeo|loom\.com|whoishiring|hnhiring",
+    re.IGNORECASE,
+)
+
+
+def _stitched_header(line: str, body: str) -> str | None:
+    """The first line joined with the short field lines right after it, or None."""
+    if len(line) > 60 or _SENTENCE_RE.search(line) or not body:
+        return None
+    parts = [line]
+    for nxt in body.split("\n")[:3]:
+        nxt = nxt.strip()
+        if not nxt or len(nxt) > 120 or re.search(r"(?<!\b[A-Z])[.!?](?:\s|$)|https?://", nxt):
+            break
+        if re.match(r"^[\w ]{2,20}:\s", nxt):  # "Location: ..." key-value layouts
+            break
+        if "|" not in nxt and (len(nxt) > 60 or _SENTENCE_RE.search(nxt)):
+            break
+        parts.append(nxt)
+    return " | ".join(parts) if len(parts) > 1 else None
+
+
+def _domain_company(line: str) -> str | None:
+    """ "... | https://fetlife.com/jobs/..." -> fetlife (not a job board's domain)."""
+    for m in re.finditer(r"(?:https?://|\bwww\.)([a-z0-9.-]+)\.([a-z]{2,})\b", line):
+        if not _JOB_BOARD_DOMAINS.search(m.group(0)):
+            return m.group(1).split(".")[-1]  # hi.telli.com -> telli
+    return None
+
+
 def parse_first_line(line: str, body: str = "") -> FirstLine:
-    """Company, role and location from an HN posting's first line (and body for the role).
+    """Company, role and location from an HN posting's first line (and the body as fallback).
 
     >>> p = parse_first_line("Hatchet | Founding Engineer | NYC or REMOTE (US and EU) | Full-time")
     >>> (p.company, p.role, p.location)
     ('Hatchet', 'Founding Engineer', 'NYC or REMOTE (US and EU)')
+    >>> p = parse_first_line("Hey HN! Acme (https://acme.dev) is hiring.", "Backend Engineer")
+    >>> (p.company, p.role)
+    ('Acme', 'Backend Engineer')
     """
-    line = line.strip()
+    line = _GREETING_RE.sub("", line.strip())
+    fields = _parse_fields(line, body)
+    if (fields.role is None or fields.location is None) and "|" not in line:
+        # a header broken over lines: "SafetyWing" / "Partnerships Manager | ..." / "Remote"
+        head = _stitched_header(line, body)
+        if head is not None:
+            stitched = _parse_fields(head, body)
+            filled = sum(x is not None for x in (stitched.role, stitched.location))
+            if filled > sum(x is not None for x in (fields.role, fields.location)):
+                fields, line = stitched, head
+    company, role, location, basis = fields.company, fields.role, fields.location, fields.basis
+    if company is not None:
+        company = re.sub(r"^We at\s+", "", company)
+        # "Glitch is building the AI agent for Advertising": the name before the verb
+        sm = _COMPANY_SENTENCE_RE.match(company)
+        if sm and len(company) > len(sm.group("c")) + 12:
+            company = _clean(sm.group("c"))
+        if _NOT_A_COMPANY.match(company):
+            company = None
+    if company is None:
+        found = _body_company(line + "\n" + body) or _domain_company(
+            line + " " + body.split("\n", 1)[0]
+        )
+        if found:
+            company = found
+            basis += "+body_company"
+    if role is None and body:
+        role = _body_role(body)
+        if role:
+            basis += "+body_role"
+    if location is None:
+        # a bracketed place anywhere in the first line: "... sales. [On-Site, Berlin]",
+        # a place the company is "based" in, or a remote offer with no place
+        for bracket in re.findall(r"[(\[]([^()\[\]]{2,80})[)\]]", line):
+            if countries_in(bracket) or re.search(r"\bremote\b", bracket, re.IGNORECASE):
+                location = _clean(bracket)
+                break
+        else:
+            location = _based_place(line + "\n" + body)
+            if location is None and re.search(r"\bremote(?:ly)?\b", line, re.IGNORECASE):
+                location = "Remote"
+        if location is not None:
+            basis += "+location_fallback"
+    return FirstLine(company, role, location, fields.remote, basis)
+
+
+def _parse_fields(line: str, body: str) -> FirstLine:
     line = re.sub(r"\s+(?:is|are)\s+hiring[!.:]*$", "", line, flags=re.IGNORECASE)
     line = re.sub(r"^(?:company|employer)\s*:\s*", "", line, flags=re.IGNORECASE)
-    sentence_start = re.match(r"^(?:We|We're|We’re|Our|I|I'm|I’m|Hi|Hello|Hey)\b", line)
-    if "|" not in line and (len(line) > 100 or sentence_start) and not _HIRING_RE.match(line[:160]):
+    sentence_start = re.match(
+        r"^(?:We|We're|We’re|Our|I|I'm|I’m|Hi|Hello|Hey|(?i:this is|my name))\b", line
+    )
+    segs_if_fields = _split_segments(line)
+    short_fields = (
+        not sentence_start
+        and len(segs_if_fields) >= 3
+        and all(len(seg) <= 80 for seg in segs_if_fields)
+    )
+    if (
+        "|" not in line
+        and (len(line) > 100 or sentence_start)
+        and not short_fields
+        and not _HIRING_RE.match(line[:160])
+    ):
         # a prose opening: no first-line fields; the body may still name role and place
         pm = re.match(
             r"^(?:At\s+)?(?P<c>[A-Z][\w.&'-]*(?:\s(?:of|and|for|the|de|[A-Z][\w.&'-]*)){0,4})"
@@ -384,6 +570,18 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
         elif kind == "location":
             loc_parts.append(seg)
     basis = "first_line"
+    if company is None and kinds and kinds[0] == "role":
+        # "Lead Full-Stack Engineer | Marker Learning | Remote": a short unclassified
+        # segment after a leading role is the company
+        names = [
+            seg
+            for i, (seg, k) in enumerate(zip(segs, kinds, strict=True))
+            if i == 1 and k == "other" and len(seg.split()) <= 4 and not re.search(r"[,?/]", seg)
+        ]
+        if names:
+            company = re.sub(
+                r"^(?:company|employer)\s*:\s*", "", _strip_company(names[0]), flags=re.I
+            )
     heading = _body_heading_role(body) if not role_parts and body else None
     if heading:
         role_parts.append(heading)
