@@ -155,6 +155,11 @@ def test_parse_check_accepts_listed_alternatives() -> None:
     assert right.all_ok == 1
     wrong = parse_check(parsed, [{**ok, "role": "ML Engineer || SRE", "location": "Berlin"}])
     assert (wrong.role_ok, wrong.all_ok) == (0, 0)
+    # "-" among the alternatives: an empty field is right too, a wrong one is not
+    empty = {"1": {"company": "Acme", "title": None, "location": "Berlin"}}
+    lab = {**ok, "role": "SW/EE || -", "location": "Berlin"}
+    assert parse_check(empty, [lab]).all_ok == 1
+    assert parse_check(parsed, [lab]).role_ok == 0
 
 
 def test_hn_collection_deduplicates_by_item(hn_dir: Path) -> None:

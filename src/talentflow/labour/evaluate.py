@@ -44,12 +44,12 @@ def _company_key(text: str) -> str:
 
 def _field_ok(expected: str, parsed: str | None, company: bool = False) -> bool:
     expected = expected.strip()
+    if " || " in expected:  # several acceptable answers (``-`` among them): any one will do
+        return any(_field_ok(alt, parsed, company) for alt in expected.split(" || "))
     if expected == "-":
         return not parsed
     if not parsed:
         return False
-    if " || " in expected:  # several acceptable answers: any one will do
-        return any(_field_ok(alt, parsed, company) for alt in expected.split(" || "))
     if company:
         # "Mercor (YC W23)" and "Pelairo Inc" name "Mercor" and "Pelairo";
         # "Maiven is hiring again! *Maiven" does not name "Maiven" cleanly
