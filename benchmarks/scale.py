@@ -62,7 +62,13 @@ COHORT_ORG = "Synthetic Labs 30"
 def log(**fields: Any) -> None:
     fields.setdefault("cpu_s", round(cpu_seconds(), 1))
     fields.setdefault("at", datetime.now(UTC).strftime("%H:%M:%S"))
+    fields.setdefault("load", load_average())
     print(json.dumps(fields), flush=True)
+
+
+def load_average() -> str:
+    """The machine's 1/5/15-minute load averages (``uptime``): how shared the 2 cores were."""
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def cpu_seconds() -> float:
@@ -193,8 +199,11 @@ def generate_tables(slots: int, out: Path, seed: int = 1) -> dict[str, Any]:
     }
 
 
-def all_indicators(engine: Any) -> dict[str, Any]:
-    """Every indicator of issue 5 once, as JSON (names as a user would type them)."""
+def all_indicators(engine: Any) -> tuple[dict[str, Any], dict[str, float]]:
+    """Every indicator of issue 5 once, as JSON (names as a user would type them), and the
+    seconds each took. Each person's best-evidence stints and moves are computed once, up
+    front (``best_evidence``), and read by every indicator."""
+    from talentflow.indicators.common import best_evidence
     from talentflow.indicators.country import country_profile
     from talentflow.indicators.migration import migration
     from talentflow.indicators.orgflows import orgflows
@@ -213,11 +222,17 @@ def all_indicators(engine: Any) -> dict[str, Any]:
         "country_kr": lambda: country_profile(engine, "KR"),
     }
     out: dict[str, Any] = {}
-    for name, call in calls.items():
-        start = time.perf_counter()
-        out[name] = call().as_json()
-        log(phase=f"indicator {name}", seconds=round(time.perf_counter() - start, 2))
-    return out
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    with best_evidence(engine):
+        seconds["best_evidence"] = round(time.perf_counter() - start, 2)
+        log(phase="indicator best_evidence", seconds=seconds["best_evidence"])
+        for name, call in calls.items():
+            start = time.perf_counter()
+            out[name] = call().as_json()
+            seconds[name] = round(time.perf_counter() - start, 2)
+            log(phase=f"indicator {name}", seconds=seconds[name])
+    return out, seconds
 
 
 def run_duckdb(tables: Path, work: Path, memory_limit: str) -> dict[str, Any]:
@@ -275,11 +290,12 @@ def run_duckdb(tables: Path, work: Path, memory_limit: str) -> dict[str, Any]:
         )
 
         start = time.perf_counter()
-        answers = all_indicators(engine)
+        answers, per_indicator = all_indicators(engine)
         phases["indicators"] = time.perf_counter() - start
     phases["total"] = time.perf_counter() - total
     return {
         "engine": "duckdb",
+        "per_indicator": per_indicator,
         "cpu_s": round(cpu_seconds(), 1),
         "phases": {k: round(v, 1) for k, v in phases.items()},
         "peak_rss_gb": round(peak_rss_gb(), 2),
@@ -300,6 +316,15 @@ def _jvm_peak_gb(session: Any) -> float | None:
     return None
 
 
+def _jvm_max_heap_gb(session: Any) -> float | None:
+    """The JVM's maximum heap (shows that spark.driver.memory reached it)."""
+    try:
+        runtime = session.sparkContext._jvm.java.lang.Runtime.getRuntime()
+        return round(runtime.maxMemory() / 2**30, 2)
+    except Exception:
+        return None
+
+
 def _jvm_cpu_s(session: Any) -> float | None:
     try:
         pid = session.sparkContext._gateway.proc.pid
@@ -318,7 +343,8 @@ def run_spark(tables: Path, master: str, conf: dict[str, str]) -> dict[str, Any]
     start = time.perf_counter()
     session = spark_session(master, conf)
     phases["start"] = time.perf_counter() - start
-    log(phase="spark start", seconds=round(phases["start"], 1))
+    heap = _jvm_max_heap_gb(session)
+    log(phase="spark start", seconds=round(phases["start"], 1), jvm_max_heap_gb=heap)
     engine_session = session
 
     def spark_log(**fields: Any) -> None:
@@ -368,7 +394,7 @@ def run_spark(tables: Path, master: str, conf: dict[str, str]) -> dict[str, Any]
     )
 
     start = time.perf_counter()
-    answers = all_indicators(engine)
+    answers, per_indicator = all_indicators(engine)
     phases["indicators"] = time.perf_counter() - start
     phases["total"] = time.perf_counter() - total
     jvm = _jvm_peak_gb(session)
@@ -376,6 +402,8 @@ def run_spark(tables: Path, master: str, conf: dict[str, str]) -> dict[str, Any]
     session.stop()
     return {
         "engine": f"spark {master}",
+        "per_indicator": per_indicator,
+        "jvm_max_heap_gb": heap,
         "cpu_s_driver": round(cpu_seconds(), 1),
         "phases": {k: round(v, 1) for k, v in phases.items()},
         "peak_rss_gb": round(peak_rss_gb(), 2),
@@ -445,11 +473,13 @@ def run(args: argparse.Namespace) -> None:
                     cmd += ["--master", args.master]
                     for kv in args.spark_conf or []:
                         cmd += ["--spark-conf", kv]
+                load_before = load_average()
                 start = time.perf_counter()
                 _spawn(cmd)
                 wall = time.perf_counter() - start
                 result = json.loads(result_path.read_text())
                 result["wall"] = round(wall, 1)
+                result["load"] = f"{load_before} -> {load_average()}"
                 results[engine] = result
                 log(**{k: v for k, v in result.items() if k != "answers"})
                 if engine == "duckdb":
@@ -478,8 +508,9 @@ def run(args: argparse.Namespace) -> None:
 def render_table(rows: list[dict[str, Any]]) -> str:
     head = (
         "| author slots | engine | load | resolve | careers | indicators | total (wall) "
-        "| CPU | peak memory | stints / moves (truth) | engines agree |\n"
-        "|---|---|---|---|---|---|---|---|---|---|---|"
+        "| CPU | peak memory | stints / moves (truth) | engines agree | load average "
+        "(1/5/15 min, before -> after) |\n"
+        "|---|---|---|---|---|---|---|---|---|---|---|---|"
     )
     lines = [head]
     for r in rows:
@@ -496,8 +527,24 @@ def render_table(rows: list[dict[str, Any]]) -> str:
         lines.append(
             f"| {r['gen']['slots']:,} | {r['engine']} | {ph['load']} s{start} | {ph['resolve']} s "
             f"| {ph['careers']} s | {ph['indicators']} s | {ph['total']} s ({res['wall']} s) "
-            f"| {cpu} | {mem} | {res['stints']:,} / {res['moves']:,} ({truth}) | {r['same']} |"
+            f"| {cpu} | {mem} | {res['stints']:,} / {res['moves']:,} ({truth}) | {r['same']} "
+            f"| {res.get('load', '-')} |"
         )
+    names = [n for r in rows for n in r["result"].get("per_indicator", {})]
+    names = list(dict.fromkeys(names))
+    if names:
+        lines += [
+            "",
+            "Seconds per indicator (``best_evidence``: each person's best-evidence stints "
+            "and moves, computed once and read by every indicator):",
+            "",
+            "| author slots | engine | " + " | ".join(names) + " |",
+            "|---|---|" + "---|" * len(names),
+        ]
+        for r in rows:
+            per = r["result"].get("per_indicator", {})
+            cells = " | ".join(f"{per[n]} s" if n in per else "-" for n in names)
+            lines.append(f"| {r['gen']['slots']:,} | {r['engine']} | {cells} |")
     return "\n".join(lines)
 
 
@@ -506,12 +553,13 @@ def append_results(table: str, args: argparse.Namespace) -> None:
 
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark and evaluation results\n"
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    conf = f" ({', '.join(args.spark_conf)})" if args.spark_conf else ""
     block = (
         f"\n### `benchmarks/scale.py run --slots {args.slots} --engines {args.engines}`"
         f" ({stamp})\n\n"
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"DuckDB {duckdb.__version__} (threads 2, memory_limit {args.memory_limit}); Spark "
-        f"master {args.master}. The 2 cores were shared with other sessions' work while "
+        f"master {args.master}{conf}. The 2 cores were shared with other sessions' work while "
         "this ran, so times are upper bounds. Peak memory: the engine process's RSS "
         "high-water mark (Spark: Python driver and JVM separately).\n\n"
         f"{table}\n"

@@ -8,13 +8,14 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pytest
 from typer.testing import CliRunner
 
 from talentflow.cli import app
 from talentflow.cli.engine_options import engine_from_options
-from talentflow.engine import DuckDBEngine
+from talentflow.engine import DuckDBEngine, Relation
 from talentflow.engines import ParquetDuckDBEngine, open_engine, parse_conf
 from talentflow.engines.compare import differences
 from talentflow.errors import MissingExtraError, TalentflowError
@@ -146,3 +147,93 @@ def test_compare_finds_differences() -> None:
     assert differences(left, pa.table({"k": ["a"], "v": [1.0]})) != []
     assert differences(left, pa.table({"key": ["a", "b"], "v": [1.0, 2.0]})) != []
     assert differences(left, pa.table({"k": ["b", "a"], "v": [2.0, 1.0]}), ordered=True) != []
+
+
+# --- named intermediate relations (materialised once per scope) ---------------------------
+
+VENUE_COUNTS = Relation("venue_counts", "SELECT venue, count(*) AS n FROM papers GROUP BY venue")
+TOP_VENUE = Relation(
+    "top_venue", "SELECT venue FROM venue_counts WHERE n = (SELECT max(n) FROM venue_counts)"
+)
+
+
+def test_relations_nest_across_engine_objects_and_are_dropped(small_store: Store) -> None:
+    # Two engine objects on one read-only connection, as when an indicator calls another.
+    outer, inner = DuckDBEngine(small_store), DuckDBEngine(small_store)
+    expected = outer.sql("SELECT venue, count(*) AS n FROM papers GROUP BY venue")
+    with outer.materialise([VENUE_COUNTS]):
+        with inner.materialise([VENUE_COUNTS, TOP_VENUE]):
+            assert differences(inner.sql("SELECT * FROM venue_counts"), expected) == []
+            top = inner.sql("SELECT venue FROM top_venue")["venue"].to_pylist()
+            biggest = max(expected.to_pylist(), key=lambda r: r["n"])["venue"]
+            assert top == [biggest]
+        # the inner scope ended: what only it held is gone, what the outer holds stays
+        assert differences(outer.sql("SELECT * FROM venue_counts"), expected) == []
+        with pytest.raises(duckdb.CatalogException):
+            outer.sql("SELECT * FROM top_venue")
+    with pytest.raises(duckdb.CatalogException):
+        outer.sql("SELECT * FROM venue_counts")
+
+
+def test_a_relation_is_computed_once_per_scope(small_store: Store, tmp_path: Path) -> None:
+    export_tables(small_store, tmp_path / "t")
+    engine = ParquetDuckDBEngine(tmp_path / "t")
+    try:
+        engine.con.execute("CREATE TABLE counter AS SELECT 1 AS x")
+        total = Relation("total", "SELECT sum(x) AS s FROM counter")
+        with engine.materialise([total]):
+            engine.con.execute("INSERT INTO counter VALUES (41)")
+            # a snapshot taken on entry, not a view re-run at each reference
+            assert engine.sql("SELECT s FROM total")["s"].to_pylist() == [1]
+        with engine.materialise([total]):
+            assert engine.sql("SELECT s FROM total")["s"].to_pylist() == [42]
+        broken = Relation("broken", "SELECT no_such_column FROM counter")
+        with pytest.raises(duckdb.BinderException), engine.materialise([total, broken]):
+            pass
+        # a failed scope leaves nothing behind
+        with pytest.raises(duckdb.CatalogException):
+            engine.sql("SELECT * FROM total")
+    finally:
+        engine.close()
+
+
+@pytest.fixture(scope="module")
+def careers_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small synthetic talent graph with its careers (stints and moves) derived."""
+    from talentflow.careers.derive import derive_careers
+    from talentflow.synthetic import SyntheticSpec, generate
+
+    path = tmp_path_factory.mktemp("careers") / "careers.duckdb"
+    with open_store(path) as store:
+        generate(SyntheticSpec(people=400, orgs=20, seed=5)).write(store)
+        derive_careers(store)
+    return path
+
+
+def test_indicators_inside_an_outer_scope_answer_the_same(careers_store_path: Path) -> None:
+    from talentflow.indicators.common import best_evidence
+    from talentflow.indicators.country import country_profile
+    from talentflow.indicators.migration import migration
+    from talentflow.indicators.pipeline import pipeline
+    from talentflow.synthetic import SyntheticSpec
+
+    venue = SyntheticSpec().venue
+    with open_store(careers_store_path, read_only=True) as store:
+        engine = DuckDBEngine(store)
+        alone = {
+            "pipeline": pipeline(engine, venue, 2020).as_json(),
+            "migration": migration(engine, 2013, 2025).as_json(),
+            "country": country_profile(engine, "US").as_json(),
+        }
+        with best_evidence(engine):
+            shared = {
+                # a new engine object on the same connection reuses what the scope holds
+                "pipeline": pipeline(store, venue, 2020).as_json(),
+                "migration": migration(engine, 2013, 2025).as_json(),
+                "country": country_profile(engine, "US").as_json(),
+            }
+            assert engine.sql("SELECT count(*) AS n FROM best_moves")["n"][0].as_py() > 0
+        with pytest.raises(duckdb.CatalogException):
+            engine.sql("SELECT * FROM best_stints")
+    assert alone["pipeline"]["n"] > 0 and alone["migration"]["coverage"]["moves"] > 0
+    assert shared == alone

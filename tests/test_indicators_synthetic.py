@@ -25,6 +25,7 @@ from talentflow.indicators import migration as migration_mod
 from talentflow.indicators import orgflows as orgflows_mod
 from talentflow.indicators import pedigree as pedigree_mod
 from talentflow.indicators import pipeline as pipeline_mod
+from talentflow.indicators.common import BEST_MOVES_SQL, BEST_STINTS_SQL
 from talentflow.indicators.country import country_profile
 from talentflow.indicators.migration import migration
 from talentflow.indicators.orgflows import orgflows
@@ -140,10 +141,10 @@ def test_every_query_transpiles_to_spark() -> None:
         STINTS_SQL,
         CAREERS_SQL,
         MOVES_SQL,
+        BEST_STINTS_SQL,
+        BEST_MOVES_SQL,
         pipeline_mod.PIPELINE_SQL,
-        migration_mod.MIGRATION_SQL_TEMPLATE.format(
-            ctes=migration_mod.BEST_EVIDENCE_CTES, years="(SELECT 2020 AS year)"
-        ),
+        migration_mod.MIGRATION_SQL_TEMPLATE.format(years="(SELECT 2020 AS year)"),
         migration_mod.FLOWS_SQL,
         orgflows_mod.ROWS_SQL,
         orgflows_mod.GROUP_CANDIDATES_SQL,

@@ -12,9 +12,12 @@ and on Apache Spark (``talentflow.engines.spark``, optional) over the same table
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from typing import Any, Protocol
 
+import duckdb
 import pyarrow as pa
 import sqlglot
 from sqlglot import exp
@@ -54,6 +57,20 @@ def render(query: str, params: Mapping[str, Any] | None, dialect: str) -> str:
     return tree.sql(dialect=dialect)
 
 
+@dataclass(frozen=True)
+class Relation:
+    """A named intermediate result that several queries read (e.g. each person's
+    best-evidence stints): its portable query, which may read earlier relations.
+
+    Queries refer to it by ``name`` as if it were a table; inside ``engine.materialise``
+    every engine computes it once (DuckDB: a temporary table; Spark: a cached temporary
+    view), so the same query text runs on both and no engine recomputes it per reference.
+    """
+
+    name: str
+    query: str
+
+
 class Engine(Protocol):
     """Runs portable SQL against the talent-graph tables and returns Arrow."""
 
@@ -62,6 +79,72 @@ class Engine(Protocol):
     def sql(self, query: str, params: Mapping[str, Any] | None = None) -> pa.Table:
         """Run ``query`` (DuckDB dialect, ``:name`` placeholders) and return the result."""
         ...
+
+    def materialise(self, relations: Sequence[Relation]) -> AbstractContextManager[None]:
+        """Hold ``relations`` computed, in order, while the ``with`` block runs.
+
+        Scopes nest: a relation already held (by an outer scope of the same connection or
+        session) is reused, and dropped when its outermost scope ends. The tables it reads
+        must not change while it is held.
+        """
+        ...
+
+
+@contextmanager
+def hold_relations(
+    held: dict[str, int],
+    relations: Sequence[Relation],
+    create: Callable[[Relation], None],
+    drop: Callable[[str], None],
+) -> Iterator[None]:
+    """The scope logic shared by the engines: ``held`` counts the open scopes per relation
+    name; a relation is created when its first scope opens and dropped when its last ends."""
+    taken: list[str] = []
+    try:
+        for relation in relations:
+            if held.get(relation.name, 0) == 0:
+                create(relation)
+            held[relation.name] = held.get(relation.name, 0) + 1
+            taken.append(relation.name)
+        yield
+    finally:
+        for name in reversed(taken):
+            held[name] -= 1
+            if held[name] == 0:
+                del held[name]
+                drop(name)
+
+
+# Relations held per DuckDB connection (temporary tables belong to the connection, and
+# several engine objects may share one connection, e.g. an indicator calling another).
+_DUCKDB_HELD: dict[int, dict[str, int]] = {}
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@contextmanager
+def duckdb_materialise(
+    con: duckdb.DuckDBPyConnection, relations: Sequence[Relation]
+) -> Iterator[None]:
+    """``Engine.materialise`` on a DuckDB connection: one temporary table per relation
+    (connection-local, so it also works on a read-only store)."""
+    held = _DUCKDB_HELD.setdefault(id(con), {})
+
+    def create(relation: Relation) -> None:
+        text = render(relation.query, None, "duckdb")
+        con.execute(f"CREATE OR REPLACE TEMPORARY TABLE {_quote(relation.name)} AS {text}")
+
+    def drop(name: str) -> None:
+        con.execute(f"DROP TABLE IF EXISTS temp.main.{_quote(name)}")
+
+    try:
+        with hold_relations(held, relations, create, drop):
+            yield
+    finally:
+        if not held:
+            _DUCKDB_HELD.pop(id(con), None)
 
 
 class DuckDBEngine:
@@ -76,6 +159,10 @@ class DuckDBEngine:
         text = render(query, params, "duckdb")
         result: pa.Table = self.store.con.sql(text).to_arrow_table()
         return result
+
+    def materialise(self, relations: Sequence[Relation]) -> AbstractContextManager[None]:
+        """Hold ``relations`` as temporary tables of the store's connection."""
+        return duckdb_materialise(self.store.con, relations)
 
 
 def rows(table: pa.Table) -> list[dict[str, Any]]:

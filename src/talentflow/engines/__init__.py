@@ -15,15 +15,15 @@ Every query is written once (DuckDB dialect, ``:name`` placeholders, see
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pyarrow as pa
 
-from talentflow.engine import DuckDBEngine, Engine, render
+from talentflow.engine import DuckDBEngine, Engine, Relation, duckdb_materialise, render
 from talentflow.errors import TalentflowError
 from talentflow.graph.parquet import export_tables, parquet_files, read_manifest
 from talentflow.graph.schema import TABLES
@@ -81,6 +81,10 @@ class ParquetDuckDBEngine:
         text = render(query, params, "duckdb")
         result: pa.Table = self.con.sql(text).to_arrow_table()
         return result
+
+    def materialise(self, relations: Sequence[Relation]) -> AbstractContextManager[None]:
+        """Hold ``relations`` as temporary tables of this engine's connection."""
+        return duckdb_materialise(self.con, relations)
 
     def close(self) -> None:
         self.con.close()

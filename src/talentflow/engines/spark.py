@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from talentflow.engine import render
+from talentflow.engine import Relation, hold_relations, render
 from talentflow.errors import TalentflowError, require
 from talentflow.graph.parquet import parquet_files, read_manifest
 from talentflow.graph.schema import TABLES, Table
@@ -115,6 +116,8 @@ class SparkEngine:
     def __init__(self, session: SparkSession, tables_dir: Path | None = None) -> None:
         self.session = session.newSession()
         self.tables_dir = tables_dir
+        self._cached: dict[str, DataFrame] = {}
+        self._held: dict[str, int] = {}
         if tables_dir is not None:
             self.register_tables(tables_dir)
 
@@ -135,8 +138,11 @@ class SparkEngine:
         )
 
     def register_dataframe(self, name: str, frame: DataFrame) -> None:
-        """Make ``frame`` visible to SQL as ``name``."""
+        """Make ``frame`` visible to SQL as ``name`` (a cached frame it replaces is freed)."""
         frame.createOrReplaceTempView(name)
+        old = self._cached.pop(name, None)
+        if old is not None and old is not frame:
+            old.unpersist()
 
     def register_arrow(self, name: str, data: pa.Table) -> None:
         """Make a (small) Arrow table visible to SQL as ``name``."""
@@ -150,6 +156,30 @@ class SparkEngine:
         if cache:
             frame = frame.cache()
         self.register_dataframe(name, frame)
+        if cache:
+            self._cached[name] = frame
+
+    def materialise(self, relations: Sequence[Relation]) -> AbstractContextManager[None]:
+        """Hold ``relations`` as cached temporary views, each computed once on entry.
+
+        Spark inlines a common table expression at every reference and re-runs it; a
+        relation held here is computed once (cached in memory, spilling to disk) and read
+        by every query of the scope.
+        """
+
+        def create(relation: Relation) -> None:
+            frame = self.session.sql(render(relation.query, None, "spark")).cache()
+            frame.count()  # compute it now, once
+            self.register_dataframe(relation.name, frame)
+            self._cached[relation.name] = frame
+
+        def drop(name: str) -> None:
+            self.session.catalog.dropTempView(name)
+            frame = self._cached.pop(name, None)
+            if frame is not None:
+                frame.unpersist()
+
+        return hold_relations(self._held, relations, create, drop)
 
     def sql(self, query: str, params: Mapping[str, Any] | None = None) -> pa.Table:
         """Run ``query`` (DuckDB dialect, ``:name`` placeholders) and return Arrow."""
@@ -158,7 +188,11 @@ class SparkEngine:
         return result
 
     def close(self) -> None:
-        """Drop this engine's views (the shared SparkContext keeps running)."""
+        """Drop this engine's views and free its cached data (the SparkContext keeps running)."""
         for view in self.session.catalog.listTables():
             if view.isTemporary:
                 self.session.catalog.dropTempView(view.name)
+        for frame in self._cached.values():
+            frame.unpersist()
+        self._cached.clear()
+        self._held.clear()

@@ -15,11 +15,12 @@ how many of its people rest on each kind of evidence.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
-from talentflow.engine import DuckDBEngine, Engine
+from talentflow.engine import DuckDBEngine, Engine, Relation
 from talentflow.errors import TalentflowError
 from talentflow.graph.store import Store
 
@@ -30,13 +31,23 @@ _RANK = (
     "WHEN 'paper' THEN 3 ELSE 4 END"
 )
 
-# Stints and moves of each person's best evidence (portable SQL; use inside WITH).
-# Sources that bring dated stints but no moves (career histories): their moves are read
-# off consecutive stints here, so every engine derives them the same way.
+# Stints and moves of each person's best evidence: two named relations (portable SQL) that
+# every indicator reads as tables, held computed once per scope by the engine (see
+# ``best_evidence``). Sources that bring dated stints but no moves (career histories): their
+# moves are read off consecutive stints here, so every engine derives them the same way.
 HISTORY_EVIDENCE = ("profile", "openalex")
 
-BEST_EVIDENCE_CTES = f"""
-history_order AS (
+BEST_STINTS_SQL = f"""
+WITH stint_evidence AS (
+  SELECT person_id, min({_RANK}) AS best_rank FROM stints GROUP BY person_id
+)
+SELECT s.person_id, s.org_id, s.country, s.stage, s.first_year, s.last_year, s.evidence
+FROM stints s JOIN stint_evidence pe ON pe.person_id = s.person_id
+WHERE {_RANK.replace("evidence", "s.evidence")} = pe.best_rank
+"""
+
+BEST_MOVES_SQL = f"""
+WITH history_order AS (
   SELECT person_id, org_id, country, first_year, last_year, evidence,
          lag(org_id) OVER (
            PARTITION BY person_id, evidence
@@ -68,23 +79,34 @@ all_moves AS (
   SELECT person_id, from_org_id, to_org_id, from_country, to_country, year, evidence
   FROM history_moves
 ),
-stint_evidence AS (
-  SELECT person_id, min({_RANK}) AS best_rank FROM stints GROUP BY person_id
-),
 move_evidence AS (
   SELECT person_id, min({_RANK}) AS best_rank FROM all_moves GROUP BY person_id
-),
-best_stints AS (
-  SELECT s.person_id, s.org_id, s.country, s.stage, s.first_year, s.last_year, s.evidence
-  FROM stints s JOIN stint_evidence pe ON pe.person_id = s.person_id
-  WHERE {_RANK.replace("evidence", "s.evidence")} = pe.best_rank
-),
-best_moves AS (
-  SELECT m.person_id, m.from_org_id, m.to_org_id, m.from_country, m.to_country, m.year,
-         m.evidence
-  FROM all_moves m JOIN move_evidence pe ON pe.person_id = m.person_id
-  WHERE {_RANK.replace("evidence", "m.evidence")} = pe.best_rank
-)"""
+)
+SELECT m.person_id, m.from_org_id, m.to_org_id, m.from_country, m.to_country, m.year,
+       m.evidence
+FROM all_moves m JOIN move_evidence pe ON pe.person_id = m.person_id
+WHERE {_RANK.replace("evidence", "m.evidence")} = pe.best_rank
+"""
+
+BEST_STINTS = Relation("best_stints", BEST_STINTS_SQL)
+BEST_MOVES = Relation("best_moves", BEST_MOVES_SQL)
+BEST_EVIDENCE: tuple[Relation, ...] = (BEST_STINTS, BEST_MOVES)
+
+
+def best_evidence(
+    engine: Engine, relations: Sequence[Relation] = BEST_EVIDENCE
+) -> AbstractContextManager[None]:
+    """Hold each person's best-evidence stints and moves (``best_stints``, ``best_moves``)
+    computed while the ``with`` block runs; the indicator queries read them as tables.
+
+    Every indicator opens this scope itself; open it around several indicator calls to
+    compute the two relations once for all of them (the store must not change meanwhile):
+
+    >>> with best_evidence(engine):  # doctest: +SKIP
+    ...     pipeline(engine, "nips", 2024), migration(engine, 2013, 2025)
+    """
+    return engine.materialise(relations)
+
 
 EDUCATION_SQL = "('undergraduate', 'masters', 'phd')"
 

@@ -27,18 +27,17 @@ from talentflow.engine import Engine
 from talentflow.errors import TalentflowError
 from talentflow.graph.store import Store
 from talentflow.indicators.common import (
-    BEST_EVIDENCE_CTES,
     EDUCATION_SQL,
     TRAINING_RANK,
     IndicatorResult,
+    best_evidence,
     engine_for,
 )
 from talentflow.indicators.migration import migration
 from talentflow.indicators.stats import poisson_interval, share_cell, shares
 
 PEOPLE_SQL = f"""
-WITH {BEST_EVIDENCE_CTES},
-training AS (
+WITH training AS (
   SELECT person_id, country, org_id, first_year, evidence FROM (
     SELECT person_id, country, org_id, first_year, evidence,
            row_number() OVER (
@@ -72,7 +71,6 @@ FROM training t LEFT JOIN work w ON w.person_id = t.person_id
 """
 
 EMPLOYS_SQL = f"""
-WITH {BEST_EVIDENCE_CTES}
 SELECT coalesce(o.kind, 'unknown') AS kind, count(DISTINCT s.person_id) AS people
 FROM best_stints s LEFT JOIN organisations o ON o.org_id = s.org_id
 WHERE s.country = :country AND coalesce(s.stage, 'unknown') NOT IN {EDUCATION_SQL}
@@ -81,8 +79,7 @@ WHERE s.country = :country AND coalesce(s.stage, 'unknown') NOT IN {EDUCATION_SQ
 GROUP BY coalesce(o.kind, 'unknown')
 """
 
-INSTITUTIONS_SQL = f"""
-WITH {BEST_EVIDENCE_CTES}
+INSTITUTIONS_SQL = """
 SELECT s.org_id, coalesce(o.name, s.org_id) AS org, coalesce(o.kind, 'unknown') AS kind,
        count(DISTINCT s.person_id) AS people,
        count(DISTINCT CASE WHEN s.stage IN ('phd', 'masters') THEN s.person_id END) AS trained
@@ -95,8 +92,7 @@ ORDER BY people DESC, s.org_id
 LIMIT :top
 """
 
-MOVES_SQL = f"""
-WITH {BEST_EVIDENCE_CTES}
+MOVES_SQL = """
 SELECT CASE WHEN from_country = :country THEN 'out' ELSE 'in' END AS direction,
        CASE WHEN from_country = :country THEN to_country ELSE from_country END AS other,
        count(DISTINCT person_id) AS people
@@ -196,25 +192,28 @@ def country_profile(
         "year_to": int(year_to),
         "top": int(top),
     }
-    people = engine.sql(PEOPLE_SQL, params).to_pylist()
-    trained_known = [p for p in people if p["training_country"]]
-    trained_here = [p for p in trained_known if p["training_country"] == cc]
-    trained_working = [p for p in trained_here if p["work_country"]]
-    stayed = sum(1 for p in trained_working if p["work_country"] == cc)
-    left = Counter(str(p["work_country"]) for p in trained_working if p["work_country"] != cc)
-    working_here = [p for p in people if p["work_country"] == cc and p["training_country"]]
-    origins = Counter(str(p["training_country"]) for p in working_here)
-    employ_rows = engine.sql(EMPLOYS_SQL, params).to_pylist()
-    employed = sum(int(r["people"]) for r in employ_rows)
-    sector = {str(r["kind"]): int(r["people"]) for r in employ_rows}
-    moves = engine.sql(MOVES_SQL, params).to_pylist()
-    out_c = Counter({str(m["other"]): int(m["people"]) for m in moves if m["direction"] == "out"})
-    in_c = Counter({str(m["other"]): int(m["people"]) for m in moves if m["direction"] == "in"})
-    institutions = [
-        {**r, "people": int(r["people"]), "trained": int(r["trained"])}
-        for r in engine.sql(INSTITUTIONS_SQL, params).to_pylist()
-    ]
-    trend = migration(engine, year_from, year_to, country=cc).rows
+    with best_evidence(engine):
+        people = engine.sql(PEOPLE_SQL, params).to_pylist()
+        trained_known = [p for p in people if p["training_country"]]
+        trained_here = [p for p in trained_known if p["training_country"] == cc]
+        trained_working = [p for p in trained_here if p["work_country"]]
+        stayed = sum(1 for p in trained_working if p["work_country"] == cc)
+        left = Counter(str(p["work_country"]) for p in trained_working if p["work_country"] != cc)
+        working_here = [p for p in people if p["work_country"] == cc and p["training_country"]]
+        origins = Counter(str(p["training_country"]) for p in working_here)
+        employ_rows = engine.sql(EMPLOYS_SQL, params).to_pylist()
+        employed = sum(int(r["people"]) for r in employ_rows)
+        sector = {str(r["kind"]): int(r["people"]) for r in employ_rows}
+        moves = engine.sql(MOVES_SQL, params).to_pylist()
+        out_c = Counter(
+            {str(m["other"]): int(m["people"]) for m in moves if m["direction"] == "out"}
+        )
+        in_c = Counter({str(m["other"]): int(m["people"]) for m in moves if m["direction"] == "in"})
+        institutions = [
+            {**r, "people": int(r["people"]), "trained": int(r["trained"])}
+            for r in engine.sql(INSTITUTIONS_SQL, params).to_pylist()
+        ]
+        trend = migration(engine, year_from, year_to, country=cc).rows
     evidence = Counter(str(p["training_evidence"]) for p in trained_here)
     result = CountryProfile(
         country=cc,

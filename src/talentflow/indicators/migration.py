@@ -27,8 +27,8 @@ from typing import Any
 from talentflow.engine import Engine
 from talentflow.graph.store import Store
 from talentflow.indicators.common import (
-    BEST_EVIDENCE_CTES,
     IndicatorResult,
+    best_evidence,
     engine_for,
     years_values,
 )
@@ -37,8 +37,7 @@ from talentflow.indicators.stats import newcombe_difference, poisson_interval
 PER = 10_000
 
 MIGRATION_SQL_TEMPLATE = """
-WITH {ctes},
-years AS {years},
+WITH years AS {years},
 crossing AS (
   SELECT person_id, from_country, to_country, year, evidence FROM best_moves
   WHERE from_country IS NOT NULL AND to_country IS NOT NULL AND from_country <> to_country
@@ -84,8 +83,7 @@ WHERE (:country IS NULL OR k.country = :country)
 ORDER BY k.country, k.year
 """
 
-FLOWS_SQL = f"""
-WITH {BEST_EVIDENCE_CTES}
+FLOWS_SQL = """
 SELECT from_country, to_country, count(DISTINCT person_id) AS moves
 FROM best_moves
 WHERE from_country IS NOT NULL AND to_country IS NOT NULL AND from_country <> to_country
@@ -95,8 +93,7 @@ GROUP BY from_country, to_country
 ORDER BY moves DESC, from_country, to_country
 """
 
-COVERAGE_SQL = f"""
-WITH {BEST_EVIDENCE_CTES}
+COVERAGE_SQL = """
 SELECT evidence, count(*) AS moves,
        sum(CASE WHEN from_country IS NOT NULL AND to_country IS NOT NULL THEN 1 ELSE 0 END)
          AS with_countries
@@ -164,11 +161,13 @@ def migration(
     engine = engine_for(source)
     cc = country.upper() if country else None
     params = {"year_from": int(year_from), "year_to": int(year_to), "country": cc}
-    query = MIGRATION_SQL_TEMPLATE.format(
-        ctes=BEST_EVIDENCE_CTES, years=years_values(int(year_from), int(year_to))
-    )
+    query = MIGRATION_SQL_TEMPLATE.format(years=years_values(int(year_from), int(year_to)))
+    with best_evidence(engine):
+        found = engine.sql(query, params).to_pylist()
+        found_flows = engine.sql(FLOWS_SQL, params).to_pylist()
+        cov = engine.sql(COVERAGE_SQL, params).to_pylist()
     rows = []
-    for r in engine.sql(query, params).to_pylist():
+    for r in found:
         researchers, inflow, outflow = int(r["researchers"]), int(r["inflow"]), int(r["outflow"])
         rows.append(
             {
@@ -181,7 +180,7 @@ def migration(
             }
         )
     flows = []
-    for f in engine.sql(FLOWS_SQL, params).to_pylist():
+    for f in found_flows:
         low, high = poisson_interval(int(f["moves"]))
         flows.append(
             {
@@ -192,7 +191,6 @@ def migration(
                 "high": high,
             }
         )
-    cov = engine.sql(COVERAGE_SQL, params).to_pylist()
     total = sum(int(c["moves"]) for c in cov)
     known = sum(int(c["with_countries"]) for c in cov)
     coverage = {

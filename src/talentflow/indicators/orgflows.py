@@ -23,8 +23,9 @@ from talentflow.engine import Engine
 from talentflow.errors import TalentflowError
 from talentflow.graph.store import Store
 from talentflow.indicators.common import (
-    BEST_EVIDENCE_CTES,
+    BEST_MOVES,
     IndicatorResult,
+    best_evidence,
     engine_for,
     in_list,
     match_orgs,
@@ -44,7 +45,7 @@ org_family AS (
 )"""
 
 _ORG_MOVES = f"""
-WITH {BEST_EVIDENCE_CTES},{ORG_FAMILY_CTE},
+WITH {ORG_FAMILY_CTE},
 all_org_moves AS (
   SELECT m.person_id, m.from_org_id, m.to_org_id, m.from_country, m.to_country, m.year,
          m.evidence,
@@ -219,46 +220,47 @@ def orgflows(
         "org_ids": org_ids,
         "k": int(k),
     }
-    rows = []
-    for r in engine.sql(ROWS_SQL, params).to_pylist():
-        low, high = poisson_interval(int(r["moves"]))
-        rows.append(
-            {**r, "year": int(r["year"]), "moves": int(r["moves"]), "low": low, "high": high}
-        )
-    names = {r["from_org_id"]: r["from_org"] for r in rows} | {
-        r["to_org_id"]: r["to_org"] for r in rows
-    }
-    pairs: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
-    for c in engine.sql(GROUP_CANDIDATES_SQL, params).to_pylist():
-        pairs[(c["from_org_id"], c["to_org_id"])].append((c["person_id"], int(c["year"])))
-    groups = []
-    for (a, b), people_years in sorted(pairs.items()):
-        for start, members in group_windows(people_years, k, window):
-            groups.append(
-                {
-                    "from_org_id": a,
-                    "from_org": names.get(a, a),
-                    "to_org_id": b,
-                    "to_org": names.get(b, b),
-                    "year_from": start,
-                    "year_to": start + window - 1,
-                    "people": len(members),
-                    "person_ids": members,
-                }
+    with best_evidence(engine, (BEST_MOVES,)):
+        rows = []
+        for r in engine.sql(ROWS_SQL, params).to_pylist():
+            low, high = poisson_interval(int(r["moves"]))
+            rows.append(
+                {**r, "year": int(r["year"]), "moves": int(r["moves"]), "low": low, "high": high}
             )
-    groups.sort(key=lambda g: (-g["people"], g["year_from"], g["from_org_id"], g["to_org_id"]))
-    summary = engine.sql(ORG_SUMMARY_SQL, params).to_pylist()
-    for s in summary:
-        s["hires"], s["departures"] = int(s["hires"]), int(s["departures"])
-        s["net"] = s["hires"] - s["departures"]
-    hirers = sorted(summary, key=lambda s: (-s["hires"], s["org_id"]))[:top]
-    losers = sorted(summary, key=lambda s: (-s["departures"], s["org_id"]))[:top]
-    for s in (*hirers, *losers):
-        s.setdefault("hires_low", poisson_interval(s["hires"])[0])
-        s.setdefault("hires_high", poisson_interval(s["hires"])[1])
-        s.setdefault("departures_low", poisson_interval(s["departures"])[0])
-        s.setdefault("departures_high", poisson_interval(s["departures"])[1])
-    cov = engine.sql(COVERAGE_SQL, params).to_pylist()[0]
+        names = {r["from_org_id"]: r["from_org"] for r in rows} | {
+            r["to_org_id"]: r["to_org"] for r in rows
+        }
+        pairs: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
+        for c in engine.sql(GROUP_CANDIDATES_SQL, params).to_pylist():
+            pairs[(c["from_org_id"], c["to_org_id"])].append((c["person_id"], int(c["year"])))
+        groups = []
+        for (a, b), people_years in sorted(pairs.items()):
+            for start, members in group_windows(people_years, k, window):
+                groups.append(
+                    {
+                        "from_org_id": a,
+                        "from_org": names.get(a, a),
+                        "to_org_id": b,
+                        "to_org": names.get(b, b),
+                        "year_from": start,
+                        "year_to": start + window - 1,
+                        "people": len(members),
+                        "person_ids": members,
+                    }
+                )
+        groups.sort(key=lambda g: (-g["people"], g["year_from"], g["from_org_id"], g["to_org_id"]))
+        summary = engine.sql(ORG_SUMMARY_SQL, params).to_pylist()
+        for s in summary:
+            s["hires"], s["departures"] = int(s["hires"]), int(s["departures"])
+            s["net"] = s["hires"] - s["departures"]
+        hirers = sorted(summary, key=lambda s: (-s["hires"], s["org_id"]))[:top]
+        losers = sorted(summary, key=lambda s: (-s["departures"], s["org_id"]))[:top]
+        for s in (*hirers, *losers):
+            s.setdefault("hires_low", poisson_interval(s["hires"])[0])
+            s.setdefault("hires_high", poisson_interval(s["hires"])[1])
+            s.setdefault("departures_low", poisson_interval(s["departures"])[0])
+            s.setdefault("departures_high", poisson_interval(s["departures"])[1])
+        cov = engine.sql(COVERAGE_SQL, params).to_pylist()[0]
     total, org_moves = int(cov["moves"] or 0), int(cov["org_moves"] or 0)
     family = int(cov["within_family"] or 0)
     result = OrgFlowsResult(

@@ -26,16 +26,16 @@ from talentflow.engine import Engine
 from talentflow.errors import BadInputError, TalentflowError
 from talentflow.graph.store import Store
 from talentflow.indicators.common import (
-    BEST_EVIDENCE_CTES,
+    BEST_STINTS,
     IndicatorResult,
+    best_evidence,
     engine_for,
     in_list,
     match_orgs,
 )
 from talentflow.indicators.stats import share_cell
 
-ORG_COHORT_SQL = f"""
-WITH {BEST_EVIDENCE_CTES}
+ORG_COHORT_SQL = """
 SELECT person_id, min(first_year) AS since
 FROM best_stints
 WHERE org_id IN :cohort_orgs AND coalesce(first_year, last_year) <= :year
@@ -51,10 +51,9 @@ WHERE (:country IS NULL OR country = :country OR (country IS NULL AND hq_country
 ORDER BY org_id
 """
 
-HISTORY_SQL = f"""
-WITH {BEST_EVIDENCE_CTES},
-cohort AS (
-  SELECT * FROM (VALUES {{values}}) AS cohort_list(person_id, since)
+HISTORY_SQL = """
+WITH cohort AS (
+  SELECT * FROM (VALUES {values}) AS cohort_list(person_id, since)
 ),
 latest AS (
   SELECT person_id, max(first_year) AS latest_first FROM best_stints GROUP BY person_id
@@ -168,53 +167,56 @@ def pedigree(
             raise TalentflowError(f"no organisation matches '{name}'")
         earlier_ids += m.org_ids
         earlier_names += m.names
-    cohort: list[tuple[str, int | None]]
-    if cohort_csv is not None:
-        cohort = read_cohort_csv(cohort_csv)
-        if year is not None:
-            cohort = [(p, y if y is not None else year) for p, y in cohort]
-        cohort_spec: dict[str, Any] = {"csv": str(cohort_csv), "year": year}
-    elif orgs or cohort_country or cohort_kind:
-        if year is None:
-            raise TalentflowError("a cohort by organisation needs --year")
-        cohort_ids: list[str] = []
-        cohort_names: list[str] = []
-        for name in orgs or []:
-            m = match_orgs(engine, name)
-            if not m.org_ids:
-                raise TalentflowError(f"no organisation matches '{name}'")
-            cohort_ids += m.org_ids
-            cohort_names += m.names
-        if cohort_country or cohort_kind:
-            kind_orgs = engine.sql(
-                ORGS_BY_KIND_SQL,
-                {
-                    "country": cohort_country.upper() if cohort_country else None,
-                    "kind": cohort_kind,
-                },
+    with best_evidence(engine, (BEST_STINTS,)):
+        cohort: list[tuple[str, int | None]]
+        if cohort_csv is not None:
+            cohort = read_cohort_csv(cohort_csv)
+            if year is not None:
+                cohort = [(p, y if y is not None else year) for p, y in cohort]
+            cohort_spec: dict[str, Any] = {"csv": str(cohort_csv), "year": year}
+        elif orgs or cohort_country or cohort_kind:
+            if year is None:
+                raise TalentflowError("a cohort by organisation needs --year")
+            cohort_ids: list[str] = []
+            cohort_names: list[str] = []
+            for name in orgs or []:
+                m = match_orgs(engine, name)
+                if not m.org_ids:
+                    raise TalentflowError(f"no organisation matches '{name}'")
+                cohort_ids += m.org_ids
+                cohort_names += m.names
+            if cohort_country or cohort_kind:
+                kind_orgs = engine.sql(
+                    ORGS_BY_KIND_SQL,
+                    {
+                        "country": cohort_country.upper() if cohort_country else None,
+                        "kind": cohort_kind,
+                    },
+                ).to_pylist()
+                if not kind_orgs:
+                    where = cohort_country or "any country"
+                    raise TalentflowError(
+                        f"no organisation of kind {cohort_kind or 'any'} in {where}"
+                    )
+                cohort_ids += [r["org_id"] for r in kind_orgs]
+            found = engine.sql(
+                ORG_COHORT_SQL, {"cohort_orgs": in_list(cohort_ids), "year": int(year)}
             ).to_pylist()
-            if not kind_orgs:
-                where = cohort_country or "any country"
-                raise TalentflowError(f"no organisation of kind {cohort_kind or 'any'} in {where}")
-            cohort_ids += [r["org_id"] for r in kind_orgs]
-        found = engine.sql(
-            ORG_COHORT_SQL, {"cohort_orgs": in_list(cohort_ids), "year": int(year)}
-        ).to_pylist()
-        cohort = [(r["person_id"], int(r["since"])) for r in found]
-        cohort_spec = {
-            "orgs": sorted(set(cohort_names)),
-            "country": cohort_country.upper() if cohort_country else None,
-            "kind": cohort_kind,
-            "year": int(year),
-        }
-    else:
-        raise TalentflowError("give a cohort: --org NAME --year Y, or --cohort FILE.csv")
-    cohort = sorted(dict(cohort).items())
-    n = len(cohort)
-    history: list[dict[str, Any]] = []
-    if cohort:
-        query = HISTORY_SQL.replace("{values}", _values(cohort))
-        history = engine.sql(query, {"earlier_orgs": in_list(earlier_ids)}).to_pylist()
+            cohort = [(r["person_id"], int(r["since"])) for r in found]
+            cohort_spec = {
+                "orgs": sorted(set(cohort_names)),
+                "country": cohort_country.upper() if cohort_country else None,
+                "kind": cohort_kind,
+                "year": int(year),
+            }
+        else:
+            raise TalentflowError("give a cohort: --org NAME --year Y, or --cohort FILE.csv")
+        cohort = sorted(dict(cohort).items())
+        n = len(cohort)
+        history: list[dict[str, Any]] = []
+        if cohort:
+            query = HISTORY_SQL.replace("{values}", _values(cohort))
+            history = engine.sql(query, {"earlier_orgs": in_list(earlier_ids)}).to_pylist()
     with_history = {r["person_id"] for r in history}
     hits = {r["person_id"] for r in history if r["at_earlier"]}
     per_org: dict[tuple[str, str], set[str]] = {}

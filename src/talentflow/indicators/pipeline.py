@@ -26,9 +26,10 @@ from talentflow.engine import Engine
 from talentflow.errors import TalentflowError
 from talentflow.graph.store import Store
 from talentflow.indicators.common import (
-    BEST_EVIDENCE_CTES,
+    BEST_STINTS,
     TRAINING_RANK,
     IndicatorResult,
+    best_evidence,
     engine_for,
 )
 from talentflow.indicators.regions import region_of
@@ -52,8 +53,7 @@ _PERSON = (
 )
 
 PIPELINE_SQL = f"""
-WITH {BEST_EVIDENCE_CTES},
-slot AS (
+WITH slot AS (
   SELECT {_PERSON} AS person_id,
          CASE WHEN sp.person_id IS NULL THEN 1 ELSE 0 END AS unresolved,
          so.org_id, o.name AS org_name, coalesce(o.kind, 'unknown') AS kind,
@@ -196,9 +196,11 @@ def pipeline(
     if basis not in BASES:
         raise TalentflowError(f"--basis must be one of {', '.join(BASES)}, got '{basis}'")
     engine = engine_for(source)
-    people = engine.sql(
-        PIPELINE_SQL, {"venue": venue, "year": int(year), "basis": basis, "elite": bool(elite)}
-    ).to_pylist()
+    with best_evidence(engine, (BEST_STINTS,)):
+        people = engine.sql(
+            PIPELINE_SQL,
+            {"venue": venue, "year": int(year), "basis": basis, "elite": bool(elite)},
+        ).to_pylist()
     n = len(people)
     work = [p for p in people if p["work_country"]]
     training = [p for p in people if p["training_country"]]
