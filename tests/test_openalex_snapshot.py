@@ -239,3 +239,110 @@ def test_spark_reads_the_same_tables(
                 assert differences(expected, spark.sql(f"SELECT * FROM {name}")) == [], name
     finally:
         spark.close()
+
+
+# --- the command line: talentflow build --source openalex --mirror SNAPSHOT -----------------
+
+
+def _build(*args: str) -> Any:
+    from typer.testing import CliRunner
+
+    from talentflow.cli import app
+
+    return CliRunner().invoke(app, ["build", "--source", "openalex", *args])
+
+
+def _table_rows(engine: Any) -> dict[str, Any]:
+    return {name: engine.sql(f"SELECT * FROM {name}") for name in TABLE_QUERIES}
+
+
+def test_cli_builds_the_store_from_a_snapshot_once(
+    snapshot: Path, loaded_store: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "cli.duckdb"
+    first = _build("--mirror", str(snapshot), "--db", str(db), "--format", "json")
+    assert first.exit_code == 0, first.output
+    summary = json.loads(first.stdout)
+    assert summary["engine"] == "duckdb" and summary["unchanged"] is False
+    label = summary["snapshot_sha256"]
+    with (
+        open_store(loaded_store, read_only=True) as reference,
+        open_store(db, read_only=True) as built,
+    ):
+        expected, got = _table_rows(DuckDBEngine(reference)), _table_rows(DuckDBEngine(built))
+        for name in TABLE_QUERIES:
+            assert summary[f"rows_{name}"] == expected[name].num_rows > 0, name
+            # the same rows as the Python API's load, with the snapshot's fingerprint as label
+            if "file_sha256" in got[name].column_names:
+                assert set(got[name]["file_sha256"].to_pylist()) == {label}
+                keep = [c for c in got[name].column_names if c != "file_sha256"]
+                assert differences(expected[name].select(keep), got[name].select(keep)) == []
+            else:
+                assert differences(expected[name], got[name]) == [], name
+        before = {name: t.num_rows for name, t in got.items()}
+    again = _build("--mirror", str(snapshot), "--db", str(db), "--format", "json")
+    assert again.exit_code == 0, again.output
+    assert json.loads(again.stdout)["unchanged"] is True
+    with open_store(db, read_only=True) as built:
+        assert {n: t.num_rows for n, t in _table_rows(DuckDBEngine(built)).items()} == before
+
+
+def test_cli_refuses_a_second_snapshot_and_misplaced_spark_options(
+    snapshot: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    db = tmp_path / "one.duckdb"
+    assert _build("--mirror", str(snapshot), "--db", str(db)).exit_code == 0
+    other = tmp_path / "other-snapshot"
+    shutil.copytree(snapshot, other)
+    write_part(other / "data" / "works" / "updated_date=2024-03-01" / "part_000.gz", WORKS_V2)
+    refused = _build("--mirror", str(other), "--db", str(db))
+    assert refused.exit_code == 1
+    assert "already holds another OpenAlex snapshot" in refused.output
+    no_tables = _build("--mirror", str(snapshot), "--engine", "spark", "--db", str(db))
+    assert no_tables.exit_code == 1 and "--tables DIR" in no_tables.output
+    from typer.testing import CliRunner
+
+    from talentflow.cli import app
+
+    paperlists = CliRunner().invoke(
+        app, ["build", "--engine", "spark", "--tables", str(tmp_path / "t"), "--db", str(db)]
+    )
+    assert paperlists.exit_code == 1 and "OpenAlex snapshot only" in paperlists.output
+
+
+@pytest.mark.spark
+def test_cli_spark_writes_the_tables_duckdb_builds(
+    snapshot: Path, spark_session: Any, tmp_path: Path
+) -> None:
+    from talentflow.engines import ParquetDuckDBEngine
+
+    db, out = tmp_path / "duck.duckdb", tmp_path / "spark-tables"
+    assert _build("--mirror", str(snapshot), "--db", str(db)).exit_code == 0
+    result = _build(
+        "--mirror",
+        str(snapshot),
+        "--engine",
+        "spark",
+        "--tables",
+        str(out),
+        "--spark-master",
+        "local[2]",
+        "--spark-conf",
+        "spark.sql.shuffle.partitions=2",
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["engine"] == "spark local[2]" and summary["tables"] == str(out)
+    parquet = ParquetDuckDBEngine(out)
+    try:
+        with open_store(db, read_only=True) as store:
+            expected, got = _table_rows(DuckDBEngine(store)), _table_rows(parquet)
+        for name in TABLE_QUERIES:
+            assert summary[f"rows_{name}"] == expected[name].num_rows > 0, name
+            assert differences(expected[name], got[name]) == [], name
+    finally:
+        parquet.close()

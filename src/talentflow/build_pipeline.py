@@ -36,6 +36,7 @@ from talentflow.sources.paperlists import (
 
 if TYPE_CHECKING:
     from talentflow.live_pipeline import LiveBuildResult
+    from talentflow.sources.openalex_snapshot import SnapshotBuildResult
 
 DeriveStep = tuple[str, Callable[[Store], object]]
 DERIVE_STEPS: list[DeriveStep] = []
@@ -67,8 +68,23 @@ def run_build(
     email: str | None = None,
     max_age_days: float | None = None,
     openalex_source: str | None = None,
-) -> BuildResult | LiveBuildResult:
+    engine: str = "duckdb",
+    tables: Path | None = None,
+    spark_master: str = "local[2]",
+    spark_conf: dict[str, str] | None = None,
+) -> BuildResult | LiveBuildResult | SnapshotBuildResult:
     """Build or refresh the store (see ``talentflow build``)."""
+    if source == "openalex" and mirror is not None:  # the OpenAlex snapshot (issue 9)
+        from talentflow.sources.openalex_snapshot import build_from_snapshot
+
+        return build_from_snapshot(
+            mirror, db=db, engine=engine, tables_dir=tables, master=spark_master, conf=spark_conf
+        )
+    if engine != "duckdb" or tables is not None:
+        raise TalentflowError(
+            "--engine spark and --tables build from an OpenAlex snapshot only "
+            "(--source openalex --mirror SNAPSHOT)"
+        )
     if source in ("openreview", "openalex"):  # live APIs (issue 7)
         from talentflow.live_pipeline import run_live_build
 

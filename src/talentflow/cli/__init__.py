@@ -10,6 +10,11 @@ from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
+from talentflow.cli.engine_options import (
+    DEFAULT_SPARK_MASTER,
+    SparkConfOption,
+    SparkMasterOption,
+)
 from talentflow.cli.output import OutputFormat, emit, stderr
 from talentflow.errors import TalentflowError
 
@@ -65,7 +70,9 @@ def build(
         Path | None,
         typer.Option(
             help="Local mirror folder DIR/<venue>/<venue><year>.json[.gz] "
-            "(default $TALENTFLOW_PAPERLISTS_MIRROR; without it, download live files)."
+            "(default $TALENTFLOW_PAPERLISTS_MIRROR; without it, download live files). "
+            "With --source openalex: an OpenAlex snapshot folder "
+            "(data/works|authors/updated_date=*/part_*.gz)."
         ),
     ] = None,
     skip_bad: Annotated[
@@ -87,6 +94,23 @@ def build(
         str | None,
         typer.Option(help="OpenAlex: crawl the works of this source id (S...) in --years."),
     ] = None,
+    engine: Annotated[
+        str,
+        typer.Option(
+            "--engine",
+            help="OpenAlex snapshot: duckdb (into the store) or spark (into --tables).",
+        ),
+    ] = "duckdb",
+    tables: Annotated[
+        Path | None,
+        typer.Option(
+            "--tables",
+            help="With --engine spark: the Parquet tables directory to write (what "
+            "'--engine spark --tables DIR' reads).",
+        ),
+    ] = None,
+    spark_master: SparkMasterOption = DEFAULT_SPARK_MASTER,
+    spark_conf: SparkConfOption = None,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -96,8 +120,13 @@ def build(
 
     Live sources (docs/live-sources.md): talentflow build --source openreview --venue nips
     --year 2024 crawls the OpenReview profiles of that venue-year's authors (resumable).
+
+    OpenAlex snapshot (docs/scale.md): talentflow build --source openalex --mirror
+    openalex-snapshot/ reads it with DuckDB into the store; add --engine spark --tables
+    tables/ to read it with Spark into Parquet tables instead.
     """
     from talentflow.build_pipeline import run_build
+    from talentflow.engines import parse_conf
 
     result = run_build(
         source=source,
@@ -111,6 +140,10 @@ def build(
         email=email,
         max_age_days=max_age_days,
         openalex_source=openalex_source,
+        engine=engine,
+        tables=tables,
+        spark_master=spark_master,
+        spark_conf=parse_conf(spark_conf),
     )
     summary = result.as_dict()
     rows = [{"measure": k, "value": v} for k, v in summary.items() if k != "bad_files"]
