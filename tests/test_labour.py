@@ -21,11 +21,11 @@ from talentflow.cli import app
 from talentflow.engine import DuckDBEngine
 from talentflow.errors import BadInputError, TalentflowError
 from talentflow.graph.build import build_paperlists
-from talentflow.graph.schema import PEOPLE, SLOT_PEOPLE
+from talentflow.graph.schema import ORGANISATIONS, PEOPLE, SLOT_PEOPLE, STINTS
 from talentflow.graph.store import Store, open_store
 from talentflow.labour.demand import compute_demand, parse_months, ratio_interval
 from talentflow.labour.evaluate import parse_check, read_labels, role_scores, split_roles
-from talentflow.labour.founders import match_founders, read_founders
+from talentflow.labour.founders import match_founders, read_founders, store_cohort_pedigree
 from talentflow.labour.places import countries_in
 from talentflow.labour.roles import role_ids, taxonomy
 from talentflow.labour.store import load_postings
@@ -492,6 +492,9 @@ def test_demand_cli_json_and_errors(small_graph: Path) -> None:
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert {"demand", "supply", "ratio_interval"} <= set(data["method"])
+    # each counted collection says what one of its postings is
+    notes = data["method"]["dataset_notes"]
+    assert list(notes) == data["method"]["datasets"] and "user postings file" in notes["p"]
     assert all(r["region"] == "US" for r in data["rows"])
     res = runner.invoke(app, ["demand", "--db", str(small_graph), "--dataset", "nope"])
     assert res.exit_code == 1 and "no postings loaded" in res.output
@@ -554,6 +557,82 @@ def test_founders_csv_and_matching(tmp_path: Path, small_graph: Path) -> None:
     assert m.unmatched == ["Zed Unknown"] and m.ambiguous == ["Ann Lee"]
 
 
+def _org(org_id: str, name: str, kind: str = "industry") -> dict[str, Any]:
+    return {"org_id": org_id, "name": name, "kind": kind, "country": "CN", "hq_country": "CN"}
+
+
+def _stint(person: str, org: str, first: int, last: int) -> dict[str, Any]:
+    return {
+        "person_id": person,
+        "org_id": org,
+        "first_year": first,
+        "last_year": last,
+        "evidence": "paper",
+        "country": "CN",
+        "stage": None,
+    }
+
+
+def test_store_cohort_pedigree(small_graph: Path) -> None:
+    with open_store(small_graph) as store:
+        orgs = [
+            _org("tf:moonshot", "Moonshot AI"),
+            _org("tf:baichuan", "Baichuan AI"),
+            _org("uni:tsinghua", "Tsinghua University", "academia"),
+            _org("tf:microsoft", "Microsoft"),
+        ]
+        store.append_arrow(
+            ORGANISATIONS, pa.Table.from_pylist(orgs, schema=ORGANISATIONS.arrow_schema())
+        )
+        stints = [
+            _stint("p1", "uni:tsinghua", 2018, 2020),  # earlier Tsinghua, then Moonshot
+            _stint("p1", "tf:moonshot", 2023, 2024),
+            _stint("p2", "tf:baichuan", 2024, 2024),  # no history
+            _stint("p3", "tf:microsoft", 2019, 2019),  # Microsoft before Baichuan (2023)
+            _stint("p3", "tf:baichuan", 2023, 2023),
+            _stint("p3", "tf:moonshot", 2025, 2025),
+            _stint("p4", "tf:moonshot", 2022, 2022),  # Tsinghua only afterwards: not earlier
+            _stint("p4", "uni:tsinghua", 2024, 2024),
+            _stint("p5", "uni:tsinghua", 2020, 2024),  # never at a start-up: not in the cohort
+        ]
+        store.append_arrow(STINTS, pa.Table.from_pylist(stints, schema=STINTS.arrow_schema()))
+        engine = DuckDBEngine(store)
+        out = store_cohort_pedigree(
+            engine, ["Moonshot", "Baichuan", "DeepSeek"], ["Tsinghua", "Microsoft"]
+        )
+        with pytest.raises(TalentflowError, match="none of DeepSeek"):
+            store_cohort_pedigree(engine, ["DeepSeek"], ["Tsinghua"])
+    cohort = out["cohort"]
+    assert cohort["people"] == 4 and out["n"] == 4
+    assert cohort["people_by_org"] == {"Baichuan AI": 2, "Moonshot AI": 3}
+    assert cohort["not_found"] == ["DeepSeek"]
+    assert cohort["first_year_there"] == {2022: 1, 2023: 2, 2024: 1}
+    assert out["coverage"]["with_history"] == 2
+    assert out["share"]["n"] == 2 and out["share"]["share"] == pytest.approx(0.5)
+    assert {r["org"]: r["n"] for r in out["by_org"]} == {"Microsoft": 1, "Tsinghua University": 1}
+    res = runner.invoke(
+        app, ["founders", "pedigree", "--db", str(small_graph), "--earlier", "Tsinghua"]
+    )
+    assert res.exit_code == 1 and "exactly one of --founders" in res.output
+    res = runner.invoke(
+        app,
+        [
+            "founders",
+            "pedigree",
+            "--db",
+            str(small_graph),
+            "--earlier",
+            "Microsoft",
+            "--cohort-orgs",
+            "Moonshot,Baichuan",
+            "--format",
+            "json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["cohort"]["people"] == 4
+
+
 # --- real data ------------------------------------------------------------------------
 
 
@@ -567,13 +646,46 @@ def test_hn_parse_check_on_hand_labels() -> None:
     }
     labels = read_labels(FIXTURES / "hn_handcheck.csv")
     result = parse_check(parsed, labels).as_dict()
-    assert result["checked_postings"] >= 290
+    assert result["checked_postings"] >= 450
     # regression guards below the measured rates (benchmarks/RESULTS.md): all hand-checked
     # postings, and the last sample, which was labelled after the parser was frozen
     assert result["all_three_rate"] >= 0.92, result["failures"]
-    fresh = parse_check(parsed, [lab for lab in labels if lab["split"] == "holdout4"])
-    assert fresh.as_dict()["all_three_rate"] >= 0.80, fresh.failures
-    assert min(fresh.company_ok, fresh.role_ok, fresh.location_ok) / fresh.checked >= 0.90
+    for split, n in (("holdout4", 45), ("holdout5", 156)):
+        fresh = parse_check(parsed, [lab for lab in labels if lab["split"] == split])
+        assert fresh.checked == n
+        assert fresh.as_dict()["all_three_rate"] >= 0.83, fresh.failures
+        assert min(fresh.company_ok, fresh.role_ok, fresh.location_ok) / fresh.checked >= 0.90
+    # the fresh sample is the recorded draw
+    ids = (
+        Path(__file__).parents[1] / "benchmarks" / "data" / "hn_parse_sample5_ids.txt"
+    ).read_text()
+    assert sorted(x for x in ids.splitlines() if x and not x.startswith("#")) == sorted(
+        lab["posting_id"] for lab in labels if lab["split"] == "holdout5"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.shared_data
+def test_chinese_start_up_cohort_on_the_mirror(mirror_store: Store) -> None:
+    startups = ["Moonshot AI", "Zhipu AI", "MiniMax", "Baichuan", "01.AI", "DeepSeek"]
+    out = store_cohort_pedigree(DuckDBEngine(mirror_store), startups, ["Tsinghua"])
+    # the people the store attributes to the start-ups, counted independently from the slots
+    at_startups = mirror_store.query(
+        "SELECT o.name, count(DISTINCT sp.person_id) AS n FROM slot_orgs s "
+        "JOIN organisations o ON o.org_id = s.org_id "
+        "JOIN slot_people sp ON sp.paper_key = s.paper_key AND sp.author_index = s.author_index "
+        "JOIN authorships a ON a.paper_key = s.paper_key AND a.author_index = s.author_index "
+        "WHERE s.org_id IN ('tf:moonshot', 'tf:zhipu', 'tf:minimax', 'tf:baichuan', "
+        "'tf:01ai', 'tf:deepseek') AND a.accepted GROUP BY o.name"
+    )
+    assert out["cohort"]["people_by_org"] == {r["name"]: r["n"] for r in at_startups}
+    assert out["cohort"]["people"] == out["n"] >= 1
+    # the mirror names Moonshot, Zhipu, 01.AI and DeepSeek only in affiliation lists that
+    # do not line up with the authors: none of them resolves to a person
+    assert set(out["cohort"]["not_found"]) == set(startups) - {"Baichuan"}
+    # a Baichuan author who published from Tsinghua years before
+    assert out["coverage"]["with_history"] >= 1
+    assert any(r["org"] == "Tsinghua University" for r in out["by_org"])
 
 
 @pytest.mark.shared_data

@@ -175,33 +175,54 @@ def register(app: typer.Typer) -> None:
     @founders_app.command("pedigree")
     @reports_errors
     def founders_pedigree_cmd(
-        founders: Annotated[
-            Path,
-            typer.Option(
-                "--founders", help="CSV: person, company, founded (year), optional person_id."
-            ),
-        ],
         earlier: Annotated[
             list[str], typer.Option("--earlier", help="Earlier organisation (repeatable).")
         ],
+        founders: Annotated[
+            Path | None,
+            typer.Option(
+                "--founders", help="CSV: person, company, founded (year), optional person_id."
+            ),
+        ] = None,
+        cohort_orgs: Annotated[
+            str | None,
+            typer.Option(
+                "--cohort-orgs",
+                help="Instead of a CSV: everyone the store sees at these organisations "
+                "(comma-separated), cohort year = first year there.",
+            ),
+        ] = None,
         db: DbOption = None,
         fmt: FormatOption = OutputFormat.table,
     ) -> None:
-        """Share of founders with a stint at given organisations before founding.
+        """Share of founders (or of a store cohort) with a stint at given organisations before.
 
-        Issue 5's pedigree indicator on a founders CSV joined to careers; 95% Wilson intervals.
+        Issue 5's pedigree indicator on a founders CSV joined to careers, or on everyone the
+        store sees at some organisations (--cohort-orgs); 95% Wilson intervals.
 
         Example: talentflow founders pedigree --founders founders.csv --earlier Microsoft
         --earlier Google
+
+        Example: talentflow founders pedigree --cohort-orgs "Moonshot AI,Zhipu AI,MiniMax,
+        Baichuan,01.AI,DeepSeek" --earlier Tsinghua --earlier Microsoft
         """
         from talentflow.engine import DuckDBEngine
+        from talentflow.errors import TalentflowError
         from talentflow.graph.store import open_store
-        from talentflow.labour.founders import founders_pedigree
+        from talentflow.labour.founders import founders_pedigree, store_cohort_pedigree
 
+        if (founders is None) == (cohort_orgs is None):
+            raise TalentflowError("give exactly one of --founders FILE.csv and --cohort-orgs")
         with open_store(db, read_only=True) as store:
-            out = founders_pedigree(DuckDBEngine(store), founders, earlier)
+            if founders is not None:
+                out = founders_pedigree(DuckDBEngine(store), founders, earlier)
+                size = {"measure": "founders matched", "count": out["cohort"]["matched"]}
+            else:
+                names = sorted(_split(cohort_orgs) or [])
+                out = store_cohort_pedigree(DuckDBEngine(store), names, earlier)
+                size = {"measure": "cohort (people)", "count": out["cohort"]["people"]}
         rows: list[dict[str, Any]] = [
-            {"measure": "founders matched", "count": out["cohort"]["matched"]},
+            size,
             {"measure": "share (all)", **out["share"]},
             {"measure": "share (with history)", **out["share_with_history"]},
         ]

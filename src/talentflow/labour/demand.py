@@ -375,15 +375,34 @@ def demand_table(
     return out
 
 
+# What a posting of each known collection is, and where its role and place come from.
+DATASET_NOTES: dict[str, str] = {
+    "hn-jobs-gantryops": (
+        "Hacker News 'Who is hiring' comments, Jan-May 2026, one per HN item id (mostly US "
+        "start-ups, many remote); month = the comment's date; role and location parsed by "
+        "talentflow from the first line (hand check: docs/labour.md); a comment with several "
+        "openings is one posting"
+    ),
+    "ruanyf-whoishiring-cn": (
+        "Chinese 'who is hiring' thread (ruanyf/weekly), 2019-08..2026-03, one per comment; "
+        "month = the comment's date; positions and locations are the collection author's "
+        "LLM-extracted fields, roles classified by talentflow from them and the text"
+    ),
+    "*": "user postings file: one row = one posting; month from its date",
+}
+
+
 def method_note(supply: SupplyIndex, datasets: list[str]) -> dict[str, Any]:
     """The plain statement of what each side counts, for the JSON output and the docs."""
     note: dict[str, Any] = {
         "demand": (
-            "distinct postings per month that advertise at least one opening in the role "
-            "(roles from the rule classifier, labour/roles.json); a posting counts once in "
-            "each role and each country its location names; no country -> 'unknown'"
+            "distinct postings per period (month, year or all) that advertise at least one "
+            "opening in the role (roles from the rule classifier, labour/roles.json); a "
+            "posting counts once in each role and each country its location names; no "
+            "country -> 'unknown'"
         ),
         "datasets": datasets,
+        "dataset_notes": {ds: DATASET_NOTES.get(ds, DATASET_NOTES["*"]) for ds in datasets},
         "ratio_interval": (
             "95%: supply and demand as Poisson counts; Wilson interval on S/(S+D) mapped to "
             "S/D; counting noise only"

@@ -155,3 +155,89 @@ def founders_pedigree(
         "cohort year = founding year. " + str(out.get("method") or "")
     )
     return out
+
+
+# People with any stint (each person's best evidence, ranked as the indicators rank it) at
+# the cohort organisations, with the first year seen there: the cohort year, so "earlier"
+# means a stint that started before it.
+STORE_COHORT_SQL = """
+WITH ranked AS (
+  SELECT person_id, org_id, first_year, {rank} AS evidence_rank FROM stints
+),
+best AS (
+  SELECT person_id, min(evidence_rank) AS best_rank FROM ranked GROUP BY person_id
+)
+SELECT r.person_id, r.org_id, min(r.first_year) AS since
+FROM ranked r JOIN best b ON b.person_id = r.person_id AND r.evidence_rank = b.best_rank
+WHERE r.org_id IN :orgs AND r.first_year IS NOT NULL
+GROUP BY r.person_id, r.org_id
+"""
+
+
+def store_cohort_pedigree(
+    engine: Engine, orgs: list[str], earlier: list[str], top: int = 20
+) -> dict[str, Any]:
+    """The pedigree of everyone the store sees at ``orgs`` (e.g. Chinese AI start-ups).
+
+    The cohort is every person with a stint at one of the organisations in any year
+    (from their author slots, profiles or a careers CSV; each person's best evidence),
+    with the first year seen there as cohort year. Organisations that match nothing in
+    the store are reported, not fatal, as long as one matches. Only aggregates are
+    returned: cohort size per organisation and the earlier organisations' counts.
+    """
+    from talentflow.indicators.common import _RANK as EVIDENCE_RANK  # one ranking rule
+    from talentflow.indicators.common import in_list, match_orgs
+    from talentflow.indicators.pedigree import pedigree
+
+    if not orgs:
+        raise TalentflowError("name at least one cohort organisation")
+    matched: dict[str, list[str]] = {}
+    ids: dict[str, str] = {}
+    for name in orgs:
+        m = match_orgs(engine, name)
+        matched[name] = list(m.names)
+        ids.update(zip(m.org_ids, m.names, strict=True))
+    not_found = [name for name, names in matched.items() if not names]
+    if not ids:
+        raise TalentflowError(
+            f"none of {', '.join(orgs)} is among the store's organisations "
+            "(no author slot or career entry resolves to them)"
+        )
+    query = STORE_COHORT_SQL.replace("{rank}", EVIDENCE_RANK)
+    rows = engine.sql(query, {"orgs": in_list(ids)}).to_pylist()
+    since: dict[str, int] = {}
+    people_by_org: dict[str, set[str]] = {}
+    for r in rows:
+        pid = str(r["person_id"])
+        since[pid] = min(since.get(pid, int(r["since"])), int(r["since"]))
+        people_by_org.setdefault(ids[str(r["org_id"])], set()).add(pid)
+    if not since:
+        raise TalentflowError(
+            f"no person has a stint at {', '.join(sorted(set(ids.values())))} in the store"
+        )
+    with tempfile.TemporaryDirectory() as tmp:
+        cohort_csv = Path(tmp) / "store_cohort.csv"
+        with cohort_csv.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["person_id", "year"])
+            w.writerows(sorted(since.items()))
+        result = pedigree(engine, earlier=earlier, cohort_csv=cohort_csv, top=top)
+    out = result.as_json()
+    years: dict[int, int] = {}
+    for y in since.values():
+        years[y] = years.get(y, 0) + 1
+    out["cohort"] = {
+        "orgs": orgs,
+        "matched_orgs": matched,
+        "not_found": not_found,
+        "people": len(since),
+        "people_by_org": {k: len(v) for k, v in sorted(people_by_org.items())},
+        "first_year_there": dict(sorted(years.items())),
+    }
+    out["method"] = (
+        "Cohort = every person with a stint at the named organisations in any year (best "
+        "evidence per person: profile > csv > openalex > paper); cohort year = the first "
+        "year seen there, so an earlier stint is one that started before it. Organisations "
+        "matching nothing in the store are listed under not_found. " + str(out.get("method") or "")
+    )
+    return out
