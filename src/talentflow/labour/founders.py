@@ -124,26 +124,32 @@ def match_founders(engine: Engine, founders: list[Founder]) -> FounderMatch:
     return FounderMatch(sorted(cohort.items()), len(cohort), ambiguous, unmatched)
 
 
+def _cohort_pedigree(
+    engine: Engine, cohort: list[tuple[str, int]], earlier: list[str], top: int
+) -> dict[str, Any]:
+    """Issue 5's pedigree indicator on (person_id, cohort year) pairs, as JSON."""
+    from talentflow.indicators.pedigree import pedigree
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cohort_csv = Path(tmp) / "cohort.csv"
+        with cohort_csv.open("w", newline="", encoding="utf-8") as fh:
+            w = csv.writer(fh)
+            w.writerow(["person_id", "year"])
+            w.writerows(cohort)
+        return pedigree(engine, earlier=earlier, cohort_csv=cohort_csv, top=top).as_json()
+
+
 def founders_pedigree(
     engine: Engine, founders_csv: Path, earlier: list[str], top: int = 20
 ) -> dict[str, Any]:
     """The pedigree indicator (issue 5) on the founders of ``founders_csv``."""
-    from talentflow.indicators.pedigree import pedigree
-
     founders = read_founders(founders_csv)
     match = match_founders(engine, founders)
     if not match.cohort:
         raise TalentflowError(
             f"none of the {len(founders)} founders could be matched to a person in the store"
         )
-    with tempfile.TemporaryDirectory() as tmp:
-        cohort_csv = Path(tmp) / "founders_cohort.csv"
-        with cohort_csv.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(["person_id", "year"])
-            w.writerows(match.cohort)
-        result = pedigree(engine, earlier=earlier, cohort_csv=cohort_csv, top=top)
-    out = result.as_json()
+    out = _cohort_pedigree(engine, match.cohort, earlier, top)
     out["cohort"] = {
         "founders_csv": str(founders_csv),
         "founders": len(founders),
@@ -187,7 +193,6 @@ def store_cohort_pedigree(
     """
     from talentflow.indicators.common import _RANK as EVIDENCE_RANK  # one ranking rule
     from talentflow.indicators.common import in_list, match_orgs
-    from talentflow.indicators.pedigree import pedigree
 
     if not orgs:
         raise TalentflowError("name at least one cohort organisation")
@@ -215,14 +220,7 @@ def store_cohort_pedigree(
         raise TalentflowError(
             f"no person has a stint at {', '.join(sorted(set(ids.values())))} in the store"
         )
-    with tempfile.TemporaryDirectory() as tmp:
-        cohort_csv = Path(tmp) / "store_cohort.csv"
-        with cohort_csv.open("w", newline="", encoding="utf-8") as fh:
-            w = csv.writer(fh)
-            w.writerow(["person_id", "year"])
-            w.writerows(sorted(since.items()))
-        result = pedigree(engine, earlier=earlier, cohort_csv=cohort_csv, top=top)
-    out = result.as_json()
+    out = _cohort_pedigree(engine, sorted(since.items()), earlier, top)
     years: dict[int, int] = {}
     for y in since.values():
         years[y] = years.get(y, 0) + 1
