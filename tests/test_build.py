@@ -18,7 +18,7 @@ from paperlist_files import record, small_mirror, write_list
 from talentflow.cli import app
 from talentflow.errors import BadInputError
 from talentflow.graph.build import build_paperlists
-from talentflow.graph.store import open_store
+from talentflow.graph.store import IngestRun, open_store
 from talentflow.sources.paperlists import mirror_files, parse_years
 
 runner = CliRunner()
@@ -87,25 +87,32 @@ def test_changed_file_replaces_only_its_rows(tmp_path: Path) -> None:
         assert store.scalar("SELECT count(*) FROM ingest_runs") == 2
 
 
-def test_corrupt_file_is_named_and_store_untouched(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_corrupt_file_is_named_and_store_untouched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
     mirror = small_mirror(tmp_path)
     db = tmp_path / "s.duckdb"
     build(db, mirror)
     before = fingerprint(db)
+    # Every file is written as soon as it is parsed: the changed icra file's rows
+    # are already in the open transaction when the bad nips file arrives.
+    monkeypatch.setattr(IngestRun, "FLUSH_SLOTS", 1)
     write_list(mirror, "icra", 2010, [record(author="Changed Name")])
     bad = mirror / "nips" / "nips2021.json.gz"
     bad.write_bytes(bad.read_bytes()[:40])
     with pytest.raises(BadInputError) as info:
-        build(db, mirror)
+        build(db, mirror, workers=workers)
     assert "nips2021.json.gz" in str(info.value)
     assert fingerprint(db) == before  # the good, changed icra file was not written either
 
 
-def test_skip_bad_ingests_good_files_and_lists_bad(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_skip_bad_ingests_good_files_and_lists_bad(tmp_path: Path, workers: int) -> None:
     mirror = small_mirror(tmp_path)
     (mirror / "nips" / "nips2022.json").write_text('[{"author": "A"}, 7]')
     db = tmp_path / "s.duckdb"
-    result = build(db, mirror, skip_bad=True)
+    result = build(db, mirror, skip_bad=True, workers=workers)
     assert result.files_ingested == 3  # type: ignore[attr-defined]
     assert len(result.bad_files) == 1  # type: ignore[attr-defined]
     assert "nips2022.json (record 1)" in result.bad_files[0]  # type: ignore[attr-defined]

@@ -11,6 +11,7 @@ import pytest
 from talentflow.errors import BadInputError
 from talentflow.graph.build import build_paperlists
 from talentflow.graph.inspect import stats
+from talentflow.graph.schema import TABLES, Table
 from talentflow.graph.store import Store, open_store
 from talentflow.sources.paperlists import mirror_files
 
@@ -42,6 +43,17 @@ def test_every_record_and_slot_ingested(mirror_store: Store, mirror_dir: Path) -
         key = str(f["file"]).removesuffix(".json.gz")
         assert stored[key]["records"] == f["records"], key
         assert stored[key]["file_sha256"] == f["sha256_uncompressed"], key
+
+
+@pytest.mark.parametrize("table", [t for t in TABLES if t.unique_key], ids=lambda t: t.name)
+def test_declared_unique_keys_hold_on_the_whole_mirror(mirror_store: Store, table: Table) -> None:
+    key = ", ".join(table.unique_key)
+    rows = mirror_store.scalar(f"SELECT count(*) FROM {table.name}")
+    distinct = mirror_store.scalar(
+        f"SELECT count(*) FROM (SELECT DISTINCT {key} FROM {table.name})"
+    )
+    assert rows > 0
+    assert distinct == rows
 
 
 def test_doubled_lists_are_mostly_icra(mirror_store: Store) -> None:

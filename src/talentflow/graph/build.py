@@ -9,7 +9,8 @@ every good file is ingested and the bad ones are reported.
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -76,23 +77,29 @@ def _to_batch(f: PaperListFile, parsed: ParsedFile) -> FileBatch:
     )
 
 
-def parse_all(
+def parse_iter(
     files: Sequence[PaperListFile],
     fetcher: CachedFetcher | None,
     on_file: ProgressCallback | None = None,
     workers: int = 1,
-) -> list[tuple[PaperListFile, ParsedFile | BadInputError]]:
-    """Read and parse every file; errors are returned in place of their file's result."""
-    results: list[tuple[PaperListFile, ParsedFile | BadInputError]] = []
+) -> Iterator[tuple[PaperListFile, ParsedFile | BadInputError]]:
+    """Read and parse every file in order; errors come in place of their file's result.
+
+    Local files are parsed by ``workers`` processes while the caller consumes the
+    results, so writing to the store overlaps with parsing.
+    """
     local = all(not f.location.startswith(("http://", "https://")) for f in files)
     if local and workers > 1 and len(files) > 1:
         context = multiprocessing.get_context("forkserver")  # no fork of a threaded process
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            for f, res in zip(files, pool.map(_parse_local, files, chunksize=4), strict=True):
-                results.append((f, res))
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        try:
+            for f, res in zip(files, pool.map(_parse_local, files, chunksize=2), strict=True):
                 if on_file:
                     on_file(f)
-        return results
+                yield f, res
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return
     for f in files:
         one: ParsedFile | BadInputError
         try:
@@ -100,10 +107,19 @@ def parse_all(
             one = parse_file_bytes(raw, path=f.location, venue=f.venue, year=f.year)
         except BadInputError as exc:
             one = exc
-        results.append((f, one))
         if on_file:
             on_file(f)
-    return results
+        yield f, one
+
+
+def parse_all(
+    files: Sequence[PaperListFile],
+    fetcher: CachedFetcher | None,
+    on_file: ProgressCallback | None = None,
+    workers: int = 1,
+) -> list[tuple[PaperListFile, ParsedFile | BadInputError]]:
+    """Read and parse every file; errors are returned in place of their file's result."""
+    return list(parse_iter(files, fetcher, on_file, workers))
 
 
 def build_paperlists(
@@ -115,29 +131,41 @@ def build_paperlists(
     settings: dict[str, object] | None = None,
     workers: int = 1,
 ) -> BuildResult:
-    """Ingest ``files`` into ``store``: all-or-nothing unless ``skip_bad``."""
+    """Ingest ``files`` into ``store``: all-or-nothing unless ``skip_bad``.
+
+    Parsed files are written as they arrive, inside one transaction; the first bad
+    file (without ``skip_bad``) rolls everything back and is raised.
+    """
     if not files:
         raise TalentflowError("no paper-list files matched the requested venues and years")
-    parsed = parse_all(files, fetcher, on_file, workers)
-    bad = [res for _, res in parsed if isinstance(res, BadInputError)]
-    if bad and not skip_bad:
-        raise bad[0]
-    good = [(f, res) for f, res in parsed if isinstance(res, ParsedFile)]
-    batches = [_to_batch(f, p) for f, p in good]
-    stored = store.stored_hashes(SOURCE_NAME)
-    changed = [b for b in batches if stored.get(b.file_key) != b.sha256]
-    run_id = store.ingest(
-        SOURCE_NAME, batches, settings or {}, files_seen=len(files), files_bad=len(bad)
-    )
+    bad: list[BadInputError] = []
+    counts: Counter[str] = Counter()  # the tables themselves are not kept once written
+    with store.ingest_run(SOURCE_NAME, dict(settings or {})) as run:
+        for f, res in parse_iter(files, fetcher, on_file, workers):
+            if isinstance(res, BadInputError):
+                if not skip_bad:
+                    raise res
+                bad.append(res)
+                continue
+            counts["ingested"] += run.add(_to_batch(f, res))
+            counts.update(
+                good=1,
+                records=res.records,
+                listed=res.author_slots_listed,
+                slots=res.author_slots,
+                doubled=res.doubled_lists,
+                dropped=sum(res.dropped.values()),
+            )
+        run_id = run.finish(files_seen=len(files), files_bad=len(bad))
     return BuildResult(
         run_id=run_id,
         files_seen=len(files),
-        files_ingested=len(changed),
-        files_unchanged=len(batches) - len(changed),
-        records=sum(p.records for _, p in good),
-        author_slots_listed=sum(p.author_slots_listed for _, p in good),
-        author_slots=sum(p.author_slots for _, p in good),
-        doubled_lists=sum(p.doubled_lists for _, p in good),
-        dropped_fields=sum(sum(p.dropped.values()) for _, p in good),
+        files_ingested=counts["ingested"],
+        files_unchanged=counts["good"] - counts["ingested"],
+        records=counts["records"],
+        author_slots_listed=counts["listed"],
+        author_slots=counts["slots"],
+        doubled_lists=counts["doubled"],
+        dropped_fields=counts["dropped"],
         bad_files=[str(e) for e in bad],
     )

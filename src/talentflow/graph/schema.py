@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "VARCHAR": pa.string(),
@@ -48,6 +48,9 @@ class Table:
     doc: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = field(default_factory=tuple)
+    # Unique by construction but not indexed: an index on the bulk tables would
+    # double the cost of an ingest. Tests check these keys on the real mirror.
+    unique_key: tuple[str, ...] = field(default_factory=tuple)
 
     def ddl(self) -> str:
         """The CREATE TABLE statement for this table."""
@@ -135,7 +138,7 @@ PAPERS = Table(
         Column("dropped_fields", "VARCHAR[]", "per-author lists that could not be aligned"),
         *_provenance(),
     ),
-    ("paper_key",),
+    unique_key=("paper_key",),
 )
 
 AUTHORSHIPS = Table(
@@ -158,7 +161,7 @@ AUTHORSHIPS = Table(
         Column("source_countries", "VARCHAR[]", "the source's own country labels"),
         *_provenance(),
     ),
-    ("paper_key", "author_index"),
+    unique_key=("paper_key", "author_index"),
 )
 
 ORGANISATIONS = Table(
@@ -440,5 +443,13 @@ def markdown() -> str:
     for t in TABLES:
         out += [f"## `{t.name}`", "", t.doc, "", "| column | type | meaning |", "|---|---|---|"]
         out += [f"| `{c.name}` | {c.type} | {c.doc} |" for c in t.columns]
+        if t.primary_key:
+            out += ["", f"Primary key: ({', '.join(t.primary_key)})."]
+        if t.unique_key:
+            out += [
+                "",
+                f"Unique: ({', '.join(t.unique_key)}), by construction (not indexed, "
+                "so that bulk ingest stays fast).",
+            ]
         out.append("")
     return "\n".join(out)

@@ -156,68 +156,29 @@ class Store:
 
         Returns None (and writes nothing) when no batch differs from what is stored.
         """
-        stored = self.stored_hashes(source)
-        changed = [b for b in batches if stored.get(b.file_key) != b.sha256]
-        if not changed:
-            return None
-        from talentflow import __version__
+        with self.ingest_run(source, settings) as run:
+            for b in batches:
+                run.add(b)
+            return run.finish(files_seen=files_seen, files_bad=files_bad)
 
-        run_id = uuid.uuid4().hex[:16]
-        started = datetime.now(UTC).replace(tzinfo=None)
-        with self.transaction() as con:
-            for b in changed:
-                prefix = f"{b.file_key}#%"
-                for derived in _SLOT_DERIVED:
-                    con.execute(f"DELETE FROM {derived} WHERE paper_key LIKE ?", [prefix])
-                con.execute("DELETE FROM authorships WHERE file_key = ?", [b.file_key])
-                con.execute("DELETE FROM papers WHERE file_key = ?", [b.file_key])
-                con.execute("DELETE FROM source_files WHERE file_key = ?", [b.file_key])
-            papers = pa.concat_tables([b.papers for b in changed])
-            slots = pa.concat_tables([b.authorships for b in changed])
-            self.append_arrow(PAPERS, papers)
-            self.append_arrow(AUTHORSHIPS, slots)
-            now = datetime.now(UTC).replace(tzinfo=None)
-            files = pa.Table.from_pylist(
-                [
-                    {
-                        "file_key": b.file_key,
-                        "source": source,
-                        "venue": b.venue,
-                        "year": b.year,
-                        "location": b.location,
-                        "file_sha256": b.sha256,
-                        "records": b.records,
-                        "author_slots_listed": b.author_slots_listed,
-                        "author_slots": b.authorships.num_rows,
-                        "doubled_lists": b.doubled_lists,
-                        "dropped_fields": b.dropped_fields,
-                        "run_id": run_id,
-                        "ingested_at": now,
-                    }
-                    for b in changed
-                ],
-                schema=SOURCE_FILES.arrow_schema(),
-            )
-            self.append_arrow(SOURCE_FILES, files)
-            run = pa.Table.from_pylist(
-                [
-                    {
-                        "run_id": run_id,
-                        "source": source,
-                        "started_at": started,
-                        "finished_at": now,
-                        "files_seen": files_seen,
-                        "files_ingested": len(changed),
-                        "files_unchanged": len(batches) - len(changed),
-                        "files_bad": files_bad,
-                        "software_version": __version__,
-                        "settings_json": json.dumps(settings, sort_keys=True),
-                    }
-                ],
-                schema=INGEST_RUNS.arrow_schema(),
-            )
-            self.append_arrow(INGEST_RUNS, run)
-        return run_id
+    @contextmanager
+    def ingest_run(self, source: str, settings: dict[str, Any]) -> Iterator[IngestRun]:
+        """One atomic ingest: add file batches as they are parsed, then ``finish``.
+
+        Everything is written in a single transaction. Leaving the block without
+        ``finish`` (an error, a bad file) rolls it back, so the store is as before.
+        """
+        run = IngestRun(self, source, settings)
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            yield run
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        if run.committed:
+            self.con.execute("COMMIT")
+        else:
+            self.con.execute("ROLLBACK")
 
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         """The single value of a one-row, one-column query (the result is fully consumed:
@@ -230,6 +191,103 @@ class Store:
         cur = self.con.execute(sql, list(params) if params else [])
         names = [d[0] for d in cur.description or []]
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+class IngestRun:
+    """The changed files of one ingest, written in bulk as they arrive (see Store.ingest_run)."""
+
+    FLUSH_SLOTS = 200_000
+
+    def __init__(self, store: Store, source: str, settings: dict[str, Any]) -> None:
+        self.store = store
+        self.source = source
+        self.settings = settings
+        self.stored = store.stored_hashes(source)
+        self.run_id = uuid.uuid4().hex[:16]
+        self.started = datetime.now(UTC).replace(tzinfo=None)
+        self.changed: list[dict[str, Any]] = []
+        self.seen = 0
+        self.committed = False
+        self._pending: list[FileBatch] = []
+        self._pending_slots = 0
+
+    def add(self, batch: FileBatch) -> bool:
+        """Stage one file; return False (and write nothing) when its content is unchanged."""
+        self.seen += 1
+        if self.stored.get(batch.file_key) == batch.sha256:
+            return False
+        if batch.file_key in self.stored:  # a changed file: its old rows go first
+            con = self.store.con
+            prefix = f"{batch.file_key}#%"
+            for derived in _SLOT_DERIVED:
+                con.execute(f"DELETE FROM {derived} WHERE paper_key LIKE ?", [prefix])
+            for table in ("authorships", "papers", "source_files"):
+                con.execute(f"DELETE FROM {table} WHERE file_key = ?", [batch.file_key])
+        self.changed.append(
+            {
+                "file_key": batch.file_key,
+                "source": self.source,
+                "venue": batch.venue,
+                "year": batch.year,
+                "location": batch.location,
+                "file_sha256": batch.sha256,
+                "records": batch.records,
+                "author_slots_listed": batch.author_slots_listed,
+                "author_slots": batch.authorships.num_rows,
+                "doubled_lists": batch.doubled_lists,
+                "dropped_fields": batch.dropped_fields,
+                "run_id": self.run_id,
+            }
+        )
+        self._pending.append(batch)
+        self._pending_slots += batch.authorships.num_rows
+        if self._pending_slots >= self.FLUSH_SLOTS:
+            self._flush()
+        return True
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        self.store.append_arrow(PAPERS, pa.concat_tables([b.papers for b in self._pending]))
+        self.store.append_arrow(
+            AUTHORSHIPS, pa.concat_tables([b.authorships for b in self._pending])
+        )
+        self._pending = []
+        self._pending_slots = 0
+
+    def finish(self, files_seen: int, files_bad: int = 0) -> str | None:
+        """Write the file and run records; return the run id, or None if nothing changed."""
+        if not self.changed:
+            return None
+        from talentflow import __version__
+
+        self._flush()
+        now = datetime.now(UTC).replace(tzinfo=None)
+        files = pa.Table.from_pylist(
+            [{**row, "ingested_at": now} for row in self.changed],
+            schema=SOURCE_FILES.arrow_schema(),
+        )
+        self.store.append_arrow(SOURCE_FILES, files)
+        run = pa.Table.from_pylist(
+            [
+                {
+                    "run_id": self.run_id,
+                    "source": self.source,
+                    "started_at": self.started,
+                    "finished_at": now,
+                    "files_seen": files_seen,
+                    "files_ingested": len(self.changed),
+                    "files_unchanged": self.seen - len(self.changed),
+                    "files_bad": files_bad,
+                    "software_version": __version__,
+                    "settings_json": json.dumps(self.settings, sort_keys=True),
+                }
+            ],
+            schema=INGEST_RUNS.arrow_schema(),
+        )
+        self.store.append_arrow(INGEST_RUNS, run)
+        self.committed = True
+        return self.run_id
 
 
 def open_store(path: str | Path | None = None, read_only: bool = False) -> Store:

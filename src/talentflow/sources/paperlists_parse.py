@@ -20,9 +20,12 @@ from typing import Any
 
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from talentflow.errors import BadInputError
 from talentflow.graph.schema import AUTHORSHIPS, PAPERS
+
+_EMPTY = pa.scalar("", pa.string())
 
 SOURCE_NAME = "paperlists"
 
@@ -39,11 +42,8 @@ NOT_ACCEPTED_STATUSES = frozenset(
 )
 ORAL_STATUSES = frozenset({"oral", "top-5%", "talk"})
 
-_TEXT_FIELDS = (
-    "id",
-    "title",
-    "track",
-    "status",
+# Per-author fields, in the order the aligner reads them.
+_AUTHOR_FIELDS = (
     "author",
     "authors",
     "authorids",
@@ -54,9 +54,8 @@ _TEXT_FIELDS = (
     "aff_unique_norm",
     "aff_country_unique_index",
     "aff_country_unique",
-    "keywords",
-    "primary_area",
 )
+_TEXT_FIELDS = ("id", "title", "track", "status", *_AUTHOR_FIELDS, "keywords", "primary_area")
 _TEXT_FIELD_SET = frozenset(_TEXT_FIELDS)
 
 
@@ -160,14 +159,25 @@ class _Aligner:
         self,
         k: int,
         doubled: bool,
-        profile_positions: list[int] | None,
+        ids_text: str,
         kept: list[int] | None = None,
     ) -> None:
         self.k = k
         self.kept = kept
         self.doubled = doubled
-        self.profile_positions = profile_positions
+        self.ids_text = ids_text
         self.dropped: list[str] = []
+
+    @property
+    def profile_positions(self) -> list[int] | None:
+        """Positions of the authors with an OpenReview profile, when the id list is aligned."""
+        k = self.k
+        raw_ids = [x.strip() for x in self.ids_text.split(";")] if self.ids_text else []
+        if self.doubled and len(raw_ids) == 2 * k:
+            raw_ids = raw_ids[:k]
+        if len(raw_ids) != k:
+            return None
+        return [j for j, x in enumerate(raw_ids) if x.startswith("~")]
 
     def parts(self, name: str, value: str | None) -> tuple[list[str] | None, str | None]:
         """Return per-slot parts (or None) and how they were aligned."""
@@ -195,6 +205,19 @@ class _Aligner:
         return None, None
 
 
+class _IndexCache(dict[str, int]):
+    """Index text -> int, memoised (the same few indices recur on every record)."""
+
+    def __missing__(self, key: str) -> int:
+        value = int(key)
+        if len(self) < 10_000:
+            self[key] = value
+        return value
+
+
+_INDEX = _IndexCache()
+
+
 def _index_labels(
     aligner: _Aligner, name: str, index_text: str | None, labels_text: str | None
 ) -> list[list[str]] | None:
@@ -204,11 +227,12 @@ def _index_labels(
     labels = [x.strip() for x in (labels_text or "").split(";")]
     if index_text is not None and "+" not in index_text and "-" not in index_text:
         try:  # fast path: one index per author
-            picked = [labels[int(p)] if p else "" for p in parts]
+            picked = [labels[_INDEX[p]] if p else "" for p in parts]
         except (ValueError, IndexError):
             aligner.dropped.append(name)
             return None
-        return [[label] if label else [] for label in picked]
+        singles = {label: [label] for label in set(picked) if label}
+        return [singles[label] if label else [] for label in picked]
     out: list[list[str]] = []
     for part in parts:
         slot: list[str] = []
@@ -226,34 +250,100 @@ def _index_labels(
     return out
 
 
+def _first_bad_record(data: list[Any], path: str) -> BadInputError | None:
+    """The error for the first record that is not an object or has a text field of another type."""
+    non_dict = next((i for i, rec in enumerate(data) if rec.__class__ is not dict), None)
+    checked = data if non_dict is None else data[:non_dict]
+    for i, rec in enumerate(checked):
+        for key in _TEXT_FIELD_SET.intersection(rec):
+            v = rec[key]
+            if v is not None and v.__class__ is not str and not isinstance(v, str):
+                if key == "id" and isinstance(v, int) and not isinstance(v, bool):
+                    continue
+                return BadInputError(
+                    path, f"field '{key}' should be text, got {type(v).__name__}", i
+                )
+    if non_dict is not None:
+        found = type(data[non_dict]).__name__
+        return BadInputError(path, f"record is a {found}, not an object", non_dict)
+    return None
+
+
+_TEXT_TYPES = frozenset({str, type(None)})
+_ID_TYPES = frozenset({str, int, type(None)})
+
+
+def _text_columns(data: list[Any], path: str) -> dict[str, list[Any]]:
+    """The text fields of every record as columns, checked: objects only, text fields text."""
+    if not set(map(type, data)) <= {dict}:
+        _raise_first_bad(data, path)
+    columns = {key: [rec.get(key) for rec in data] for key in _TEXT_FIELDS}
+    for key, values in columns.items():
+        if not set(map(type, values)) <= (_ID_TYPES if key == "id" else _TEXT_TYPES):
+            _raise_first_bad(data, path)
+    return columns
+
+
+def _raise_first_bad(data: list[Any], path: str) -> None:
+    bad = _first_bad_record(data, path)
+    if bad is not None:
+        raise bad
+
+
+def _blank_to_null(values: pa.Array) -> pa.Array:
+    """Empty strings become nulls (the source writes "" for an unknown value)."""
+    return pc.if_else(pc.equal(values, _EMPTY), pa.scalar(None, pa.string()), values)
+
+
+def _profile_kinds(ids: pa.Array) -> pa.Array:
+    """Vectorised :func:`profile_kind` over an array of raw author ids."""
+    kind = pc.case_when(
+        pc.make_struct(
+            pc.starts_with(ids, "~"),
+            pc.match_substring(ids, "@"),
+            pc.match_substring_regex(ids, r"^/+[0-9]+/*$"),
+            pc.match_substring_regex(ids, r"^/.*/.*/"),
+        ),
+        *(pa.scalar(kind, pa.string()) for kind in ("openreview", "email", "ieee", "acl", "other")),
+    )
+    return pc.if_else(pc.is_null(ids), pa.scalar(None, pa.string()), kind)
+
+
 def parse_records(
-    data: Any, *, path: str, file_key: str, venue: str, year: int, sha256: str
+    data: Any,
+    *,
+    path: str,
+    file_key: str,
+    venue: str,
+    year: int,
+    sha256: str,
 ) -> ParsedFile:
     """Turn a decoded paper list (a JSON array of objects) into column tables."""
     if not isinstance(data, list):
         raise BadInputError(
             path, f"expected a JSON array of paper records, got {type(data).__name__}"
         )
-    for i, rec in enumerate(data):
-        if not isinstance(rec, dict):
-            raise BadInputError(path, f"record is a {type(rec).__name__}, not an object", i)
-        for key in _TEXT_FIELD_SET.intersection(rec):
-            v = rec[key]
-            if v is not None and not isinstance(v, str):
-                if key == "id" and isinstance(v, int) and not isinstance(v, bool):
-                    continue
-                raise BadInputError(
-                    path, f"field '{key}' should be text, got {type(v).__name__}", i
-                )
-    p: dict[str, list[Any]] = {c: [] for c in PAPERS.column_names}
-    a: dict[str, list[Any]] = {c: [] for c in AUTHORSHIPS.column_names}
+    cols = _text_columns(data, path)
+    n_records = len(data)
     dropped: Counter[str] = Counter()
     listed = doubled_count = 0
+    n_authors: list[int] = [0] * n_records
+    doubled_flags: list[bool] = [False] * n_records
+    dropped_lists: list[list[str] | None] = [None] * n_records
+    bases: list[str | None] = [None] * n_records
+    s_record: list[int] = []
+    s_index: list[int] = []
+    s_name: list[str] = []
+    s_pid: list[str | None] = []
+    s_aff: list[str | None] = []
+    s_domain: list[str | None] = []
+    s_position: list[str | None] = []
+    s_orgs: list[list[str] | None] = []
+    s_countries: list[list[str] | None] = []
 
-    for i, rec in enumerate(data):
-        names_text = rec.get("author")
-        if names_text is None:
-            names_text = rec.get("authors") or ""
+    rows = zip(*(cols[f] for f in _AUTHOR_FIELDS), strict=True)
+    for i, (author, authors, ids_text, aff, domain, position, oi, on, ci, cn) in enumerate(rows):
+        names_text = author if author is not None else (authors or "")
         names, kept = _split_names(names_text, ";" if ";" in names_text else ",")
         listed += len(names)
         n = len(names)
@@ -264,95 +354,153 @@ def parse_records(
             kept = None
         k = len(names)
 
-        ids_text = rec.get("authorids") or ""
-        raw_ids = [x.strip() for x in ids_text.split(";")] if ids_text else []
-        if doubled and len(raw_ids) == 2 * k:
-            raw_ids = raw_ids[:k]
-        profile_positions = (
-            [j for j, x in enumerate(raw_ids) if x.startswith("~")] if len(raw_ids) == k else None
-        )
-        al = _Aligner(k, doubled, profile_positions, kept)
+        ids_text = ids_text or ""
+        al = _Aligner(k, doubled, ids_text, kept)
         ids, _ = al.parts("authorids", ids_text)
-        affs, aff_basis = al.parts("aff", rec.get("aff"))
-        if affs is None and k > 1 and "aff" in al.dropped and not raw_ids:
-            single = [x.strip() for x in (rec.get("aff") or "").split(";")]
+        affs, aff_basis = al.parts("aff", aff)
+        if affs is None and k > 1 and "aff" in al.dropped and not ids_text:
+            single = [x.strip() for x in (aff or "").split(";")]
             if len(single) == 1:
                 al.dropped.remove("aff")
                 affs, aff_basis = [single[0]] * k, "single_shared"
-        domains, _ = al.parts("aff_domain", rec.get("aff_domain"))
-        positions, _ = al.parts("position", rec.get("position"))
-        orgs = _index_labels(
-            al, "aff_unique_index", rec.get("aff_unique_index"), rec.get("aff_unique_norm")
-        )
-        countries = _index_labels(
-            al,
-            "aff_country_unique_index",
-            rec.get("aff_country_unique_index"),
-            rec.get("aff_country_unique"),
-        )
-        dropped.update(al.dropped)
-
-        status = rec.get("status")
-        accepted = is_accepted(status)
-        paper_key = f"{file_key}#{i}"
-        rid = rec.get("id")
-        p["paper_key"].append(paper_key)
-        p["venue"].append(venue)
-        p["year"].append(year)
-        p["paper_id"].append(str(rid) if rid not in (None, "") else f"{file_key}#{i}")
-        p["title"].append(rec.get("title"))
-        p["track"].append(rec.get("track"))
-        p["status"].append(status)
-        p["accepted"].append(accepted)
-        p["is_oral"].append(is_oral(status))
-        p["keywords"].append(rec.get("keywords") or None)
-        p["primary_area"].append(rec.get("primary_area") or None)
-        p["n_authors"].append(k)
-        p["doubled_list"].append(doubled)
-        p["dropped_fields"].append(sorted(set(al.dropped)) or None)
-        p["source"].append(SOURCE_NAME)
-        p["file_key"].append(file_key)
-        p["file_sha256"].append(sha256)
-        p["record_index"].append(i)
+        domains, _ = al.parts("aff_domain", domain)
+        positions, _ = al.parts("position", position)
+        orgs = _index_labels(al, "aff_unique_index", oi, on)
+        countries = _index_labels(al, "aff_country_unique_index", ci, cn)
+        if al.dropped:
+            dropped.update(al.dropped)
+            dropped_lists[i] = sorted(set(al.dropped))
+        n_authors[i] = k
+        doubled_flags[i] = doubled
+        bases[i] = aff_basis if affs else None
 
         none_k: list[Any] = [None] * k
-        pids = [x or None for x in ids] if ids else none_k
-        aff_slots = [x or None for x in affs] if affs else none_k
-        a["paper_key"] += [paper_key] * k
-        a["author_index"] += range(k)
-        a["accepted"] += [accepted] * k
-        a["name"] += names
-        a["profile_id"] += pids
-        a["profile_kind"] += [profile_kind(x) for x in pids] if ids else none_k
-        a["affiliation"] += aff_slots
-        a["aff_domain"] += [x or None for x in domains] if domains else none_k
-        a["position"] += [x or None for x in positions] if positions else none_k
-        a["aff_basis"] += [aff_basis if x else None for x in aff_slots] if affs else none_k
-        a["source_orgs"] += orgs if orgs else none_k
-        a["source_countries"] += countries if countries else none_k
-        a["record_index"] += [i] * k
+        s_record += [i] * k
+        s_index += range(k)
+        s_name += names
+        s_pid += ids if ids else none_k
+        s_aff += affs if affs else none_k
+        s_domain += domains if domains else none_k
+        s_position += positions if positions else none_k
+        s_orgs += orgs if orgs else none_k
+        s_countries += countries if countries else none_k
 
-    n_slots = len(a["name"])
-    for col, value in (
-        ("venue", venue),
-        ("year", year),
-        ("source", SOURCE_NAME),
-        ("file_key", file_key),
-        ("file_sha256", sha256),
-    ):
-        a[col] = [value] * n_slots
-
+    slot_columns: dict[str, pa.Array] = {
+        "record_index": pa.array(s_record, pa.int32()),
+        "author_index": pa.array(s_index, pa.int32()),
+        "name": pa.array(s_name, pa.string()),
+        "profile_id": pa.array(s_pid, pa.string()),
+        "affiliation": pa.array(s_aff, pa.string()),
+        "aff_domain": pa.array(s_domain, pa.string()),
+        "position": pa.array(s_position, pa.string()),
+        "source_orgs": pa.array(s_orgs, pa.list_(pa.string())),
+        "source_countries": pa.array(s_countries, pa.list_(pa.string())),
+    }
+    slot = pa.table(slot_columns)
+    papers = _paper_table(
+        cols,
+        path=path,
+        file_key=file_key,
+        venue=venue,
+        year=year,
+        sha256=sha256,
+        n_authors=n_authors,
+        doubled=doubled_flags,
+        dropped=dropped_lists,
+    )
+    record = slot["record_index"]
+    affiliation = _blank_to_null(slot["affiliation"])
+    profile_ids = _blank_to_null(slot["profile_id"])
+    basis = pc.if_else(
+        pc.is_null(affiliation),
+        pa.scalar(None, pa.string()),
+        pc.take(pa.array(bases, pa.string()), record),
+    )
+    n_slots = slot.num_rows
+    columns: dict[str, pa.Array | pa.ChunkedArray] = {
+        "paper_key": pc.take(papers["paper_key"], record),
+        "author_index": slot["author_index"],
+        "accepted": pc.take(papers["accepted"], record),
+        "name": slot["name"],
+        "profile_id": profile_ids,
+        "profile_kind": _profile_kinds(profile_ids),
+        "affiliation": affiliation,
+        "aff_domain": _blank_to_null(slot["aff_domain"]),
+        "position": _blank_to_null(slot["position"]),
+        "aff_basis": basis,
+        "source_orgs": slot["source_orgs"],
+        "source_countries": slot["source_countries"],
+        "record_index": record,
+        "venue": pa.repeat(pa.scalar(venue, pa.string()), n_slots),
+        "year": pa.repeat(pa.scalar(year, pa.int32()), n_slots),
+        "source": pa.repeat(pa.scalar(SOURCE_NAME, pa.string()), n_slots),
+        "file_key": pa.repeat(pa.scalar(file_key, pa.string()), n_slots),
+        "file_sha256": pa.repeat(pa.scalar(sha256, pa.string()), n_slots),
+    }
+    schema = AUTHORSHIPS.arrow_schema()
+    authorships = pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)
     return ParsedFile(
         file_key=file_key,
         venue=venue,
         year=year,
         sha256=sha256,
-        papers=pa.Table.from_pydict(p, schema=PAPERS.arrow_schema()),
-        authorships=pa.Table.from_pydict(a, schema=AUTHORSHIPS.arrow_schema()),
-        records=len(data),
+        papers=papers,
+        authorships=authorships,
+        records=n_records,
         author_slots_listed=listed,
         doubled_lists=doubled_count,
         dropped=dropped,
+    )
+
+
+def _paper_table(
+    cols: dict[str, list[Any]],
+    *,
+    path: str,
+    file_key: str,
+    venue: str,
+    year: int,
+    sha256: str,
+    n_authors: list[int],
+    doubled: list[bool],
+    dropped: list[list[str] | None],
+) -> pa.Table:
+    """The papers of one file, one row per record, built column by column."""
+    statuses = cols["status"]
+    n = len(statuses)
+    flags = {s: (is_accepted(s), is_oral(s)) for s in set(statuses)}
+    keys = [f"{file_key}#{i}" for i in range(n)]
+    ids = cols["id"]
+    columns: dict[str, Any] = {
+        "paper_key": keys,
+        "venue": pa.repeat(pa.scalar(venue, pa.string()), n),
+        "year": pa.repeat(pa.scalar(year, pa.int32()), n),
+        "paper_id": [
+            key if rid is None or rid == "" else str(rid)
+            for rid, key in zip(ids, keys, strict=True)
+        ],
+        "title": cols["title"],
+        "track": cols["track"],
+        "status": statuses,
+        "accepted": [flags[s][0] for s in statuses],
+        "is_oral": [flags[s][1] for s in statuses],
+        "keywords": [x or None for x in cols["keywords"]],
+        "primary_area": [x or None for x in cols["primary_area"]],
+        "n_authors": n_authors,
+        "doubled_list": doubled,
+        "dropped_fields": dropped,
+        "source": pa.repeat(pa.scalar(SOURCE_NAME, pa.string()), n),
+        "file_key": pa.repeat(pa.scalar(file_key, pa.string()), n),
+        "file_sha256": pa.repeat(pa.scalar(sha256, pa.string()), n),
+        "record_index": pa.array(range(n), pa.int32()),
+    }
+    schema = PAPERS.arrow_schema()
+    return pa.Table.from_arrays(
+        [
+            c if isinstance(c, pa.Array) else pa.array(c, f.type)
+            for f, c in ((f, columns[f.name]) for f in schema)
+        ],
+        schema=schema,
     )
 
 
