@@ -88,6 +88,54 @@ def test_aliases_grown_from_unmatched_affiliations(
     assert (res.org, res.country) == (org, country)
 
 
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        [("EPFL", None), ("École Polytechnique Fédérale de Lausanne", None), (None, "epfl.ch")],
+        [
+            ("Shanghai Jiao Tong University", None),
+            ("Shanghai Jiaotong University", None),
+            (None, "sjtu.edu.cn"),
+            (None, "en.sjtu.edu.cn"),
+        ],
+        [("Technical University of Munich", None), ("TUM", None), (None, "in.tum.de")],
+        [
+            ("University of Maryland", None),
+            ("University of Maryland, College Park", None),
+            (None, "cs.umd.edu"),
+        ],
+        [("Academia Sinica", None), (None, "iis.sinica.edu.tw")],
+    ],
+    ids=["epfl", "sjtu", "tum", "umd", "sinica"],
+)
+def test_one_institution_is_one_organisation(
+    resolver: Resolver, spellings: list[tuple[str | None, str | None]]
+) -> None:
+    """Two ids for one university would fabricate moves between them."""
+    ids = {resolver.resolve(text, domain).org_id for text, domain in spellings}
+    assert len(ids) == 1 and None not in ids
+
+
+def test_a_campus_abroad_is_not_its_parent_university(resolver: Resolver) -> None:
+    """The registry files cuhk.edu.cn (Shenzhen) under Hong Kong; the curated entry wins."""
+    shenzhen = resolver.resolve(None, "cuhk.edu.cn")
+    hong_kong = resolver.resolve(None, "cuhk.edu.hk")
+    assert shenzhen.org_id == resolver.resolve("CUHK Shenzhen").org_id
+    assert (shenzhen.country, hong_kong.country) == ("CN", "HK")
+    assert shenzhen.org_id != hong_kong.org_id
+
+
+@pytest.mark.parametrize(
+    ("child", "parent"),
+    [("UCAS", "Chinese Academy of Sciences"), ("BNRist", "Tsinghua University")],
+)
+def test_family_links_reach_registry_organisations(
+    resolver: Resolver, child: str, parent: str
+) -> None:
+    org = resolver.org(resolver.resolve(child).org_id)
+    assert org is not None and org.parent_org_id == resolver.resolve(parent).org_id
+
+
 def test_generic_registry_names_do_not_match_inside_longer_names(resolver: Resolver) -> None:
     res = resolver.resolve("Poznan University of Technology")
     assert res.org != "University of Technology"

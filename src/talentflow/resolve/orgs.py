@@ -26,7 +26,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -228,6 +228,13 @@ def curated_version() -> str:
     return f"{root.joinpath('VERSION').read_text().strip()}-{h.hexdigest()[:8]}"
 
 
+def _org_ref(parent: str) -> str | None:
+    """A parent column value: a curated id ('cas') or a full organisation id ('uni:...')."""
+    if not parent:
+        return None
+    return parent if ":" in parent else f"tf:{parent}"
+
+
 def _slug(text: str) -> str:
     return name_key(text).replace(" ", "-")[:60] or hashlib.sha1(text.encode()).hexdigest()[:10]
 
@@ -288,7 +295,7 @@ class Resolver:
                 kind=row["kind"] if row["kind"] in KINDS else "unknown",
                 country=country_code(row["country"]),
                 hq_country=country_code(row["hq_country"]),
-                parent_org_id=f"tf:{row['parent']}" if row["parent"] else None,
+                parent_org_id=_org_ref(row["parent"]),
                 registry="curated",
             )
             ix.add_org(org)
@@ -299,14 +306,20 @@ class Resolver:
                 ix.add_name(alias, org.org_id, anywhere=False)
             for d in filter(None, row["domains"].split("|")):
                 ix.add_domain(d, org.org_id)
-        # Universities with their domains.
+        # Universities with their domains. The registry lists some universities twice
+        # (Shanghai Jiao Tong / Jiaotong University, one domain each): records with the
+        # same name, spaces aside, in the same country are one organisation.
         by_name_country: dict[tuple[str, str | None], str] = {}
+        by_squashed: dict[tuple[str, str | None], str] = {}
         for u in ref.universities:
             first = u.domains[0] if u.domains else _slug(u.name)
             org_id = f"uni:{first}"
             if org_id in ix.orgs:
                 continue
-            ix.add_org(Org(org_id, u.name, "academia", u.country, u.country, None, "hipo"))
+            squashed = (name_key(u.name).replace(" ", ""), u.country)
+            org_id = by_squashed.setdefault(squashed, org_id)
+            if org_id not in ix.orgs:
+                ix.add_org(Org(org_id, u.name, "academia", u.country, u.country, None, "hipo"))
             ix.add_name(u.name, org_id, anywhere=True)
             by_name_country[(name_key(u.name), u.country)] = org_id
             for d in u.domains:
@@ -343,17 +356,34 @@ class Resolver:
             if alias_id:
                 ix.add_name(alias, alias_id, anywhere=True)
         # Curated academic abbreviations, pointing at registry names (or standing alone).
+        # A target's domains find its registry record when the registry spells the name
+        # differently ("EPFL - EPF Lausanne"); a domain the registry files under another
+        # country (cuhk.edu.cn under Hong Kong) is claimed by the curated organisation.
         for row in _data_rows("academic_aliases.csv"):
             cc = country_code(row["country"])
             key = name_key(row["target"])
+            domains = [d for d in (row.get("domains") or "").split("|") if d]
             found = [i for i in ix.segment.get(key, []) if ix.orgs[i].country in (cc, None)]
+            found += [
+                i
+                for d in domains
+                if (i := ix.domains.get(d)) and ix.orgs[i].country == cc and i not in found
+            ]
             if found:
                 org_id = found[0]
             else:
                 org_id = f"tf:{_slug(row['target'])}"
                 ix.add_org(Org(org_id, row["target"], "academia", cc, cc, None, "curated"))
-                ix.add_name(row["target"], org_id, anywhere=True)
+            ix.add_name(row["target"], org_id, anywhere=True)
+            for d in domains:
+                owner = ix.domains.get(d)
+                if owner is None or ix.orgs[owner].country != cc:
+                    ix.domains[d] = org_id
             ix.add_name(row["alias"], org_id, anywhere=" " in name_key(row["alias"]))
+        # A parent that is not known (a registry absent) is dropped, so parents always resolve.
+        for org_id, org in list(ix.orgs.items()):
+            if org.parent_org_id and org.parent_org_id not in ix.orgs:
+                ix.orgs[org_id] = replace(org, parent_org_id=None)
 
     # ---- public API ----------------------------------------------------------------------
     @property
