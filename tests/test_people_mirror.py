@@ -54,17 +54,18 @@ def test_openreview_ids_hidden_bcubed(mirror_store: Store) -> None:
     assert r["linkage_used"]
     assert r["slots"] > 40_000
     model, base = r["resolver"], r["baseline_same_name"]
-    # Measured: precision 0.9897, recall 0.9454 (baseline precision 0.9600).
+    # Measured: precision 0.9884, recall 0.9560 (baseline precision 0.9600); without the
+    # second pass (pooled evidence) recall was 0.9454.
     assert model["precision"] >= 0.985
     assert model["precision"] >= base["precision"] + 0.02
-    assert model["recall"] >= 0.94
+    assert model["recall"] >= 0.95
 
 
 @pytest.mark.slow
 def test_icra_ieee_ids_hidden_bcubed(mirror_store: Store) -> None:
     r = evaluate_against_ids(mirror_store, "ieee", venues=["icra"], years=(2000, 2023))
     model, base = r["resolver"], r["baseline_same_name"]
-    # Measured: precision 0.9666, recall 0.8993 (baseline 0.9520 / 0.8800). IEEE splits
+    # Measured: precision 0.9653, recall 0.9045 (baseline 0.9520 / 0.8800). IEEE splits
     # some people into several ids, which caps the precision any resolver can show here.
     assert model["precision"] >= 0.96
     assert model["precision"] > base["precision"]

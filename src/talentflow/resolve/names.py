@@ -29,6 +29,7 @@ __all__ = [
     "ParsedName",
     "canonical_surname",
     "hangul_to_latin",
+    "is_korean_surname",
     "parse_name",
 ]
 
@@ -309,6 +310,18 @@ def hangul_to_latin(text: str) -> tuple[str, str]:
     family = _KOREAN_SURNAMES.get(syllables[0], _syllable(syllables[0]))
     given = "".join(_syllable(c) for c in syllables[1:])
     return given, family
+
+
+_KOREAN_CANON = frozenset(canonical_surname(f) for f in _KOREAN_SURNAMES.values())
+
+
+def is_korean_surname(family: str) -> bool:
+    """Whether a family name is (a romanisation of) a common Korean one ("rhee", "gim").
+
+    Some are Chinese family names too ("yang", "song"): callers use this only to be more
+    careful, never to claim an origin.
+    """
+    return canonical_surname(family) in _KOREAN_CANON
 
 
 # --- Latin-script parsing -------------------------------------------------------------------

@@ -4,9 +4,10 @@ Mentions are merged in this order, each merge kept as a decision record:
 
 1. user must-link pairs (``override``),
 2. slots sharing a strong id (``strong_id``: OpenReview, ORCID, ...),
-3. scored pairs, most probable first, at or above the threshold (``linkage``).
+3. scored pairs, most probable first, at or above the threshold (``linkage``),
+4. namesake clusters whose pooled evidence agrees (``pooled``, see ``pooled.py``).
 
-A merge of kind 2 or 3 is refused (and recorded as refused) when it would put into one
+A merge of kind 2, 3 or 4 is refused (and recorded as refused) when it would put into one
 person two different strong ids, two slots of one paper, or the two sides of a user
 cannot-link pair. Refusing on the whole cluster, not just the pair, is what stops a
 chain "Wei Wang (A) ~ Wei Wang (?) ~ Wei Wang (B)" from fabricating one person.
@@ -14,9 +15,13 @@ chain "Wei Wang (A) ~ Wei Wang (?) ~ Wei Wang (B)" from fabricating one person.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from talentflow.resolve.people.pooled import PooledEvidence
 
 
 @dataclass(frozen=True)
@@ -28,7 +33,8 @@ class LinkDecision:
     decision: str
     """``linked`` or ``refused``."""
     evidence: str
-    """``override``, ``strong_id`` or ``linkage``; for refusals the constraint that held."""
+    """``override``, ``strong_id``, ``linkage`` or ``pooled``; for refusals the constraint
+    that held."""
     score: float | None
     detail: dict[str, Any] = field(default_factory=dict)
 
@@ -112,6 +118,7 @@ def cluster_slots(
     detail_of: Callable[[int], dict[str, Any]] | None = None,
     org_years: Sequence[tuple[int, frozenset[str]] | None] | None = None,
     presorted: bool = False,
+    pooled: PooledEvidence | None = None,
 ) -> tuple[list[int], list[LinkDecision]]:
     """Cluster ``n`` slot rows; return each row's root and the decision records.
 
@@ -120,7 +127,8 @@ def cluster_slots(
     ``detail_of(pair number)`` gives the evidence kept with a decision. ``org_years[row]``
     is (year, organisation words) where known: two clusters whose organisations share no
     word in a year both cover are not merged by linkage (people move, but a paper of one
-    year rarely has its author at two unrelated places).
+    year rarely has its author at two unrelated places). ``pooled`` adds the second pass
+    over the clusters the scored links made.
     """
     c = Clusters(n)
     for i, (paper, sid) in enumerate(zip(paper_keys, strong_ids, strict=True)):
@@ -179,5 +187,24 @@ def cluster_slots(
         c.union(ra, rb)
         detail = detail_of(k) if detail_of else {}
         decisions.append(LinkDecision(a, b, "linked", "linkage", prob, detail))
+    if pooled is not None:
+        _pooled_pass(c, pooled, decisions)
     roots = [c.find(i) for i in range(n)]
     return roots, decisions
+
+
+def _pooled_pass(c: Clusters, pooled: PooledEvidence, decisions: list[LinkDecision]) -> None:
+    members: dict[int, list[int]] = defaultdict(list)
+    for i in range(c.n):
+        members[c.find(i)].append(i)
+    for prop in pooled.proposals(members):
+        ra, rb = c.find(prop.left), c.find(prop.right)
+        if ra == rb:
+            continue
+        detail = {"rule": prop.rule, **prop.detail}
+        why = c.conflict(ra, rb)
+        if why:
+            decisions.append(LinkDecision(prop.left, prop.right, "refused", why, None, detail))
+            continue
+        c.union(ra, rb)
+        decisions.append(LinkDecision(prop.left, prop.right, "linked", "pooled", None, detail))

@@ -33,6 +33,7 @@ from talentflow.resolve.people.features import (
     org_years,
 )
 from talentflow.resolve.people.linkage import LinkageSettings, score_pairs
+from talentflow.resolve.people.pooled import PooledEvidence, PooledSettings
 
 RESOLVER_VERSION = "people-1"
 OVERRIDE_KINDS = ("must-link", "cannot-link")
@@ -46,6 +47,8 @@ class PeopleSettings:
     threshold: float = 0.99
     """Minimum match probability for a scored pair to merge two mentions."""
     linkage: LinkageSettings = field(default_factory=LinkageSettings)
+    pooled: PooledSettings = field(default_factory=PooledSettings)
+    """The second pass: namesake clusters merged on pooled evidence."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -247,6 +250,7 @@ def resolve_features(
         detail_of=detail_of,
         org_years=org_years(t),
         presorted=True,
+        pooled=PooledEvidence(t, settings.pooled) if settings.pooled.enabled else None,
     )
     return Resolution(features, roots, decisions, model, linkage_used, n_pairs, unknown)
 
@@ -274,6 +278,7 @@ class PeopleResult:
     people: int
     linked_by_strong_id: int
     linked_by_linkage: int
+    linked_by_pooled: int
     linked_by_override: int
     refused: int
     unresolved_names: int
@@ -296,7 +301,7 @@ def _tables(res: Resolution, settings: PeopleSettings) -> tuple[pa.Table, pa.Tab
     version = f"{RESOLVER_VERSION}/{settings.fingerprint()}"
 
     best: dict[int, tuple[int, str, float | None]] = {}
-    rank = {"override": 3, "strong_id": 2, "linkage": 1}
+    rank = {"override": 3, "strong_id": 2, "linkage": 1, "pooled": 0}
     for d in res.decisions:
         if d.decision != "linked":
             continue
@@ -406,6 +411,7 @@ def derive_people(
         people=people.num_rows,
         linked_by_strong_id=linked["strong_id"],
         linked_by_linkage=linked["linkage"],
+        linked_by_pooled=linked["pooled"],
         linked_by_override=linked["override"],
         refused=sum(1 for d in res.decisions if d.decision == "refused"),
         unresolved_names=ev["unresolved"],

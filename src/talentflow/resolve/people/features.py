@@ -151,8 +151,8 @@ class SlotFeatures:
 
     table: pa.Table
     """Columns: unique_id, slot_ref, paper_key, author_index, venue, year, name, name_norm,
-    key_concat, key_first, middle, quality, coauthors, org_key, org_tokens, domain, handle,
-    strong_id."""
+    tf_name_norm, key_concat, key_first, family, middle, quality, coauthors, org_key,
+    org_tokens, domain, handle, strong_id."""
 
     @property
     def n(self) -> int:
@@ -282,6 +282,7 @@ def build_features(
         "tf_name_norm": [commonness.get(_name_parts(p)) if p.key_concat else None for p in parsed],
         "key_concat": concat,
         "key_first": [p.key_first or None for p in parsed],
+        "family": [p.family_canon or None for p in parsed],
         "middle": [p.middle_initials for p in parsed],
         "quality": [p.quality for p in parsed],
         "coauthors": coauthors,
@@ -310,6 +311,7 @@ def build_features(
             ("tf_name_norm", pa.float64()),
             ("key_concat", pa.string()),
             ("key_first", pa.string()),
+            ("family", pa.string()),
             ("middle", pa.string()),
             ("quality", pa.string()),
             ("coauthors", pa.list_(pa.string())),

@@ -29,16 +29,33 @@ _MIDDLE_OK = (
 )
 
 
-def _blocking_rules() -> list[dict[str, str]]:
+def _blocking_rules(max_full_block: int | None = None) -> list[dict[str, str]]:
     # Pairs of two different strong ids are never the same person, and two slots of one
     # paper are two people: neither is worth scoring.
     keep = "(l.strong_id IS NULL OR r.strong_id IS NULL) AND l.paper_key <> r.paper_key"
+    # A name held by many slots (a prolific author, or many "Yang Liu"s) would give a
+    # quadratic number of pairs. There only pairs of one year or one organisation / domain
+    # are scored: clustering is transitive, so a person's years are joined through them,
+    # and the second pass (pooled.py) joins what remains on pooled evidence.
+    # Both rules need the cap: Splink scores under the second rule the pairs the first one
+    # left out, and a full name's block is also its first-name block.
+    def near(block: str) -> str:
+        if max_full_block is None:
+            return ""
+        return (
+            f" AND (l.{block} <= {int(max_full_block)} OR l.year = r.year "
+            "OR l.org_key = r.org_key OR l.domain = r.domain)"
+        )
+
     return [
-        {"blocking_rule": f"l.key_concat = r.key_concat AND {keep}", "sql_dialect": "duckdb"},
+        {
+            "blocking_rule": f"l.key_concat = r.key_concat AND {keep}{near('block_n')}",
+            "sql_dialect": "duckdb",
+        },
         {
             "blocking_rule": "l.key_first = r.key_first AND "
             + _MIDDLE_OK.format(l="l", r="r")
-            + f" AND {keep}",
+            + f" AND {keep}{near('block_first_n')}",
             "sql_dialect": "duckdb",
         },
     ]
@@ -183,6 +200,9 @@ class LinkageSettings:
 
     min_pair_probability: float = 0.5
     """Pairs scored below this are not kept at all."""
+    max_full_block: int | None = 20
+    """Names held by more slots than this pair only slots of one year or one organisation
+    or domain (None: every pair of a name block)."""
     u_max_pairs: float = 2e6
     em_max_pairs: float = 2e6
     seed: int = 42
@@ -245,7 +265,11 @@ def score_pairs(
     con = duckdb.connect()
     try:
         con.register("slots_arrow", data)
-        con.execute("CREATE TABLE slots AS SELECT * FROM slots_arrow")
+        con.execute(
+            "CREATE TABLE slots AS SELECT *, "
+            "count(*) OVER (PARTITION BY key_concat) AS block_n, "
+            "count(*) OVER (PARTITION BY key_first) AS block_first_n FROM slots_arrow"
+        )
         con.unregister("slots_arrow")
         if data.num_rows < 2:
             return ScoredPairs(_empty_pairs(), {}, 0)
@@ -254,7 +278,9 @@ def score_pairs(
         creator = SettingsCreator(
             link_type="dedupe_only",
             comparisons=list[Any](settings.comparisons),
-            blocking_rules_to_generate_predictions=list[Any](_blocking_rules()),
+            blocking_rules_to_generate_predictions=list[Any](
+                _blocking_rules(settings.max_full_block)
+            ),
             probability_two_random_records_match=_prior(con),
             retain_matching_columns=False,
             retain_intermediate_calculation_columns=True,

@@ -1,0 +1,142 @@
+"""People, second pass: namesake clusters merged on pooled evidence, or refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from talentflow.resolve.names import is_korean_surname
+from talentflow.resolve.people.cluster import cluster_slots
+from talentflow.resolve.people.features import build_features, org_years
+from talentflow.resolve.people.pooled import PooledEvidence, PooledSettings
+
+# Filler authors make "Yang" and "Liu" common tokens (many distinct names carry them),
+# while "Mehryar Mohri" and "Jiwon Kim" stay one-of-a-kind strings.
+_FILLER = [f"Yang Filler{i}" for i in range(15)] + [f"Other{i} Liu" for i in range(15)]
+
+
+def _slots(rows: list[tuple[str, int, str, str | None, str | None]]) -> dict[str, list[Any]]:
+    """Slot columns as ``load_slots`` gives them: (paper, year, name, affiliation, domain)."""
+    rows = rows + [(f"f{i}", 2015, name, None, None) for i, name in enumerate(_FILLER)]
+    cols: dict[str, list[Any]] = {
+        k: []
+        for k in (
+            *("paper_key", "author_index", "venue", "year", "accepted", "name", "profile_id"),
+            *("profile_kind", "affiliation", "aff_domain", "position", "org_id", "country"),
+        )
+    }
+    index: dict[str, int] = {}
+    for paper, year, name, aff, dom in rows:
+        cols["paper_key"].append(paper)
+        cols["author_index"].append(index.setdefault(paper, 0))
+        index[paper] += 1
+        cols["venue"].append("t")
+        cols["year"].append(year)
+        cols["accepted"].append(True)
+        cols["name"].append(name)
+        cols["profile_id"].append(None)
+        cols["profile_kind"].append(None)
+        cols["affiliation"].append(aff)
+        cols["aff_domain"].append(dom)
+        cols["position"].append(None)
+        cols["org_id"].append(None)
+        cols["country"].append(None)
+    return cols
+
+
+def _resolve(rows: list[tuple[str, int, str, str | None, str | None]], **settings: Any) -> Any:
+    """First pass with no scored pairs (every slot alone), then the second pass."""
+    feats = build_features(_slots(rows))
+    t = feats.table
+    pooled = PooledEvidence(t, PooledSettings(**settings))
+    roots, decisions = cluster_slots(
+        n=feats.n,
+        paper_keys=t["paper_key"].to_pylist(),
+        strong_ids=t["strong_id"].to_pylist(),
+        pairs=[],
+        threshold=0.99,
+        org_years=org_years(t),
+        pooled=pooled,
+    )
+    return roots, decisions, pooled
+
+
+def test_shared_coauthor_merges_common_name_clusters() -> None:
+    rows = [
+        ("p1", 2020, "Yang Liu", None, None),
+        ("p1", 2020, "Maosong Sun", None, None),
+        ("p2", 2022, "Yang Liu", None, None),
+        ("p2", 2022, "Maosong Sun", None, None),
+        ("p3", 2022, "Yang Liu", None, None),  # no evidence: stays alone
+        ("p3", 2022, "Dan Iter", None, None),
+    ]
+    roots, decisions, _ = _resolve(rows, max_expected_namesakes=0.0)
+    assert roots[0] == roots[2]
+    assert roots[4] != roots[0]
+    linked = [d for d in decisions if d.evidence == "pooled"]
+    assert linked and linked[0].detail["rule"] == "co-authors"
+    assert linked[0].detail["shared_coauthors"] == 1
+
+
+def test_rare_name_merges_on_the_name_alone_but_a_common_one_does_not() -> None:
+    rows = [
+        ("p1", 2019, "Mehryar Mohri", None, None),
+        ("p2", 2023, "Mehryar Mohri", None, None),
+        ("p3", 2019, "Yang Liu", None, None),
+        ("p4", 2023, "Yang Liu", None, None),
+    ]
+    roots, decisions, pooled = _resolve(rows, max_expected_namesakes=0.5)
+    assert pooled.namesakes["mehryar|mohri"] < 0.5 < pooled.namesakes["liu|yang"]
+    assert roots[0] == roots[1]
+    assert roots[2] != roots[3]
+    assert {d.detail["rule"] for d in decisions if d.decision == "linked"} == {"rare name"}
+    # With the rule off, nothing merges without evidence.
+    roots, _, _ = _resolve(rows, max_expected_namesakes=0.0)
+    assert roots[0] != roots[1]
+
+
+def test_korean_family_names_and_initials_need_evidence() -> None:
+    assert is_korean_surname("Kim".lower()) and is_korean_surname("rhee")
+    assert not is_korean_surname("mohri")
+    rows = [
+        ("p1", 2019, "Jiwon Kim", None, None),
+        ("p2", 2023, "Jiwon Kim", None, None),
+        ("p3", 2019, "M. Mohri", None, None),
+        ("p4", 2023, "M. Mohri", None, None),
+    ]
+    roots, _, pooled = _resolve(rows, max_expected_namesakes=0.5)
+    assert roots[0] != roots[1]
+    assert roots[2] != roots[3]
+    # Kim is rare in this tiny data set, yet the rare-name rule does not apply.
+    assert pooled.namesakes["jiwon|kim"] < 0.5
+
+
+def test_middle_initials_and_constraints_still_hold() -> None:
+    rows = [
+        ("p1", 2020, "John A. Smith", None, None),
+        ("p1", 2020, "Ada Lovelace", None, None),
+        ("p2", 2021, "John B. Smith", None, None),
+        ("p2", 2021, "Ada Lovelace", None, None),
+        # Two common-name clusters sharing a co-author, at unrelated places in one year.
+        ("p3", 2023, "Yang Liu", "Tsinghua University", "tsinghua.edu.cn"),
+        ("p3", 2023, "Grace Hopper", None, None),
+        ("p4", 2023, "Yang Liu", "Microsoft Research", "microsoft.com"),
+        ("p4", 2023, "Grace Hopper", None, None),
+    ]
+    roots, decisions, _ = _resolve(rows, max_expected_namesakes=0.5)
+    assert roots[0] != roots[2]  # A. vs B.: two people despite the shared co-author
+    assert roots[4] != roots[6]
+    refused = [d for d in decisions if d.decision == "refused"]
+    assert [d.evidence for d in refused] == ["different organisations in the same year"]
+    assert refused[0].detail["rule"] == "co-authors"
+
+
+def test_shared_domain_merges_and_disabled_pass_does_nothing() -> None:
+    rows = [
+        ("p1", 2019, "Yang Liu", "Tsinghua University", "tsinghua.edu.cn"),
+        ("p2", 2024, "Yang Liu", "Dept. of CS, Tsinghua", "mails.tsinghua.edu.cn"),
+    ]
+    roots, decisions, _ = _resolve(rows, max_expected_namesakes=0.0)
+    assert roots[0] == roots[1]
+    assert [d.detail["rule"] for d in decisions] == ["organisation"]
+    roots, decisions, _ = _resolve(rows, enabled=False)
+    assert roots[0] != roots[1] and decisions == []
