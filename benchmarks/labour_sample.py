@@ -1,13 +1,14 @@
-"""Draw the fresh HN parse-check sample (issue 10) reproducibly.
+"""Draw a fresh HN parse-check sample (issue 10) reproducibly.
 
-The sample is 160 HN item ids drawn with ``random.Random(SEED)`` from the collection's
-postings that no earlier hand check used (the parse samples ``dev`` .. ``holdout4`` of
-``tests/fixtures/labour/hn_handcheck.csv`` and the HN role labels of
-``role_labels.csv``). It was drawn before the parser was last changed but not looked at
-until the parser was frozen; its labels are the ``holdout5`` rows of the hand-check file.
+A sample is ``SIZE`` HN item ids drawn with ``random.Random(seed)`` from the collection's
+postings that no earlier hand check used: the parse samples labelled before it (in the
+order of ``SAMPLES``; rows of ``tests/fixtures/labour/hn_handcheck.csv``) and the HN role
+labels of ``role_labels.csv``. Each sample was drawn before the parser version it
+measures was frozen but not looked at until then; its labels are written from the raw
+text and committed before the parser is run on it.
 
-Usage: python benchmarks/labour_sample.py [--shared ../shared/data] [--check]
-(``--check`` verifies that ``benchmarks/data/hn_parse_sample5_ids.txt`` is this draw).
+Usage: python benchmarks/labour_sample.py --split holdout6 [--shared ../shared/data]
+[--check] (``--check`` verifies that the recorded ids file is this draw).
 """
 
 from __future__ import annotations
@@ -22,32 +23,43 @@ from talentflow.sources.jobs_hn import read_hn_collection
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "labour"
-IDS = ROOT / "benchmarks" / "data" / "hn_parse_sample5_ids.txt"
-SEED = 20261123
 SIZE = 160
-SPLIT = "holdout5"
+# split -> (seed, recorded ids); earlier splits are excluded from later draws
+SAMPLES = {
+    "holdout5": (20261123, ROOT / "benchmarks" / "data" / "hn_parse_sample5_ids.txt"),
+    "holdout6": (20261124, ROOT / "benchmarks" / "data" / "hn_parse_sample6_ids.txt"),
+}
+EARLIER = ["dev", "holdout", "holdout2", "holdout3", "holdout4", *SAMPLES]
 
 
-def draw(shared: Path) -> list[str]:
+def draw(shared: Path, split: str) -> list[str]:
+    seed, _ = SAMPLES[split]
+    before = set(EARLIER[: EARLIER.index(split)])
     hn = read_hn_collection(shared / "hn-jobs-gantryops")
     with (FIX / "hn_handcheck.csv").open(encoding="utf-8") as fh:
-        used = {r["posting_id"] for r in csv.DictReader(fh) if r["split"] != SPLIT}
+        used = {r["posting_id"] for r in csv.DictReader(fh) if r["split"] in before}
     with (FIX / "role_labels.csv").open(encoding="utf-8") as fh:
         used |= {r["posting_id"] for r in csv.DictReader(fh) if r["dataset"].startswith("hn")}
     pool = sorted((p.posting_id for p in hn.postings if p.posting_id not in used), key=int)
-    return sorted(random.Random(SEED).sample(pool, SIZE), key=int)
+    return sorted(random.Random(seed).sample(pool, SIZE), key=int)
+
+
+def recorded(split: str) -> list[str]:
+    text = SAMPLES[split][1].read_text(encoding="utf-8")
+    return [x for x in text.splitlines() if x and not x.startswith("#")]
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
+    ap.add_argument("--split", choices=sorted(SAMPLES), required=True)
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     ap.add_argument("--check", action="store_true")
     args = ap.parse_args()
-    ids = draw(args.shared)
+    ids = draw(args.shared, args.split)
     if args.check:
-        recorded = [x for x in IDS.read_text().split() if not x.startswith("#")]
-        print("same draw" if recorded == ids else "DIFFERENT draw")
-        sys.exit(0 if recorded == ids else 1)
+        same = recorded(args.split) == ids
+        print("same draw" if same else "DIFFERENT draw")
+        sys.exit(0 if same else 1)
     print("\n".join(ids))
 
 

@@ -146,6 +146,40 @@ def test_first_line_layouts_beyond_the_pipe_convention() -> None:
     )
 
 
+def test_first_line_layouts_second_round() -> None:
+    # a header continued on a line that starts with "|"
+    p = parse_first_line("Acme | https://acme.com", "| Remote (US) | Senior Software Engineer\nWe.")
+    assert (p.company, p.role, p.location) == ("Acme", "Senior Software Engineer", "Remote (US)")
+    # "Engineers @Acme in NYC"; a "Company:" line further down
+    p = parse_first_line("Staff Backend Engineers @Acme in NYC")
+    assert (p.company, p.role, p.location) == ("Acme", "Staff Backend Engineers", "NYC")
+    p = parse_first_line("Location: Seattle, WA", "Title: Data Engineer II\nCompany: Acme(ACM)")
+    assert (p.company, p.role) == ("Acme(ACM)", "Data Engineer II")
+    # a first line that is only the place, then the header
+    p = parse_first_line("Remote or Netherlands", "Acme - Founding Engineer - Remote - $80k\nWe.")
+    assert (p.company, p.role, p.location) == ("Acme", "Founding Engineer", "Remote or Netherlands")
+    # a YC job-board page pasted as the body gives the place
+    p = parse_first_line(
+        "Acme (YC W24) Is Hiring a Founding Engineer",
+        "Founding Engineer at Acme | Y Combinator Open menu ... $150K • New York, NY, US • 1%",
+    )
+    assert (p.role, p.location) == ("Founding Engineer", "New York, NY, US")
+    # openings named collectively; a requirement line and a bullet's stack are not the role
+    p = parse_first_line(
+        "Acme | Paris | ONSITE", "Send SMS.\nHiring across Engineering (Go, Rust)."
+    )
+    assert p.role == "Engineering"
+    p = parse_first_line("Acme | India", "1. Liaison :\n3+ Years of Experience as Infra Engineer")
+    assert p.role is None
+    p = parse_first_line("Acme | Oslo", "Roles:\n++ Lead iOS Engineer [Tech Stack: Swift]")
+    assert p.role == "Lead iOS Engineer"
+    # a dash clause of a hiring sentence that names no place is not the location
+    p = parse_first_line("Acme is hiring Staff Engineers (Remote, Global) — AI-First Systems")
+    assert p.location == "Remote, Global"
+    p = parse_first_line("Acme is hiring across design [on-site Berlin] - https://acme.com/jobs")
+    assert p.location == "on-site Berlin"
+
+
 def test_parse_check_accepts_listed_alternatives() -> None:
     parsed = {"1": {"company": "Acme", "title": "Data Engineer", "location": "Berlin"}}
     ok = {"posting_id": "1", "split": "x", "is_posting": "1", "company": "Acme"}

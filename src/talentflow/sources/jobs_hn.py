@@ -78,7 +78,8 @@ _MISC_RE = re.compile(
 )
 _HIRING_RE = re.compile(
     r"^(?!(?:who|what|which|anyone|everyone|nobody|somebody)\b)"
-    r"(?P<company>.{2,80}?)\s+(?:is|are)\s+(?:hiring|looking for|seeking)(?:\s*[-–—:]\s*|\s+)"
+    r"(?P<company>.{2,80}?)\s+(?:(?:is|are)\s+(?:hiring|looking for|seeking)|needs|seeks)"
+    r"(?:\s*[-–—:]\s*|\s+)"
     r"(?P<rest>.+)$",
     re.IGNORECASE,
 )
@@ -164,6 +165,19 @@ def _body_sentence_role(body: str) -> str | None:
     return _clean(am.group("role")) if am else None
 
 
+def _collective_role(body: str) -> str | None:
+    """ "Hiring across Engineering (Go, Rust)": openings named only collectively."""
+    cm = re.search(
+        r"\bhiring (?:across|for|in) (?:the board in )?"
+        r"(?P<role>[A-Za-z][\w ,&/-]{2,60}?)(?=[.(\n]|$)",
+        body[:3000],
+        re.IGNORECASE,
+    )
+    if not cm or re.search(r"\b(?:roles?|positions?|openings?|jobs?)\b", cm.group("role")):
+        return None
+    return _clean(cm.group("role")) if _ROLE_RE.search(cm.group("role")) else None
+
+
 def _based_place(text: str) -> str | None:
     """ "DQC is a Munich-based AI startup" -> Munich (only a place the gazetteer knows)."""
     for m in _BASED_RE.finditer(text[:3000]):
@@ -191,6 +205,8 @@ def _body_heading_role(body: str) -> str | None:
         if re.fullmatch(_GENERIC_ROLES, head, re.IGNORECASE):
             pieces.append(_split_top(more, r",\s")[0])
         for piece in pieces:
+            piece = re.sub(r"^\W*(?:\d{1,2}[.)]\s*)?\+*\s*", "", piece)  # "++ ", "1) ", "- "
+            piece = re.split(r"\s\[", piece, maxsplit=1)[0]  # "[Tech Stack: ...]"
             piece = _clean(re.split(r"\s[*•]\s", piece, maxsplit=1)[0])
             if re.fullmatch(_GENERIC_ROLES, piece, re.IGNORECASE):
                 continue
@@ -199,8 +215,15 @@ def _body_heading_role(body: str) -> str | None:
             piece = _clean(re.split(r"\s[-–—]\s|:\s|(?<=[a-z)])\.\s", piece, maxsplit=1)[0])
             if not (3 <= len(piece) <= 90) or _SENTENCE_RE.search(piece):
                 continue
-            if piece.lower().startswith(("no ", "apply", "email", "contact")):
+            if piece.lower().startswith(("no ", "apply", "email", "contact", "founded", "backed")):
                 continue
+            if re.search(
+                r"\d\+?\s*(?:years?|yrs)\b|\byears? of\b|\bexperience (?:in|with|as)\b|"
+                r"\brequirements?\b|\bdegree\b",
+                piece,
+                re.IGNORECASE,
+            ):
+                continue  # "3+ Years of Experience as Infra Engineer" is a requirement
             if (labelled or _SPECIFIC_ROLE_RE.search(piece)) and not _URL_RE.match(piece):
                 return piece
     return None
@@ -352,7 +375,7 @@ def _strip_company(seg: str) -> str:
 
 _NOT_A_COMPANY = re.compile(
     r"^(?:(?:we(?:'re| are)\s+|now\s+)?hiring|jobs?|job posting|remote|onsite|full[- ]?time|"
-    r"various|multiple|we|i|us|our team)$",
+    r"various|multiple|we|we are|i|us|our team)$",
     re.IGNORECASE,
 )
 _COMPANY_SENTENCE_RE = re.compile(
@@ -370,8 +393,43 @@ _JOB_BOARD_DOMAINS = re.compile(
 )
 
 
+def _only_a_place(line: str) -> bool:
+    """ "Remote or Netherlands": a short first line naming a place and nothing else."""
+    return (
+        len(line) <= 60
+        and _is_location(line)
+        and not _ROLE_RE.search(line)
+        and "|" not in line
+        and not _SENTENCE_RE.search(line)
+    )
+
+
+def _body_company_field(body: str) -> str | None:
+    """A "Company: Remitly" line near the top of the body."""
+    m = re.search(r"^\W*(?:company|employer)\s*:\s*(.{2,60})$", body[:1500], re.I | re.M)
+    return _strip_company(m.group(1)) or None if m else None
+
+
+_YC_PLACE_RE = re.compile(
+    r"\b((?:[A-Z][a-z]+ )?[A-Z][a-z]+, (?:[A-Z]{2}, )?(?:US|United States|Canada|UK|"
+    r"United Kingdom|India|Germany|France)\b(?: / Remote(?: \([^)]*\))?)?)"
+)
+
+
+def _job_board_place(body: str) -> str | None:
+    """The place on a job-board page pasted as the body (YC's "Work at a Startup")."""
+    if "Y Combinator" not in body[:400]:
+        return None
+    m = _YC_PLACE_RE.search(body[:4000])
+    return m.group(1) if m else None
+
+
 def _stitched_header(line: str, body: str) -> str | None:
     """The first line joined with the short field lines right after it, or None."""
+    nxt0 = body.split("\n", 1)[0].strip() if body else ""
+    if "|" in line and (nxt0.startswith("|") or line.rstrip().endswith("|")):
+        # "Farmgirl Flowers | https://..." / "| Remote (US or EU) | Senior Software Engineer"
+        return line.rstrip(" |") + " | " + nxt0.lstrip(" |")
     if len(line) > 60 or _SENTENCE_RE.search(line) or not body:
         return None
     parts = [line]
@@ -407,7 +465,16 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
     """
     line = _GREETING_RE.sub("", line.strip())
     fields = _parse_fields(line, body)
-    if (fields.role is None or fields.location is None) and "|" not in line:
+    if fields.company is None and fields.role is None and body and _only_a_place(line):
+        # "Remote or Netherlands" / "Topliner - Founding Engineer - Remote - $80k": the
+        # first line is the place, the header follows
+        header, _, rest = body.partition("\n")
+        sub = _parse_fields(header.strip(), rest)
+        if sub.company or sub.role:
+            fields = FirstLine(
+                sub.company, sub.role, line, fields.remote, sub.basis + "+place_line"
+            )
+    elif fields.role is None or fields.location is None:
         # a header broken over lines: "SafetyWing" / "Partnerships Manager | ..." / "Remote"
         head = _stitched_header(line, body)
         if head is not None:
@@ -425,14 +492,16 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
         if _NOT_A_COMPANY.match(company):
             company = None
     if company is None:
-        found = _body_company(line + "\n" + body) or _domain_company(
-            line + " " + body.split("\n", 1)[0]
+        found = (
+            _body_company_field(body)
+            or _body_company(line + "\n" + body)
+            or _domain_company(line + " " + body.split("\n", 1)[0])
         )
         if found:
             company = found
             basis += "+body_company"
     if role is None and body:
-        role = _body_role(body)
+        role = _body_role(body) or _collective_role(line + "\n" + body)
         if role:
             basis += "+body_role"
     if location is None:
@@ -443,7 +512,7 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
                 location = _clean(bracket)
                 break
         else:
-            location = _based_place(line + "\n" + body)
+            location = _based_place(line + "\n" + body) or _job_board_place(body)
             if location is None and re.search(r"\bremote(?:ly)?\b", line, re.IGNORECASE):
                 location = "Remote"
         if location is not None:
@@ -514,12 +583,19 @@ def _parse_fields(line: str, body: str) -> FirstLine:
         rest = _PROSE_START.split(m.group("rest"), maxsplit=1)[0]
         rest = re.sub(r"^(?:for\s+)?(?:an?\s+|the\s+)?", "", rest, flags=re.IGNORECASE)
         loc_m = re.search(r"\b(?:in|at)\s+(.+)$|\s[-–—]\s(.+)$", rest)
+        if loc_m and loc_m.group(2) and not _is_location(loc_m.group(2)):
+            # "... Engineers (Remote, Global) — AI-First Systems": a dash clause that
+            # names no place is part of the role; "- https://..." is a link
+            rest = rest[: loc_m.start()]
+            loc_m = None
         role = rest[: loc_m.start()] if loc_m else rest
         location = _clean(loc_m.group(1) or loc_m.group(2)) if loc_m else None
         tail_word = re.search(r"\s(worldwide|globally|remote(?:ly)?)\W*$", role, re.IGNORECASE)
         if location is None and tail_word:
             location = tail_word.group(1)
             role = role[: tail_word.start()]
+        if re.match(r"(?:[A-Z][a-z]+ing|to)\b", role) and not _ROLE_RE.search(role):
+            role = ""  # "Zep AI Is Hiring – Building the Agent Context Layer" names none
         return FirstLine(
             _clean(re.split(r"\s+(?:is|are|was)\s|\.\s", m.group("company"), maxsplit=1)[0]),
             _clean(role) or None,
@@ -538,13 +614,16 @@ def _parse_fields(line: str, body: str) -> FirstLine:
             continue
         if i == 0 and kind == "role":
             at = re.match(
-                r"^(?P<role>.+?)\s+(?:@|at)\s+(?P<company>[^()]+)(?:\((?P<loc>.+)\))?$", seg
+                r"^(?P<role>.+?)\s+(?:@\s*|at\s+)(?P<company>[^()]+?)"
+                r"(?:\s+in\s+(?P<loc2>[^()]+))?(?:\s*\((?P<loc>.+)\))?$",
+                seg,
             )
             if at:
                 company = _clean(at.group("company"))
                 role_parts.append(_clean(at.group("role")))
-                if at.group("loc"):
-                    loc_parts.append(_clean(at.group("loc")))
+                for group in ("loc2", "loc"):
+                    if at.group(group):
+                        loc_parts.append(_clean(at.group(group)))
                 continue
             # a first segment naming both a company and a product word, e.g. "Product Hunt":
             if len(segs) > 1 and kinds[1] == "role":
