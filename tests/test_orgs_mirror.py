@@ -105,8 +105,11 @@ def test_aliases_grown_from_unmatched_affiliations(
             (None, "cs.umd.edu"),
         ],
         [("Academia Sinica", None), (None, "iis.sinica.edu.tw")],
+        [("KU Leuven", None), ("Katholieke Universiteit Leuven", None), (None, "esat.kuleuven.be")],
+        # merged into NYCU in 2021: the old name is not a different employer
+        [("National Chiao Tung University", None), ("NYCU", None), (None, "cs.nctu.edu.tw")],
     ],
-    ids=["epfl", "sjtu", "tum", "umd", "sinica"],
+    ids=["epfl", "sjtu", "tum", "umd", "sinica", "leuven", "nycu"],
 )
 def test_one_institution_is_one_organisation(
     resolver: Resolver, spellings: list[tuple[str | None, str | None]]

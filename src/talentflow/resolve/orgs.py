@@ -228,6 +228,13 @@ def curated_version() -> str:
     return f"{root.joinpath('VERSION').read_text().strip()}-{h.hexdigest()[:8]}"
 
 
+def _put(ids: list[str], org_id: str, first: bool) -> None:
+    if first and org_id in ids:
+        ids.remove(org_id)
+    if org_id not in ids:
+        ids.insert(0 if first else len(ids), org_id)
+
+
 def _org_ref(parent: str) -> str | None:
     """A parent column value: a curated id ('cas') or a full organisation id ('uni:...')."""
     if not parent:
@@ -251,16 +258,16 @@ class _Index:
     def add_org(self, org: Org) -> None:
         self.orgs.setdefault(org.org_id, org)
 
-    def add_name(self, name: str, org_id: str, anywhere: bool) -> None:
+    def add_name(self, name: str, org_id: str, anywhere: bool, first: bool = False) -> None:
+        """Index a name of ``org_id``; ``first`` puts it ahead of other holders of the name."""
         key = name_key(name)
         if not key:
             return
         if anywhere and not org_id.startswith("tf:") and set(key.split()) <= _GENERIC_WORDS:
             anywhere = False  # 'University of Technology' only as a whole segment
-        if org_id not in self.segment[key]:
-            self.segment[key].append(org_id)
-        if anywhere and org_id not in self.words[key]:
-            self.words[key].append(org_id)
+        _put(self.segment[key], org_id, first)
+        if anywhere:
+            _put(self.words[key], org_id, first)
             self.max_words = max(self.max_words, min(key.count(" ") + 1, _MAX_WORDS))
 
     def add_domain(self, domain: str, org_id: str) -> None:
@@ -355,10 +362,11 @@ class Resolver:
             alias_id = csr_ids.get(name_key(target)) if target else None
             if alias_id:
                 ix.add_name(alias, alias_id, anywhere=True)
-        # Curated academic abbreviations, pointing at registry names (or standing alone).
-        # A target's domains find its registry record when the registry spells the name
-        # differently ("EPFL - EPF Lausanne"); a domain the registry files under another
-        # country (cuhk.edu.cn under Hong Kong) is claimed by the curated organisation.
+        # Curated academic abbreviations, pointing at registry names (or standing alone);
+        # they take precedence over a registry record of the same name ("KU Leuven", a
+        # student-mail record). A target's domains find its registry record when the
+        # registry spells the name differently ("EPFL - EPF Lausanne"), and belong to the
+        # curated organisation (cuhk.edu.cn, filed under Hong Kong, is CUHK-Shenzhen's).
         for row in _data_rows("academic_aliases.csv"):
             cc = country_code(row["country"])
             key = name_key(row["target"])
@@ -374,12 +382,10 @@ class Resolver:
             else:
                 org_id = f"tf:{_slug(row['target'])}"
                 ix.add_org(Org(org_id, row["target"], "academia", cc, cc, None, "curated"))
-            ix.add_name(row["target"], org_id, anywhere=True)
+            ix.add_name(row["target"], org_id, anywhere=True, first=True)
             for d in domains:
-                owner = ix.domains.get(d)
-                if owner is None or ix.orgs[owner].country != cc:
-                    ix.domains[d] = org_id
-            ix.add_name(row["alias"], org_id, anywhere=" " in name_key(row["alias"]))
+                ix.domains[d] = org_id
+            ix.add_name(row["alias"], org_id, anywhere=" " in name_key(row["alias"]), first=True)
         # A parent that is not known (a registry absent) is dropped, so parents always resolve.
         for org_id, org in list(ix.orgs.items()):
             if org.parent_org_id and org.parent_org_id not in ix.orgs:
