@@ -290,3 +290,19 @@ def test_unchanged_rebuild_rederives_after_a_failed_derivation(
     assert calls == ["ok", "ok", "ok"]  # ... yet the interrupted derivation ran again
     build_pipeline.run_build(mirror=mirror, db=db, workers=1)
     assert calls == ["ok", "ok", "ok"]  # and once complete, an unchanged rebuild derives nothing
+
+
+def test_store_of_another_schema_version_says_how_to_rebuild(tmp_path: Path) -> None:
+    mirror = small_mirror(tmp_path)
+    db = tmp_path / "s.duckdb"
+    build(db, mirror)
+    with open_store(db) as store:
+        store.con.execute("UPDATE store_meta SET value = '1' WHERE key = 'schema_version'")
+        store.con.execute("DROP TABLE moves")  # as if version 1 had not had it
+    before = db.read_bytes()
+    res = runner.invoke(app, ["stats", "--db", str(db)])
+    assert res.exit_code != 0
+    assert "schema version 1" in res.stderr and "talentflow build" in res.stderr
+    res = runner.invoke(app, ["build", "--mirror", str(mirror), "--db", str(db)])
+    assert res.exit_code != 0 and "schema version 1" in res.stderr
+    assert db.read_bytes() == before  # refused before anything was written

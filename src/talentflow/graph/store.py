@@ -77,10 +77,14 @@ class Store:
             self.con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:
             raise TalentflowError(f"cannot open store {path}: {exc}") from None
-        if not read_only:
-            self.ensure_schema()
-        else:
-            self._check_version()
+        try:
+            if not read_only:
+                self.ensure_schema()
+            else:
+                self._check_version()
+        except BaseException:
+            self.con.close()  # a refused store leaves no connection behind
+            raise
 
     def close(self) -> None:
         self.con.close()
@@ -92,10 +96,15 @@ class Store:
         self.close()
 
     def ensure_schema(self) -> None:
-        """Create missing tables and record the schema version."""
+        """Create missing tables and record the schema version (a store of another
+        version is refused before anything is written to it)."""
+        has_meta = self.con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'store_meta'"
+        ).fetchall()[0][0]
+        if has_meta:
+            self._check_version()
         for t in TABLES:
             self.con.execute(t.ddl())
-        self._check_version()
         self.con.execute(
             "INSERT INTO store_meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
             [str(SCHEMA_VERSION)],
@@ -111,7 +120,8 @@ class Store:
         if rows and int(rows[0][0]) != SCHEMA_VERSION:
             raise TalentflowError(
                 f"{self.path} has schema version {rows[0][0]}, this talentflow expects "
-                f"{SCHEMA_VERSION}: rebuild the store"
+                f"{SCHEMA_VERSION}: build a new store from the sources (delete {self.path} "
+                "or pass --db NEW.duckdb, then run 'talentflow build')"
             )
 
     @contextmanager
