@@ -180,6 +180,42 @@ def test_first_line_layouts_second_round() -> None:
     assert p.location == "on-site Berlin"
 
 
+def test_first_line_layouts_third_round() -> None:
+    # a leading dot is part of the word; the company after a leading place
+    assert (
+        parse_first_line("Acme | .NET Engineer Roles | Remote (US)").role == ".NET Engineer Roles"
+    )
+    p = parse_first_line("Cologne, Germany | Acme | Product Engineer | Full-time")
+    assert (p.company, p.role, p.location) == ("Acme", "Product Engineer", "Cologne, Germany")
+    # a status line or a prose line before the real header
+    p = parse_first_line(
+        "CLOSED - thanks, folks!", "Acme | Remote (US) | Technical Co-Founder\nWe."
+    )
+    assert (p.company, p.role, p.location) == ("Acme", "Technical Co-Founder", "Remote (US)")
+    p = parse_first_line("I adapted our pitch to the format.", "Acme | Boston | Founding Engineer")
+    assert (p.company, p.role) == ("Acme", "Founding Engineer")
+    # "Hiring X and Y – ..." states roles, not a company; a poster names the company
+    p = parse_first_line(
+        "Hiring Tech Lead and SRE – REMOTE LATAM - We build AI tools for law firms"
+    )
+    assert (p.company, p.role) == (None, "Tech Lead and SRE")
+    assert parse_first_line("Hey HN, this is Lou, co-founder at Acmeline.").company == "Acmeline"
+    assert parse_first_line("Acme Inc, Remote (62 positions available)").company == "Acme Inc"
+    p = parse_first_line("Acme - https://acme.io/ - we are hiring for multiple roles 100% remote.")
+    assert p.company == "Acme"
+    # a role after the place's bracket; a list under a bare heading; "label: roles" bullets
+    p = parse_first_line("Acme | Kirkland, WA (In Person) Founding Engineer | We build.")
+    assert (p.role, p.location) == ("Founding Engineer", "Kirkland, WA (In Person)")
+    p = parse_first_line("Acme | San Francisco, CA", "We build trusts.\nOpen Roles\n- Sales\n- Ops")
+    assert p.role == "Sales"
+    p = parse_first_line("Acme | SF | HYBRID", "Hiring:\n- All Levels: AI Platform Engineers\n- PM")
+    assert p.role == "AI Platform Engineers"
+    p = parse_first_line(
+        "Acme | Toronto | Remote", "Cars.\nLooking for: iOS/Mobile, Data Engineers"
+    )
+    assert p.role == "iOS/Mobile, Data Engineers"
+
+
 def test_parse_check_accepts_listed_alternatives() -> None:
     parsed = {"1": {"company": "Acme", "title": "Data Engineer", "location": "Berlin"}}
     ok = {"posting_id": "1", "split": "x", "is_posting": "1", "company": "Acme"}

@@ -189,14 +189,30 @@ def _based_place(text: str) -> str | None:
 _GENERIC_ROLES = r"(?:multiple|several|various|many|open) (?:roles|positions)"
 
 
+# a line that only announces a list of openings: "Open Roles", "We're hiring for:"
+_ROLES_HEADING = re.compile(
+    r"^\W*(?:open roles|roles|positions|open positions|openings|current openings|"
+    r"we(?:'re|’re| are) hiring(?: for)?(?: the following roles)?|hiring)\s*:?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _body_heading_role(body: str) -> str | None:
+    after_heading = False
     for line in body.split("\n")[:25]:
+        bulleted = bool(re.match(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s*\w", line))
         line = re.split(r":?\s*https?://", line, maxsplit=1)[0]
         prefix = re.compile(
-            r"^\W*(?:roles?|positions?|title|open roles?|open positions?|hiring|now hiring)\s*:\s*",
+            r"^\W*(?:roles?|positions?|title|open roles?|open positions?|hiring|now hiring|"
+            r"looking for)\s*:\s*",
             re.IGNORECASE,
         )
-        labelled = bool(prefix.match(line))  # "Hiring: Executive Assistant"
+        labelled = bool(prefix.match(line)) or after_heading  # "Hiring: Executive Assistant"
+        after_heading = bool(_ROLES_HEADING.match(line)) or (
+            labelled and not bulleted and line.rstrip().endswith(":") and len(line) < 60
+        )
+        if after_heading:
+            continue  # "Open Positions: <link>" / "Highlights:": the list follows
         line = _clean(prefix.sub("", line))
         head, _, more = line.partition("; ")
         # "Hiring: Multiple roles; backend developer (Kotlin), ...": the generic piece
@@ -212,6 +228,9 @@ def _body_heading_role(body: str) -> str | None:
                 continue
             if "|" in piece:
                 piece = _clean(piece.split("|")[0])
+            label, colon, after = piece.partition(": ")
+            if bulleted and colon and not _ROLE_RE.search(label) and _ROLE_RE.search(after):
+                piece = after  # "All Levels: AI Platform and Product Engineers"
             piece = _clean(re.split(r"\s[-–—]\s|:\s|(?<=[a-z)])\.\s", piece, maxsplit=1)[0])
             if not (3 <= len(piece) <= 90) or _SENTENCE_RE.search(piece):
                 continue
@@ -242,7 +261,8 @@ class FirstLine:
 
 def _clean(seg: str) -> str:
     seg = re.sub(r"\s+", " ", seg)
-    out = seg.strip(" \t-–—:;,.*[]>•#")
+    out = seg.strip(" \t-–—:;,*[]>•#").rstrip(".")
+    out = re.sub(r"^\.+(?![A-Za-z0-9])", "", out).strip()  # ".NET Engineer" keeps its dot
     # keep the final stop of an abbreviation: "Anywhere in the U.S." names the U.S.
     if re.search(r"(?:\b[A-Z]\.){2,}$", seg.rstrip(" \t-–—:;,*[]>•#")) and out:
         out += "."
@@ -393,6 +413,31 @@ _JOB_BOARD_DOMAINS = re.compile(
 )
 
 
+_POSTER_RE = re.compile(
+    r"\b(?:co-?founder|founder|CEO|CTO|VP [A-Za-z]+|head of [a-z]+|recruiter|engineer|"
+    r"manager)\s+(?:at|of|@)\s+(?P<c>[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,3})",
+    re.IGNORECASE,
+)
+
+
+def _company_of_poster(line: str) -> str | None:
+    """ "Hey HN, this is Louis, co-founder at SightlineOS." -> SightlineOS."""
+    m = _POSTER_RE.search(line)
+    if not m or not m.group("c")[0].isupper():
+        return None
+    return _clean(m.group("c"))
+
+
+def _comma_company(line: str) -> str | None:
+    """ "Docker Inc, Remote (62 positions available)" -> Docker Inc."""
+    if "|" in line:
+        return None
+    m = re.match(r"^(?P<c>[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,3}), (?P<rest>.+)$", line)
+    if m and _is_location(m.group("rest")) and not _is_location(m.group("c")):
+        return m.group("c")
+    return None
+
+
 def _only_a_place(line: str) -> bool:
     """ "Remote or Netherlands": a short first line naming a place and nothing else."""
     return (
@@ -465,7 +510,18 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
     """
     line = _GREETING_RE.sub("", line.strip())
     fields = _parse_fields(line, body)
-    if fields.company is None and fields.role is None and body and _only_a_place(line):
+    header0 = body.split("\n", 1)[0] if body else ""
+    status_or_prose = "|" not in line and (
+        re.match(r"^\W*(?:closed|filled|update[d]?|edit)\b", line, re.IGNORECASE)
+        or (fields.company is None and fields.role is None and header0.count("|") >= 2)
+    )
+    if status_or_prose:
+        # "CLOSED - thanks ..." / "I have adapted our pitch ..." then "Acme | Role | Place"
+        header, _, rest = body.partition("\n")
+        sub = _parse_fields(header.strip(), rest)
+        if sub.company or sub.role:
+            fields, line = sub, header.strip()
+    elif fields.company is None and fields.role is None and body and _only_a_place(line):
         # "Remote or Netherlands" / "Topliner - Founding Engineer - Remote - $80k": the
         # first line is the place, the header follows
         header, _, rest = body.partition("\n")
@@ -491,15 +547,23 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
             company = _clean(sm.group("c"))
         if _NOT_A_COMPANY.match(company):
             company = None
+        elif re.match(r"^(?:now\s+)?hiring\s", company, re.IGNORECASE):
+            # "Hiring Tech Lead and SRE – REMOTE LATAM - ...": a role statement, no company
+            role = role or _clean(re.sub(r"^(?:now\s+)?hiring\s", "", company, flags=re.I))
+            company = None
     if company is None:
         found = (
             _body_company_field(body)
+            or _company_of_poster(line)
+            or _comma_company(line)
             or _body_company(line + "\n" + body)
             or _domain_company(line + " " + body.split("\n", 1)[0])
         )
         if found:
             company = found
             basis += "+body_company"
+    if role:
+        role = re.sub(r"^(?:now\s+)?hiring\s+(?:for\s+)?", "", role, flags=re.IGNORECASE) or None
     if role is None and body:
         role = _body_role(body) or _collective_role(line + "\n" + body)
         if role:
@@ -597,7 +661,13 @@ def _parse_fields(line: str, body: str) -> FirstLine:
         if re.match(r"(?:[A-Z][a-z]+ing|to)\b", role) and not _ROLE_RE.search(role):
             role = ""  # "Zep AI Is Hiring – Building the Agent Context Layer" names none
         return FirstLine(
-            _clean(re.split(r"\s+(?:is|are|was)\s|\.\s", m.group("company"), maxsplit=1)[0]),
+            _clean(
+                re.split(
+                    r"\s+(?:is|are|was)\s|\.\s|\s[-–—|]\s|\s*https?://",
+                    m.group("company"),
+                    maxsplit=1,
+                )[0]
+            ),
             _clean(role) or None,
             location,
             is_remote(line),
@@ -647,9 +717,22 @@ def _parse_fields(line: str, body: str) -> FirstLine:
         if kind == "role":
             role_parts.append(seg)
         elif kind == "location":
-            loc_parts.append(seg)
+            tail = re.match(r"^(?P<place>.*\))\s+(?P<role>[^()]+)$", seg)
+            if (
+                tail
+                and _ROLE_RE.search(tail.group("role"))
+                and not _is_location(tail.group("role"))
+                and len(tail.group("role").split()) <= 5
+                and not re.search(
+                    r"\b(?:looking|seeking|hiring|we|our)\b", tail.group("role"), re.I
+                )
+            ):
+                loc_parts.append(tail.group("place"))
+                role_parts.append(_clean(tail.group("role")))
+            else:
+                loc_parts.append(seg)
     basis = "first_line"
-    if company is None and kinds and kinds[0] == "role":
+    if company is None and kinds and kinds[0] in {"role", "location"}:
         # "Lead Full-Stack Engineer | Marker Learning | Remote": a short unclassified
         # segment after a leading role is the company
         names = [
