@@ -15,28 +15,32 @@ import argparse
 import os
 import time
 from pathlib import Path
-from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from talentflow.graph.store import open_store
 from talentflow.resolve.people.derive import PeopleSettings, resolve_features
-from talentflow.resolve.people.features import build_features, load_slots
+from talentflow.resolve.people.features import build_features, load_slot_table
 
 
-def replicate(slots: dict[str, list[Any]], copies: int) -> dict[str, list[Any]]:
+def replicate(slots: pa.Table, copies: int) -> pa.Table:
     if copies <= 1:
         return slots
-    out: dict[str, list[Any]] = {k: [] for k in slots}
+    parts = []
     for c in range(copies):
-        for k, values in slots.items():
-            if k == "paper_key":
-                out[k] += [f"{v}~{c}" for v in values]
-            elif k == "name" and c:
-                out[k] += [f"{v}{'q' * c}" if v else v for v in values]
-            elif k == "profile_id" and c:
-                out[k] += [f"{v}~{c}" if v else v for v in values]
-            else:
-                out[k] += values
-    return out
+        part = slots
+        changes = {"paper_key": pc.binary_join_element_wise(slots["paper_key"], f"~{c}", "")}
+        if c:
+            name = slots["name"]
+            changes["name"] = pc.if_else(
+                pc.equal(name, ""), name, pc.binary_join_element_wise(name, "q" * c, "")
+            )
+            changes["profile_id"] = pc.binary_join_element_wise(slots["profile_id"], f"~{c}", "")
+        for col, values in changes.items():
+            part = part.set_column(part.column_names.index(col), col, values)
+        parts.append(part)
+    return pa.concat_tables(parts)
 
 
 def main() -> None:
@@ -45,11 +49,11 @@ def main() -> None:
     ap.add_argument("--min-slots", type=int, default=1_000_000)
     args = ap.parse_args()
     with open_store(args.db, read_only=True) as store:
-        base = load_slots(store)
-    n_base = len(base["name"])
+        base = load_slot_table(store)
+    n_base = base.num_rows
     copies = max(1, -(-args.min_slots // n_base))
     slots = replicate(base, copies)
-    n = len(slots["name"])
+    n = slots.num_rows
     load_before = os.getloadavg()[0]
     t0, c0 = time.perf_counter(), time.process_time()
     feats = build_features(slots)

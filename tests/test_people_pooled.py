@@ -140,3 +140,77 @@ def test_shared_domain_merges_and_disabled_pass_does_nothing() -> None:
     assert [d.detail["rule"] for d in decisions] == ["organisation"]
     roots, decisions, _ = _resolve(rows, enabled=False)
     assert roots[0] != roots[1] and decisions == []
+
+
+# --- the column-wise features and the capped name blocks ------------------------------------
+
+
+def test_features_coauthors_and_ids_column_wise() -> None:
+    import pyarrow as pa
+
+    from talentflow.resolve.people.features import MAX_TEAM
+
+    rows = [
+        ("p1", 2020, "Yang Liu", None, None),
+        ("p1", 2020, "Maosong Sun", None, None),
+        ("p1", 2020, "Mausam", None, None),  # unresolved: no key, still sees co-authors
+        ("p2", 2021, "Ada Lovelace", None, None),  # alone on its paper
+    ] + [("big", 2021, f"Author{i} Person{i}", None, None) for i in range(MAX_TEAM + 1)]
+    cols = _slots(rows)
+    cols["profile_kind"][0], cols["profile_id"][0] = "openreview", "~Yang_Liu1"
+    cols["profile_kind"][1], cols["profile_id"][1] = "email", "MS@Tsinghua.edu.cn"
+    from_lists = build_features(cols).table
+    from_arrow = build_features(pa.table(cols)).table
+    assert from_lists.to_pylist() == from_arrow.to_pylist()
+    co = from_lists["coauthors"].to_pylist()
+    assert co[0] == ["maosong|sun"] and co[1] == ["liu|yang"]
+    assert co[2] == ["liu|yang", "maosong|sun"]
+    assert co[3] is None  # no co-author: missing, not an empty list
+    assert co[4] is None  # more than MAX_TEAM authors: no co-author evidence
+    assert from_lists["strong_id"][0].as_py() == "openreview:~Yang_Liu1"
+    assert from_lists["handle"][1].as_py() == "email:ms@tsinghua.edu.cn"
+    hidden = build_features(cols, hide_kinds=frozenset({"openreview"})).table
+    assert hidden["strong_id"][0].as_py() is None
+
+
+def test_large_name_blocks_pair_only_within_a_year_or_organisation() -> None:
+    import duckdb
+    import pyarrow as pa
+
+    from talentflow.resolve.people.linkage import _blocking_rules
+
+    t = pa.table(
+        {
+            "unique_id": [0, 1, 2, 3],
+            "paper_key": ["a", "b", "c", "d"],
+            "key_concat": ["liu|yang"] * 4,
+            "key_first": ["liu|yang"] * 4,
+            "middle": [""] * 4,
+            "strong_id": pa.nulls(4, pa.string()),
+            "year": [2020, 2020, 2023, 2024],
+            "org_key": ["x", None, None, "x"],
+            "domain": pa.nulls(4, pa.string()),
+        }
+    )
+    con = duckdb.connect()
+    con.register("t", t)
+    con.execute(
+        "CREATE TABLE s AS SELECT *, count(*) OVER (PARTITION BY key_concat) AS block_n, "
+        "count(*) OVER (PARTITION BY key_first) AS block_first_n FROM t"
+    )
+
+    def pairs(cap: int | None) -> set[tuple[int, int]]:
+        found: set[tuple[int, int]] = set()
+        for rule in _blocking_rules(cap):
+            found |= set(
+                con.sql(
+                    "SELECT l.unique_id, r.unique_id FROM s l JOIN s r ON "
+                    f"{rule['blocking_rule']} AND l.unique_id < r.unique_id"
+                ).fetchall()
+            )
+        return found
+
+    assert pairs(None) == {(a, b) for a in range(4) for b in range(4) if a < b}
+    assert pairs(10) == pairs(None)  # a small block is paired in full
+    # Capped: same year (0, 1) or same organisation (0, 3) only.
+    assert pairs(3) == {(0, 1), (0, 3)}

@@ -15,7 +15,6 @@ chain "Wei Wang (A) ~ Wei Wang (?) ~ Wei Wang (B)" from fabricating one person.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -37,6 +36,9 @@ class LinkDecision:
     that held."""
     score: float | None
     detail: dict[str, Any] = field(default_factory=dict)
+    pair: int | None = None
+    """The scored pair's number, for a linkage decision made without ``detail_of`` (its
+    match weights are then looked up by number when the decision is written)."""
 
 
 @dataclass
@@ -171,22 +173,31 @@ def cluster_slots(
         if presorted
         else sorted((p for p in pairs if p[2] >= threshold), key=lambda p: (-p[2], p[0], p[1]))
     )
+    parent = c.parent
     for a, b, prob, k in ordered:
         if prob < threshold:
             if presorted:
                 break
             continue
-        ra, rb = c.find(a), c.find(b)
+        # The hot loop (millions of pairs): find with path halving, inlined.
+        ra = a
+        while parent[ra] != ra:
+            parent[ra] = parent[parent[ra]]
+            ra = parent[ra]
+        rb = b
+        while parent[rb] != rb:
+            parent[rb] = parent[parent[rb]]
+            rb = parent[rb]
         if ra == rb:
             continue
         why = c.conflict(ra, rb)
         if why:
             detail = detail_of(k) if detail_of else {}
-            decisions.append(LinkDecision(a, b, "refused", why, prob, detail))
+            decisions.append(LinkDecision(a, b, "refused", why, prob, detail, k))
             continue
         c.union(ra, rb)
         detail = detail_of(k) if detail_of else {}
-        decisions.append(LinkDecision(a, b, "linked", "linkage", prob, detail))
+        decisions.append(LinkDecision(a, b, "linked", "linkage", prob, detail, k))
     if pooled is not None:
         _pooled_pass(c, pooled, decisions)
     roots = [c.find(i) for i in range(n)]
@@ -194,10 +205,7 @@ def cluster_slots(
 
 
 def _pooled_pass(c: Clusters, pooled: PooledEvidence, decisions: list[LinkDecision]) -> None:
-    members: dict[int, list[int]] = defaultdict(list)
-    for i in range(c.n):
-        members[c.find(i)].append(i)
-    for prop in pooled.proposals(members):
+    for prop in pooled.proposals([c.find(i) for i in range(c.n)]):
         ra, rb = c.find(prop.left), c.find(prop.right)
         if ra == rb:
             continue

@@ -19,7 +19,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from talentflow.errors import BadInputError, MissingExtraError, TalentflowError
 from talentflow.graph.schema import PEOPLE, PERSON_LINKS, SLOT_PEOPLE
@@ -29,7 +31,7 @@ from talentflow.resolve.people.cluster import LinkDecision, cluster_slots
 from talentflow.resolve.people.features import (
     SlotFeatures,
     build_features,
-    load_slots,
+    load_slot_table,
     org_years,
 )
 from talentflow.resolve.people.linkage import LinkageSettings, score_pairs
@@ -79,6 +81,29 @@ class Resolution:
     linkage_used: bool
     n_pairs: int
     unknown_refs: list[str] = field(default_factory=list)
+    pair_weights: dict[str, Any] = field(default_factory=dict)
+    """Match weight per comparison of every scored pair (NumPy arrays by pair number)."""
+
+    def pair_details(self) -> list[str | None]:
+        """Each decision's evidence as JSON: its own detail, else the scored pair's match
+        weights (built column-wise: one ``json.dumps`` per decision is slow)."""
+        out: list[str | None] = [
+            json.dumps(d.detail, sort_keys=True) if d.detail else None for d in self.decisions
+        ]
+        rows = [i for i, d in enumerate(self.decisions) if not d.detail and d.pair is not None]
+        if not rows or not self.pair_weights:
+            return out
+        idx = np.array([self.decisions[i].pair for i in rows], dtype=np.int64)
+        pieces = []
+        for name in sorted(self.pair_weights):
+            w = np.round(np.asarray(self.pair_weights[name], dtype=np.float64)[idx], 3)
+            text = pc.cast(pa.array(w, mask=~np.isfinite(w)), pa.string()).fill_null("null")
+            pieces.append(pc.binary_join_element_wise(f'"{name}": ', text, ""))
+        inner = pc.binary_join_element_wise(*pieces, ", ")
+        joined = pc.binary_join_element_wise("{", inner, "}", "").to_pylist()
+        for i, text in zip(rows, joined, strict=True):
+            out[i] = text
+        return out
 
     def person_ids(self) -> list[str]:
         """A stable id per slot row: from the cluster's strong id, else its first slot."""
@@ -215,7 +240,7 @@ def resolve_features(
     linkage_used = True
     model: dict[str, Any] = {}
     pairs: Iterable[tuple[int, int, float, int]] = ()
-    detail_of = None
+    weights: dict[str, Any] = {}
     n_pairs = 0
     try:
         scored = score_pairs(t, settings.linkage, min_probability=settings.threshold)
@@ -227,10 +252,6 @@ def resolve_features(
         p = scored.pairs  # sorted by probability, most probable first
         n_pairs = p.num_rows
         weights = {c[3:]: p[c].to_numpy() for c in p.column_names if c.startswith("mw_")}
-
-        def detail_of(k: int) -> dict[str, Any]:
-            return {name: round(float(w[k]), 3) for name, w in weights.items()}
-
         pairs = zip(
             p["unique_id_l"].to_pylist(),
             p["unique_id_r"].to_pylist(),
@@ -247,12 +268,11 @@ def resolve_features(
         threshold=settings.threshold,
         must_link=must,
         cannot_link=cannot,
-        detail_of=detail_of,
         org_years=org_years(t),
         presorted=True,
         pooled=PooledEvidence(t, settings.pooled) if settings.pooled.enabled else None,
     )
-    return Resolution(features, roots, decisions, model, linkage_used, n_pairs, unknown)
+    return Resolution(features, roots, decisions, model, linkage_used, n_pairs, unknown, weights)
 
 
 def resolve_store(
@@ -265,7 +285,7 @@ def resolve_store(
     hide_kinds: frozenset[str] = frozenset(),
 ) -> Resolution:
     """Resolve the store's author slots (optionally a subset) without writing anything."""
-    slots = load_slots(store, where, params)
+    slots = load_slot_table(store, where, params)
     features = build_features(slots, hide_kinds=hide_kinds)
     return resolve_features(features, settings, overrides)
 
@@ -351,6 +371,7 @@ def _tables(res: Resolution, settings: PeopleSettings) -> tuple[pa.Table, pa.Tab
     people = pa.table(people_rows, schema=PEOPLE.arrow_schema())
 
     links: dict[str, list[Any]] = defaultdict(list)
+    links["detail_json"] = res.pair_details()
     for d in res.decisions:
         links["person_id"].append(pids[d.left])
         links["left_slot"].append(refs[d.left])
@@ -358,7 +379,6 @@ def _tables(res: Resolution, settings: PeopleSettings) -> tuple[pa.Table, pa.Tab
         links["decision"].append(d.decision)
         links["evidence"].append(d.evidence)
         links["score"].append(d.score)
-        links["detail_json"].append(json.dumps(d.detail, sort_keys=True) if d.detail else None)
         links["resolver_version"].append(version)
     if not res.decisions:
         links = defaultdict(list, {c: [] for c in PERSON_LINKS.column_names})
@@ -383,7 +403,7 @@ def derive_people(
         add_overrides(store, read_overrides_file(overrides_file))
     with progress_bar() as progress:
         task = progress.add_task("resolving people", total=5)
-        slots = load_slots(store)
+        slots = load_slot_table(store)
         progress.advance(task)
         features = build_features(slots)
         progress.advance(task)

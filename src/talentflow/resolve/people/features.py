@@ -7,13 +7,15 @@ when the organisation step has run; raw affiliation text and domain otherwise).
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from unidecode import unidecode
 
 from talentflow.graph.store import Store
@@ -225,78 +227,156 @@ def slot_ref(paper_key: str, author_index: int) -> str:
 
 Columns = dict[str, list[Any]]
 
+_SLOT_TYPES = {
+    "paper_key": pa.string(),
+    "author_index": pa.int32(),
+    "venue": pa.string(),
+    "year": pa.int32(),
+    "name": pa.string(),
+    "profile_id": pa.string(),
+    "profile_kind": pa.string(),
+    "affiliation": pa.string(),
+    "aff_domain": pa.string(),
+    "org_id": pa.string(),
+}
+
+_COAUTHORS_SQL = f"""
+WITH team AS (
+    SELECT paper_key, list_sort(list_distinct(list(key_concat))) AS keys,
+           count(key_concat) AS n
+    FROM slots WHERE key_concat IS NOT NULL GROUP BY paper_key
+), mine AS (
+    SELECT s.row_id,
+           CASE WHEN t.n <= {MAX_TEAM} THEN list_filter(
+               t.keys, lambda k: s.key_concat IS NULL OR k <> s.key_concat) END AS co
+    FROM slots s LEFT JOIN team t USING (paper_key)
+)
+SELECT CASE WHEN len(co) > 0 THEN co END AS coauthors FROM mine ORDER BY row_id
+"""
+
+
+def load_slot_table(store: Store, where: str = "", params: list[Any] | None = None) -> pa.Table:
+    """Author slots with their organisation decision (if any), in a stable order (``where``
+    filters ``authorships a`` with ``?`` parameters)."""
+    return store.con.sql(SLOTS_SQL.format(where=where), params=list(params or [])).to_arrow_table()
+
 
 def load_slots(store: Store, where: str = "", params: list[Any] | None = None) -> Columns:
-    """Author slots with their organisation decision (if any), column by column, in a stable
-    order (``where`` filters ``authorships a`` with ``?`` parameters)."""
-    table = store.con.sql(SLOTS_SQL.format(where=where), params=list(params or [])).to_arrow_table()
+    """``load_slot_table`` column by column as Python lists."""
+    table = load_slot_table(store, where, params)
     return {name: table[name].to_pylist() for name in table.column_names}
 
 
+def _slot_table(slots: Columns | pa.Table) -> pa.Table:
+    if isinstance(slots, pa.Table):
+        n, present = slots.num_rows, set(slots.column_names)
+    else:
+        n, present = len(slots["name"]), set(slots)
+    cols: dict[str, Any] = {}
+    for name, typ in _SLOT_TYPES.items():
+        if name not in present:
+            cols[name] = pa.nulls(n, typ)
+        elif isinstance(slots, pa.Table):
+            cols[name] = slots[name].cast(typ)
+        else:
+            cols[name] = pa.array(slots[name], typ)
+    return pa.table(cols)
+
+
+def _per_value(column: pa.ChunkedArray | pa.Array, fn: Any, typ: pa.DataType) -> pa.Array:
+    """``fn`` applied once per distinct value of ``column``, spread back to every row."""
+    uniq = pc.unique(column)
+    values = pa.array([fn(v) for v in uniq.to_pylist()], typ)
+    return values.take(pc.index_in(column, value_set=uniq))
+
+
+def _coauthors(paper_key: pa.ChunkedArray, key_concat: pa.Array) -> pa.ChunkedArray:
+    """Per slot, the paper's other name keys (sorted); none on papers with more than
+    ``MAX_TEAM`` named slots (there a shared co-author says little and costs quadratic work)."""
+    con = duckdb.connect()
+    try:
+        con.register(
+            "slots_arrow",
+            pa.table(
+                {
+                    "row_id": pa.array(range(len(key_concat)), pa.int64()),
+                    "paper_key": paper_key,
+                    "key_concat": key_concat,
+                }
+            ),
+        )
+        con.execute("CREATE TABLE slots AS SELECT * FROM slots_arrow")
+        return con.sql(_COAUTHORS_SQL).to_arrow_table()["coauthors"]
+    finally:
+        con.close()
+
+
 def build_features(
-    slots: Columns,
+    slots: Columns | pa.Table,
     *,
     hide_kinds: frozenset[str] = frozenset(),
 ) -> SlotFeatures:
-    """Turn slot columns (see ``load_slots``) into linkage features.
+    """Turn slots (see ``load_slot_table``; a dict of column lists works too) into linkage
+    features, column-wise: names are parsed once per distinct spelling.
 
     ``hide_kinds`` removes profile ids of those kinds (used by the evaluation, which hides
     the ids it scores against).
     """
-    names: list[str] = slots["name"]
-    papers: list[str] = slots["paper_key"]
-    n = len(names)
-    parsed_of = {name: parse_name(name) for name in set(names)}
-    parsed = [parsed_of[name] for name in names]
-    concat = [p.key_concat or None for p in parsed]
-    by_paper: dict[str, list[str]] = defaultdict(list)
-    for paper, key in zip(papers, concat, strict=True):
-        if key:
-            by_paper[paper].append(key)
-    # Co-authors: the paper's other name keys. On very large author lists a shared
-    # co-author says little and costs quadratic work: they carry none.
-    team = {
-        paper: sorted(set(keys)) if len(keys) <= MAX_TEAM else []
-        for paper, keys in by_paper.items()
-    }
-    coauthors = [
-        [k for k in team.get(paper, ()) if k != key] or None
-        for paper, key in zip(papers, concat, strict=True)
-    ]
-    commonness = name_commonness(p for p in parsed_of.values() if p.key_concat)
-    kinds: list[str | None] = slots["profile_kind"]
-    pids: list[str | None] = [
-        None if k in hide_kinds else pid for k, pid in zip(kinds, slots["profile_id"], strict=True)
-    ]
-    aff_tokens = {a: org_tokens(a) or None for a in set(slots["affiliation"])}
-    domains = {d: registrable_domain(d) or None for d in set(slots["aff_domain"])}
-    cols: Columns = {
-        "unique_id": list(range(n)),
-        "slot_ref": [slot_ref(p, i) for p, i in zip(papers, slots["author_index"], strict=True)],
-        "paper_key": papers,
-        "author_index": slots["author_index"],
-        "venue": slots["venue"],
-        "year": slots["year"],
-        "name": names,
-        "name_norm": [p.normalised or None for p in parsed],
-        "tf_name_norm": [commonness.get(_name_parts(p)) if p.key_concat else None for p in parsed],
-        "key_concat": concat,
-        "key_first": [p.key_first or None for p in parsed],
-        "family": [p.family_canon or None for p in parsed],
-        "middle": [p.middle_initials for p in parsed],
-        "quality": [p.quality for p in parsed],
-        "coauthors": coauthors,
-        "org_key": [o or None for o in slots.get("org_id", [None] * n)],
-        "org_tokens": [aff_tokens[a] for a in slots["affiliation"]],
-        "domain": [domains[d] for d in slots["aff_domain"]],
-        "handle": [
-            f"{k}:{pid.lower()}" if pid and k in EVIDENCE_KINDS else None
-            for k, pid in zip(kinds, pids, strict=True)
-        ],
-        "strong_id": [
-            f"{k}:{pid}" if pid and k in STRONG_KINDS else None
-            for k, pid in zip(kinds, pids, strict=True)
-        ],
+    t = _slot_table(slots)
+    n = t.num_rows
+    names = pc.fill_null(t["name"], "")
+    uniq = pc.unique(names)
+    parsed = [parse_name(x) for x in uniq.to_pylist()]
+    index = pc.index_in(names, value_set=uniq)
+    commonness = name_commonness(p for p in parsed if p.key_concat)
+
+    def per_name(values: list[Any], typ: pa.DataType) -> pa.Array:
+        return pa.array(values, typ).take(index)
+
+    key_concat = per_name([p.key_concat or None for p in parsed], pa.string())
+    kinds = t["profile_kind"]
+    pids = t["profile_id"]
+    if hide_kinds:
+        hidden = pc.is_in(kinds, value_set=pa.array(sorted(hide_kinds), pa.string()))
+        pids = pc.if_else(pc.fill_null(hidden, False), pa.scalar(None, pa.string()), pids)
+    has_pid = pc.fill_null(pc.greater(pc.utf8_length(pids), 0), False)
+
+    def id_of(kinds_allowed: frozenset[str], pid: Any) -> Any:
+        allowed = pc.fill_null(
+            pc.is_in(kinds, value_set=pa.array(sorted(kinds_allowed), pa.string())), False
+        )
+        text = pc.binary_join_element_wise(kinds, pid, ":")
+        return pc.if_else(pc.and_(allowed, has_pid), text, pa.scalar(None, pa.string()))
+
+    org = t["org_id"]
+    cols: dict[str, Any] = {
+        "unique_id": pa.array(range(n), pa.int64()),
+        "slot_ref": pc.binary_join_element_wise(
+            t["paper_key"], pc.cast(t["author_index"], pa.string()), ":"
+        ),
+        "paper_key": t["paper_key"],
+        "author_index": t["author_index"],
+        "venue": t["venue"],
+        "year": t["year"],
+        "name": t["name"],
+        "name_norm": per_name([p.normalised or None for p in parsed], pa.string()),
+        "tf_name_norm": per_name(
+            [commonness.get(_name_parts(p)) if p.key_concat else None for p in parsed],
+            pa.float64(),
+        ),
+        "key_concat": key_concat,
+        "key_first": per_name([p.key_first or None for p in parsed], pa.string()),
+        "family": per_name([p.family_canon or None for p in parsed], pa.string()),
+        "middle": per_name([p.middle_initials for p in parsed], pa.string()),
+        "quality": per_name([p.quality for p in parsed], pa.string()),
+        "coauthors": _coauthors(t["paper_key"], key_concat),
+        "org_key": pc.if_else(pc.equal(org, ""), pa.scalar(None, pa.string()), org),
+        "org_tokens": _per_value(
+            t["affiliation"], lambda a: org_tokens(a) or None, pa.list_(pa.string())
+        ),
+        "domain": _per_value(t["aff_domain"], lambda d: registrable_domain(d) or None, pa.string()),
+        "handle": id_of(EVIDENCE_KINDS, pc.utf8_lower(pids)),
+        "strong_id": id_of(STRONG_KINDS, pids),
     }
     schema = pa.schema(
         [
@@ -322,4 +402,6 @@ def build_features(
             ("strong_id", pa.string()),
         ]
     )
-    return SlotFeatures(pa.table({f.name: cols[f.name] for f in schema}, schema=schema))
+    return SlotFeatures(
+        pa.table({f.name: pc.cast(cols[f.name], f.type) for f in schema}, schema=schema)
+    )

@@ -25,12 +25,13 @@ organisations in the same year) and is recorded, linked or refused, with evidenc
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
-from itertools import combinations
 from typing import Any
 
+import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from talentflow.resolve.names import is_korean_surname
 
@@ -67,7 +68,7 @@ class Proposal:
     detail: dict[str, Any]
 
 
-def _compatible_middles(a: set[str], b: set[str]) -> bool:
+def _compatible_middles(a: Collection[str], b: Collection[str]) -> bool:
     if not a or not b:
         return True
     return any(x.startswith(y) or y.startswith(x) for x in a for y in b)
@@ -79,94 +80,109 @@ class PooledEvidence:
 
     def __init__(self, table: pa.Table, settings: PooledSettings | None = None) -> None:
         self.settings = settings or PooledSettings()
-        self.keys: list[str | None] = table["key_concat"].to_pylist()
-        self.quality: list[str] = table["quality"].to_pylist()
-        self.middle: list[str] = table["middle"].to_pylist()
-        self.coauthors: list[list[str] | None] = table["coauthors"].to_pylist()
-        orgs = table["org_key"].to_pylist()
-        domains = table["domain"].to_pylist()
-        self.places: list[tuple[str, ...]] = [
-            tuple(x for x in (f"org:{o}" if o else None, f"dom:{d}" if d else None) if x)
-            for o, d in zip(orgs, domains, strict=True)
-        ]
-        share = table["tf_name_norm"].to_pylist()
-        family = table["family"].to_pylist()
-        distinct = len({k for k in self.keys if k})
+        self.table = table.select(["key_concat", "middle", "coauthors", "org_key", "domain"])
         # Per name key: the largest expected namesake count among its spellings, and
-        # whether it may merge on the name alone.
-        self.namesakes: dict[str, float] = {}
-        self.rare_ok: dict[str, bool] = {}
-        for key, s, q, fam in zip(self.keys, share, self.quality, family, strict=True):
-            if not key:
-                continue
-            expected = (s if s is not None else 1.0) * distinct
-            self.namesakes[key] = max(self.namesakes.get(key, 0.0), expected)
-            ok = q == "full" and not is_korean_surname(fam or "")
-            self.rare_ok[key] = self.rare_ok.get(key, True) and ok
+        # whether it may merge on the name alone (column-wise: this runs on every slot).
+        families = table["family"]
+        korean = [f for f in pc.unique(families.drop_null()).to_pylist() if is_korean_surname(f)]
+        ok = pc.and_(
+            pc.equal(table["quality"], "full"),
+            pc.invert(pc.is_in(families, value_set=pa.array(korean, pa.string()))),
+        )
+        named = pa.table(
+            {"key": table["key_concat"], "share": pc.fill_null(table["tf_name_norm"], 1.0)},
+        ).append_column("ok", ok)
+        named = named.filter(pc.is_valid(named["key"]))
+        per_key = named.group_by("key").aggregate([("share", "max"), ("ok", "all")])
+        distinct = per_key.num_rows
+        keys = per_key["key"].to_pylist()
+        self.namesakes: dict[str, float] = dict(
+            zip(keys, [x * distinct for x in per_key["share_max"].to_pylist()], strict=True)
+        )
+        self.rare_ok: dict[str, bool] = dict(zip(keys, per_key["ok_all"].to_pylist(), strict=True))
 
     def _is_rare(self, key: str) -> bool:
         cut = self.settings.max_expected_namesakes
         return cut > 0 and self.rare_ok.get(key, False) and self.namesakes[key] < cut
 
-    def proposals(self, members: dict[int, list[int]]) -> list[Proposal]:
-        """Merges to try, strongest evidence first, for clusters ``root -> rows``."""
-        if not self.settings.enabled:
-            return []
-        by_key: dict[str, list[int]] = defaultdict(list)
-        for root, rows in members.items():
-            for key in {k for k in (self.keys[i] for i in rows) if k}:
-                by_key[key].append(root)
-        out: list[tuple[tuple[int, int], Proposal]] = []
-        for key, roots in by_key.items():
-            if len(roots) >= 2:
-                out += self._key_proposals(key, roots, members)
-        out.sort(key=lambda kv: kv[0])
-        return [p for _, p in out]
+    def proposals(self, roots: Sequence[int]) -> list[Proposal]:
+        """Merges to try, strongest evidence first, for the clusters ``roots[row]``.
 
-    def _key_proposals(
-        self, key: str, roots: list[int], members: dict[int, list[int]]
-    ) -> list[tuple[tuple[int, int], Proposal]]:
+        Pooling runs in DuckDB (one pass over every slot); only clusters sharing a name
+        key with another cluster are looked at.
+        """
         s = self.settings
-        middles = {r: {self.middle[i] for i in members[r] if self.middle[i]} for r in roots}
+        if not s.enabled:
+            return []
+        rows = self.table.append_column("root", pa.array(roots, pa.int64()))
+        con = duckdb.connect()
+        try:
+            con.register("rows_arrow", rows)
+            con.execute(
+                "CREATE TABLE r AS SELECT * FROM rows_arrow WHERE key_concat IS NOT NULL AND "
+                "key_concat IN (SELECT key_concat FROM rows_arrow GROUP BY key_concat "
+                "HAVING count(DISTINCT root) >= 2)"
+            )
+            con.unregister("rows_arrow")
+            clusters = con.sql(
+                "SELECT key_concat, root, list(DISTINCT middle) FILTER (WHERE middle <> '') "
+                "FROM r GROUP BY ALL ORDER BY key_concat, root"
+            ).fetchall()
+            kinds = ["c"] + (["p"] if s.organisations else [])
+            shared = con.sql(_SHARED_SQL.format(kinds=", ".join(f"'{k}'" for k in kinds)))
+            shared_rows = shared.fetchall()
+        finally:
+            con.close()
+        middles: dict[tuple[str, int], list[str]] = {}
+        by_key: dict[str, list[int]] = defaultdict(list)
+        for key, root, mids in clusters:
+            middles[(key, root)] = mids or []
+            by_key[key].append(root)
 
-        def ok(a: int, b: int) -> bool:
-            return _compatible_middles(middles[a], middles[b])
+        def ok(key: str, a: int, b: int) -> bool:
+            return _compatible_middles(middles[(key, a)], middles[(key, b)])
 
-        out: list[tuple[tuple[int, int], Proposal]] = []
-        for (a, b), shared in self._shared(roots, members, self.coauthors).items():
-            if shared >= s.min_shared_coauthors and ok(a, b):
-                detail = {"key": key, "shared_coauthors": shared}
-                out.append(((0, -shared), Proposal(a, b, "co-authors", detail)))
-        if s.organisations:
-            for (a, b), shared in self._shared(roots, members, self.places).items():
-                if ok(a, b):
-                    detail = {"key": key, "shared_places": shared}
-                    out.append(((1, -shared), Proposal(a, b, "organisation", detail)))
-        if self._is_rare(key):
-            expected = round(self.namesakes[key], 5)
-            first = roots[0]
-            for other in roots[1:]:
-                if ok(first, other):
-                    detail = {"key": key, "expected_namesakes": expected}
-                    out.append(((2, 0), Proposal(first, other, "rare name", detail)))
+        out: list[Proposal] = []
+        for kind, key, a, b, n in shared_rows:
+            if kind == "c" and n >= s.min_shared_coauthors and ok(key, a, b):
+                out.append(Proposal(a, b, "co-authors", {"key": key, "shared_coauthors": n}))
+        for kind, key, a, b, n in shared_rows:
+            if kind == "p" and ok(key, a, b):
+                out.append(Proposal(a, b, "organisation", {"key": key, "shared_places": n}))
+        for key, members in by_key.items():
+            if not self._is_rare(key):
+                continue
+            detail = {"key": key, "expected_namesakes": round(self.namesakes[key], 5)}
+            first = members[0]
+            out += [
+                Proposal(first, other, "rare name", detail)
+                for other in members[1:]
+                if ok(key, first, other)
+            ]
         return out
 
-    @staticmethod
-    def _shared(
-        roots: Sequence[int],
-        members: dict[int, list[int]],
-        values: Sequence[Iterable[str] | None],
-    ) -> dict[tuple[int, int], int]:
-        """How many pooled values each pair of clusters shares (inverted index, so only
-        pairs sharing something are visited)."""
-        holders: dict[str, list[int]] = defaultdict(list)
-        for root in roots:
-            for v in {v for i in members[root] for v in (values[i] or ())}:
-                holders[v].append(root)
-        shared: dict[tuple[int, int], int] = defaultdict(int)
-        for group in holders.values():
-            if len(group) < 2 or len(group) > 50:
-                continue  # a value held by very many namesakes tells nothing
-            for a, b in combinations(sorted(group), 2):
-                shared[(a, b)] += 1
-        return shared
+
+# Values (co-authors "c"; organisations and domains "p") each cluster holds under a name key,
+# and the pairs of clusters sharing them. A value held by more than 50 namesake clusters
+# tells nothing and is skipped.
+_SHARED_SQL = """
+WITH ev AS (
+    SELECT DISTINCT key_concat, root, 'c' AS kind, unnest(coauthors) AS v
+    FROM r WHERE coauthors IS NOT NULL
+    UNION ALL
+    SELECT DISTINCT key_concat, root, 'p' AS kind, 'org:' || org_key AS v
+    FROM r WHERE org_key IS NOT NULL
+    UNION ALL
+    SELECT DISTINCT key_concat, root, 'p' AS kind, 'dom:' || domain AS v
+    FROM r WHERE domain IS NOT NULL
+), held AS (
+    SELECT key_concat, kind, v FROM ev GROUP BY ALL HAVING count(*) BETWEEN 2 AND 50
+), kept AS (
+    SELECT ev.* FROM ev JOIN held USING (key_concat, kind, v) WHERE ev.kind IN ({kinds})
+)
+SELECT a.kind, a.key_concat, a.root AS ra, b.root AS rb, count(*) AS shared
+FROM kept a JOIN kept b
+  ON a.key_concat = b.key_concat AND a.kind = b.kind AND a.v = b.v AND a.root < b.root
+GROUP BY ALL
+ORDER BY a.kind, shared DESC, a.key_concat, ra, rb
+"""
