@@ -106,7 +106,13 @@ def test_settings_reach_every_engine_session(synthetic_engines: tuple[Any, Any])
     assert conf.get("spark.sql.session.timeZone") == "UTC"
 
 
-def test_relations_are_cached_views_held_per_scope(synthetic_engines: tuple[Any, Any]) -> None:
+def _reads_parquet(spark: Any, query: str) -> bool:
+    """Whether Spark's plan for ``query`` scans the Parquet files (re-runs what it reads)."""
+    plan = spark.session.sql(query)._jdf.queryExecution().executedPlan().toString()
+    return "FileScan" in str(plan)
+
+
+def test_relations_are_kept_views_held_per_scope(synthetic_engines: tuple[Any, Any]) -> None:
     from pyspark.errors import AnalysisException
 
     duck, spark = synthetic_engines
@@ -114,18 +120,32 @@ def test_relations_are_cached_views_held_per_scope(synthetic_engines: tuple[Any,
     top = Relation(
         "top_year", "SELECT year FROM year_counts WHERE n = (SELECT max(n) FROM year_counts)"
     )
-    catalog = spark.session.catalog
+    assert _reads_parquet(spark, counts.query)
     with duck.materialise([counts, top]), spark.materialise([counts]):
         with spark.materialise([counts, top]):
-            assert catalog.isCached("year_counts") and catalog.isCached("top_year")
+            # computed once on entry: reading them runs nothing over the Parquet files again
+            assert not _reads_parquet(spark, "SELECT * FROM year_counts")
+            assert not _reads_parquet(spark, "SELECT * FROM top_year")
             assert spark.sql("SELECT count(*) AS n FROM year_counts")["n"][0].as_py() > 1
             for query in ("SELECT * FROM year_counts", "SELECT * FROM top_year"):
                 assert differences(duck.sql(query), spark.sql(query)) == [], query
-        assert catalog.isCached("year_counts")
+        assert not _reads_parquet(spark, "SELECT * FROM year_counts")
         with pytest.raises(AnalysisException):
             spark.sql("SELECT * FROM top_year")
     with pytest.raises(AnalysisException):
         spark.sql("SELECT * FROM year_counts")
+
+
+def test_kept_query_is_not_re_run(synthetic_engines: tuple[Any, Any]) -> None:
+    spark = synthetic_engines[1]
+    spark.register_query("recent", "SELECT * FROM authorships WHERE year >= :y", {"y": 2020})
+    assert _reads_parquet(spark, "SELECT count(*) FROM recent")
+    spark.register_query(
+        "recent_kept", "SELECT * FROM authorships WHERE year >= :y", {"y": 2020}, cache=True
+    )
+    assert not _reads_parquet(spark, "SELECT count(*) FROM recent_kept")
+    query = "SELECT count(*) AS n FROM {}"
+    assert spark.sql(query.format("recent")) == spark.sql(query.format("recent_kept"))
 
 
 # --- every indicator, on both engines -------------------------------------------------------

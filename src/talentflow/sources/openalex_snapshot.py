@@ -307,8 +307,10 @@ def spark_tables(
         )
         raw.createOrReplaceTempView(f"openalex_{entity}_raw")
         latest = spark.sql(render(_LATEST.format(raw=f"openalex_{entity}_raw"), None, "spark"))
-        latest.cache().createOrReplaceTempView(f"openalex_{entity}")
-    spark.sql(render(SLOTS_SQL, None, "spark")).cache().createOrReplaceTempView("openalex_slots")
+        # read and de-duplicated once, kept for the table queries (see SparkEngine.kept)
+        latest.localCheckpoint(eager=True).createOrReplaceTempView(f"openalex_{entity}")
+    slots = spark.sql(render(SLOTS_SQL, None, "spark"))
+    slots.localCheckpoint(eager=True).createOrReplaceTempView("openalex_slots")
     out_dir.mkdir(parents=True, exist_ok=True)
     rows: dict[str, int] = {}
     for t in TABLES:
