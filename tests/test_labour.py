@@ -716,19 +716,20 @@ def test_hn_parse_check_on_hand_labels() -> None:
     }
     labels = read_labels(FIXTURES / "hn_handcheck.csv")
     result = parse_check(parsed, labels).as_dict()
-    assert result["checked_postings"] >= 600
+    assert result["checked_postings"] >= 760
     # regression guards below the measured rates (benchmarks/RESULTS.md): all hand-checked
     # postings, and the samples labelled before the parser was run on them
     assert result["all_three_rate"] >= 0.92, result["failures"]
-    for split, n in (("holdout4", 45), ("holdout5", 156), ("holdout6", 156)):
+    for split, n in (("holdout4", 45), ("holdout5", 156), ("holdout6", 156), ("holdout7", 156)):
         fresh = parse_check(parsed, [lab for lab in labels if lab["split"] == split])
         assert fresh.checked == n
         assert fresh.as_dict()["all_three_rate"] >= 0.85, fresh.failures
-        assert min(fresh.company_ok, fresh.role_ok, fresh.location_ok) / fresh.checked >= 0.92
+        assert min(fresh.company_ok, fresh.role_ok, fresh.location_ok) / fresh.checked >= 0.91
     # the fresh samples are the recorded draws
     for split, name in (
         ("holdout5", "hn_parse_sample5_ids.txt"),
         ("holdout6", "hn_parse_sample6_ids.txt"),
+        ("holdout7", "hn_parse_sample7_ids.txt"),
     ):
         ids = (Path(__file__).parents[1] / "benchmarks" / "data" / name).read_text()
         assert sorted(x for x in ids.splitlines() if x and not x.startswith("#")) == sorted(
