@@ -1,9 +1,10 @@
 """Build or refresh the store from the Paper Copilot paper lists.
 
-Every file is read and parsed before the store is touched; the changed files are
-then written in one transaction. A bad file stops the build (naming the file and
-record) and leaves the store as it was, unless ``skip_bad`` is set, in which case
-every good file is ingested and the bad ones are reported.
+Files are parsed (by worker processes for a local mirror) while the changed ones
+are written, all in one transaction. A bad file stops the build (naming the file
+and record) and rolls the transaction back, leaving the store as it was, unless
+``skip_bad`` is set, in which case every good file is ingested and the bad ones
+are reported.
 """
 
 from __future__ import annotations
@@ -110,16 +111,6 @@ def parse_iter(
         if on_file:
             on_file(f)
         yield f, one
-
-
-def parse_all(
-    files: Sequence[PaperListFile],
-    fetcher: CachedFetcher | None,
-    on_file: ProgressCallback | None = None,
-    workers: int = 1,
-) -> list[tuple[PaperListFile, ParsedFile | BadInputError]]:
-    """Read and parse every file; errors are returned in place of their file's result."""
-    return list(parse_iter(files, fetcher, on_file, workers))
 
 
 def build_paperlists(

@@ -154,41 +154,18 @@ class Store:
         finally:
             self.con.unregister(view)
 
-    def ingest(
-        self,
-        source: str,
-        batches: Sequence[FileBatch],
-        settings: dict[str, Any],
-        files_seen: int,
-        files_bad: int = 0,
-    ) -> str | None:
-        """Replace the rows of every changed file in one transaction; return the run id.
-
-        Returns None (and writes nothing) when no batch differs from what is stored.
-        """
-        with self.ingest_run(source, settings) as run:
-            for b in batches:
-                run.add(b)
-            return run.finish(files_seen=files_seen, files_bad=files_bad)
-
     @contextmanager
     def ingest_run(self, source: str, settings: dict[str, Any]) -> Iterator[IngestRun]:
         """One atomic ingest: add file batches as they are parsed, then ``finish``.
 
-        Everything is written in a single transaction. Leaving the block without
-        ``finish`` (an error, a bad file) rolls it back, so the store is as before.
+        Everything is written in a single transaction: an error (a bad file) raised in
+        the block rolls it back, so the store is as before.
         """
-        run = IngestRun(self, source, settings)
-        self.con.execute("BEGIN TRANSACTION")
-        try:
+        with self.transaction():
+            run = IngestRun(self, source, settings)
             yield run
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-        if run.committed:
-            self.con.execute("COMMIT")
-        else:
-            self.con.execute("ROLLBACK")
+            if not run.finished:
+                raise TalentflowError("internal error: an ingest run ended without finish()")
 
     def scalar(self, sql: str, params: Sequence[Any] | None = None) -> Any:
         """The single value of a one-row, one-column query (the result is fully consumed:
@@ -217,7 +194,7 @@ class IngestRun:
         self.started = datetime.now(UTC).replace(tzinfo=None)
         self.changed: list[dict[str, Any]] = []
         self.seen = 0
-        self.committed = False
+        self.finished = False
         self._pending: list[FileBatch] = []
         self._pending_slots = 0
 
@@ -267,6 +244,7 @@ class IngestRun:
 
     def finish(self, files_seen: int, files_bad: int = 0) -> str | None:
         """Write the file and run records; return the run id, or None if nothing changed."""
+        self.finished = True
         if not self.changed:
             return None
         from talentflow import __version__
@@ -296,7 +274,6 @@ class IngestRun:
             schema=INGEST_RUNS.arrow_schema(),
         )
         self.store.append_arrow(INGEST_RUNS, run)
-        self.committed = True
         return self.run_id
 
 

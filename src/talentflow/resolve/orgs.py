@@ -270,10 +270,14 @@ class _Index:
             _put(self.words[key], org_id, first)
             self.max_words = max(self.max_words, min(key.count(" ") + 1, _MAX_WORDS))
 
-    def add_domain(self, domain: str, org_id: str) -> None:
+    def add_domain(self, domain: str, org_id: str, claim: bool = False) -> None:
+        """Index a domain of ``org_id``: the first holder keeps it, unless ``claim``."""
         d = clean_domain(domain)
         if d and not is_email_provider(d):
-            self.domains.setdefault(d, org_id)
+            if claim:
+                self.domains[d] = org_id
+            else:
+                self.domains.setdefault(d, org_id)
 
 
 class Resolver:
@@ -384,7 +388,7 @@ class Resolver:
                 ix.add_org(Org(org_id, row["target"], "academia", cc, cc, None, "curated"))
             ix.add_name(row["target"], org_id, anywhere=True, first=True)
             for d in domains:
-                ix.domains[d] = org_id
+                ix.add_domain(d, org_id, claim=True)
             ix.add_name(row["alias"], org_id, anywhere=" " in name_key(row["alias"]), first=True)
         # A parent that is not known (a registry absent) is dropped, so parents always resolve.
         for org_id, org in list(ix.orgs.items()):

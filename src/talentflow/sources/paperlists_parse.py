@@ -70,18 +70,9 @@ def is_oral(status: str | None) -> bool:
 
 
 def profile_kind(raw: str | None) -> str | None:
-    """Classify a raw author id: openreview, email, ieee, acl or other."""
-    if not raw:
-        return None
-    if raw.startswith("~"):
-        return "openreview"
-    if "@" in raw:
-        return "email"
-    if raw.startswith("/") and raw.strip("/").isdigit():
-        return "ieee"
-    if raw.startswith("/") and raw.count("/") >= 3:
-        return "acl"
-    return "other"
+    """Classify a raw author id: openreview, email, ieee, acl or other (None if empty)."""
+    kind: str | None = profile_kinds(pa.array([raw or None], pa.string()))[0].as_py()
+    return kind
 
 
 def decode_json_bytes(data: bytes, path: str) -> Any:
@@ -257,7 +248,7 @@ def _first_bad_record(data: list[Any], path: str) -> BadInputError | None:
     for i, rec in enumerate(checked):
         for key in _TEXT_FIELD_SET.intersection(rec):
             v = rec[key]
-            if v is not None and v.__class__ is not str and not isinstance(v, str):
+            if v is not None and not isinstance(v, str):
                 if key == "id" and isinstance(v, int) and not isinstance(v, bool):
                     continue
                 return BadInputError(
@@ -295,8 +286,9 @@ def _blank_to_null(values: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(values, _EMPTY), pa.scalar(None, pa.string()), values)
 
 
-def _profile_kinds(ids: pa.Array) -> pa.Array:
-    """Vectorised :func:`profile_kind` over an array of raw author ids."""
+def profile_kinds(ids: pa.Array) -> pa.Array:
+    """The kind of every raw author id: '~...' openreview, an '@' email, '/digits/' ieee,
+    '/a/b/' (three slashes or more) acl, else other; null stays null."""
     kind = pc.case_when(
         pc.make_struct(
             pc.starts_with(ids, "~"),
@@ -310,13 +302,7 @@ def _profile_kinds(ids: pa.Array) -> pa.Array:
 
 
 def parse_records(
-    data: Any,
-    *,
-    path: str,
-    file_key: str,
-    venue: str,
-    year: int,
-    sha256: str,
+    data: Any, *, path: str, file_key: str, venue: str, year: int, sha256: str
 ) -> ParsedFile:
     """Turn a decoded paper list (a JSON array of objects) into column tables."""
     if not isinstance(data, list):
@@ -385,21 +371,8 @@ def parse_records(
         s_orgs += orgs if orgs else none_k
         s_countries += countries if countries else none_k
 
-    slot_columns: dict[str, pa.Array] = {
-        "record_index": pa.array(s_record, pa.int32()),
-        "author_index": pa.array(s_index, pa.int32()),
-        "name": pa.array(s_name, pa.string()),
-        "profile_id": pa.array(s_pid, pa.string()),
-        "affiliation": pa.array(s_aff, pa.string()),
-        "aff_domain": pa.array(s_domain, pa.string()),
-        "position": pa.array(s_position, pa.string()),
-        "source_orgs": pa.array(s_orgs, pa.list_(pa.string())),
-        "source_countries": pa.array(s_countries, pa.list_(pa.string())),
-    }
-    slot = pa.table(slot_columns)
     papers = _paper_table(
         cols,
-        path=path,
         file_key=file_key,
         venue=venue,
         year=year,
@@ -408,28 +381,28 @@ def parse_records(
         doubled=doubled_flags,
         dropped=dropped_lists,
     )
-    record = slot["record_index"]
-    affiliation = _blank_to_null(slot["affiliation"])
-    profile_ids = _blank_to_null(slot["profile_id"])
+    record = pa.array(s_record, pa.int32())
+    affiliation = _blank_to_null(pa.array(s_aff, pa.string()))
+    profile_ids = _blank_to_null(pa.array(s_pid, pa.string()))
     basis = pc.if_else(
         pc.is_null(affiliation),
         pa.scalar(None, pa.string()),
         pc.take(pa.array(bases, pa.string()), record),
     )
-    n_slots = slot.num_rows
+    n_slots = len(s_name)
     columns: dict[str, pa.Array | pa.ChunkedArray] = {
         "paper_key": pc.take(papers["paper_key"], record),
-        "author_index": slot["author_index"],
+        "author_index": pa.array(s_index, pa.int32()),
         "accepted": pc.take(papers["accepted"], record),
-        "name": slot["name"],
+        "name": pa.array(s_name, pa.string()),
         "profile_id": profile_ids,
-        "profile_kind": _profile_kinds(profile_ids),
+        "profile_kind": profile_kinds(profile_ids),
         "affiliation": affiliation,
-        "aff_domain": _blank_to_null(slot["aff_domain"]),
-        "position": _blank_to_null(slot["position"]),
+        "aff_domain": _blank_to_null(pa.array(s_domain, pa.string())),
+        "position": _blank_to_null(pa.array(s_position, pa.string())),
         "aff_basis": basis,
-        "source_orgs": slot["source_orgs"],
-        "source_countries": slot["source_countries"],
+        "source_orgs": pa.array(s_orgs, pa.list_(pa.string())),
+        "source_countries": pa.array(s_countries, pa.list_(pa.string())),
         "record_index": record,
         "venue": pa.repeat(pa.scalar(venue, pa.string()), n_slots),
         "year": pa.repeat(pa.scalar(year, pa.int32()), n_slots),
@@ -456,7 +429,6 @@ def parse_records(
 def _paper_table(
     cols: dict[str, list[Any]],
     *,
-    path: str,
     file_key: str,
     venue: str,
     year: int,
