@@ -65,8 +65,10 @@ def test_openreview_ids_hidden_bcubed(mirror_store: Store) -> None:
 def test_icra_ieee_ids_hidden_bcubed(mirror_store: Store) -> None:
     r = evaluate_against_ids(mirror_store, "ieee", venues=["icra"], years=(2000, 2023))
     model, base = r["resolver"], r["baseline_same_name"]
-    # Measured: precision 0.9653, recall 0.9045 (baseline 0.9520 / 0.8800). IEEE splits
-    # some people into several ids, which caps the precision any resolver can show here.
+    # Measured: precision 0.9611, recall 0.9847 (baseline 0.9520 / 0.8800); before initials
+    # were joined to full names ("F. Chaumette" ~ "François Chaumette") recall was 0.9045.
+    # IEEE splits some people into several ids, which caps the precision any resolver can
+    # show here.
     assert model["precision"] >= 0.96
     assert model["precision"] > base["precision"]
-    assert model["recall"] > base["recall"]
+    assert model["recall"] >= 0.98

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from talentflow.resolve.names import canonical_surname, hangul_to_latin, parse_name
+from talentflow.resolve.names import (
+    canonical_surname,
+    hangul_to_latin,
+    middles_compatible,
+    parse_name,
+)
 
 
 @pytest.mark.parametrize(
@@ -39,6 +44,29 @@ def test_order_hyphenation_and_spacing_share_a_key() -> None:
     assert parse_name("Xiao Ming Wang").key_concat == "wang|xiaoming"
     # Middle initials do not change the first-name key.
     assert parse_name("Vincent Tan").key_first == parse_name("Vincent Y. F. Tan").key_first
+
+
+def test_syllables_that_look_like_particles_stay_given_names() -> None:
+    # "Bin" and "Le" are particles in "Ahmad bin Abdullah" and "Jean Le Gall", but given-name
+    # syllables in Chinese and Korean names, spelt spaced or in CamelCase.
+    for raw in ("Hong Bin Wang", "HongBin Wang", "Hongbin Wang"):
+        assert parse_name(raw).family == "wang", raw
+        assert parse_name(raw).key_concat == "hongbin|wang", raw
+    assert parse_name("JiaLe Han").key_concat == parse_name("Jiale Han").key_concat
+    assert parse_name("YoungBin Kim").family == "kim"
+    assert parse_name("Jean Le Gall").family == "legall"
+    assert parse_name("Ahmad bin Abdullah").family == "binabdullah"
+    assert parse_name("Nicola De Cao").family == "decao"
+
+
+def test_initial_key_meets_initials_and_full_names() -> None:
+    keys = {parse_name(n).key_initial for n in ("C. Brooks", "Christopher Brooks", "Brooks, C.")}
+    assert keys == {"c|brooks"}
+    assert parse_name("D.J. Stilwell").key_initial == "d|stilwell"
+    assert parse_name("Jaehyun Rhee").key_initial == "j|lee"  # romanisation variants too
+    assert parse_name("Dr.").key_initial == ""  # unresolved
+    assert middles_compatible(["yf"], ["y"]) and middles_compatible([], ["a"])
+    assert not middles_compatible(["a"], ["b"])
 
 
 def test_korean_surname_variants_share_a_key() -> None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from talentflow.resolve.names import is_korean_surname
 from talentflow.resolve.people.cluster import cluster_slots
-from talentflow.resolve.people.features import build_features, org_years
+from talentflow.resolve.people.features import build_features, given_names, org_years
 from talentflow.resolve.people.pooled import PooledEvidence, PooledSettings
 
 # Filler authors make "Yang" and "Liu" common tokens (many distinct names carry them),
@@ -55,6 +55,7 @@ def _resolve(rows: list[tuple[str, int, str, str | None, str | None]], **setting
         pairs=[],
         threshold=0.99,
         org_years=org_years(t),
+        given_names=given_names(t),
         pooled=pooled,
     )
     return roots, decisions, pooled
@@ -177,7 +178,7 @@ def test_large_name_blocks_pair_only_within_a_year_or_organisation() -> None:
     import duckdb
     import pyarrow as pa
 
-    from talentflow.resolve.people.linkage import _blocking_rules
+    from talentflow.resolve.people.linkage import BLOCK_SIZES, _blocking_rules
 
     t = pa.table(
         {
@@ -185,6 +186,8 @@ def test_large_name_blocks_pair_only_within_a_year_or_organisation() -> None:
             "paper_key": ["a", "b", "c", "d"],
             "key_concat": ["liu|yang"] * 4,
             "key_first": ["liu|yang"] * 4,
+            "key_initial": ["l|yang"] * 4,
+            "quality": ["full"] * 4,
             "middle": [""] * 4,
             "strong_id": pa.nulls(4, pa.string()),
             "year": [2020, 2020, 2023, 2024],
@@ -194,10 +197,7 @@ def test_large_name_blocks_pair_only_within_a_year_or_organisation() -> None:
     )
     con = duckdb.connect()
     con.register("t", t)
-    con.execute(
-        "CREATE TABLE s AS SELECT *, count(*) OVER (PARTITION BY key_concat) AS block_n, "
-        "count(*) OVER (PARTITION BY key_first) AS block_first_n FROM t"
-    )
+    con.execute(f"CREATE TABLE s AS SELECT *, {BLOCK_SIZES} FROM t")
 
     def pairs(cap: int | None) -> set[tuple[int, int]]:
         found: set[tuple[int, int]] = set()
@@ -214,3 +214,119 @@ def test_large_name_blocks_pair_only_within_a_year_or_organisation() -> None:
     assert pairs(10) == pairs(None)  # a small block is paired in full
     # Capped: same year (0, 1) or same organisation (0, 3) only.
     assert pairs(3) == {(0, 1), (0, 3)}
+
+
+# --- initials-only mentions ("F. Chaumette") and full names -------------------------------
+
+
+def _rules(decisions: list[Any]) -> list[str]:
+    return [d.detail["rule"] for d in decisions if d.evidence == "pooled"]
+
+
+def test_initials_join_a_full_name_through_a_coauthor_written_either_way() -> None:
+    rows = [
+        ("p1", 2004, "F. Chaumette", None, None),
+        ("p1", 2004, "E. Marchand", None, None),
+        ("p2", 2009, "Francois Chaumette", None, None),
+        ("p2", 2009, "Eric Marchand", None, None),  # the same co-author, spelt out
+        ("p3", 2010, "Fabien Chaumette", None, None),  # a second F. Chaumette
+        ("p3", 2010, "Dan Iter", None, None),
+    ]
+    roots, decisions, _ = _resolve(rows, max_expected_namesakes=0.0)
+    assert roots[0] == roots[2]
+    assert roots[4] != roots[0]
+    assert "initials: co-authors" in _rules(decisions)
+
+
+def test_initials_join_the_sole_full_name_of_an_uncrowded_family_only() -> None:
+    rows = [
+        ("p1", 2004, "G. Dudek", None, None),
+        ("p2", 2013, "Gregory Dudek", None, None),
+        ("p3", 2003, "M. Kaneko", None, None),
+        ("p4", 2011, "Makoto Kaneko", None, None),
+        ("p5", 2012, "Hiroshi Kaneko", None, None),
+        ("p6", 2013, "Akira Kaneko", None, None),
+    ]
+    roots, decisions, _ = _resolve(rows, max_expected_namesakes=0.0)
+    assert roots[0] == roots[1]  # one first name goes with "Dudek"
+    assert roots[2] != roots[3]  # three go with "Kaneko": more than the cut of 2
+    assert _rules(decisions) == ["initials: sole full name"]
+    roots, _, _ = _resolve(rows, max_expected_namesakes=0.0, initials_max_family_names=3)
+    assert roots[2] == roots[3]
+    roots, _, _ = _resolve(rows, max_expected_namesakes=0.0, initials_max_family_names=0)
+    assert roots[0] != roots[1]  # the rule turned off
+    roots, _, _ = _resolve(rows, initials=False)
+    assert roots[0] != roots[1]
+
+
+def test_initials_never_join_korean_families_or_two_full_names_on_the_name_alone() -> None:
+    rows = [
+        ("p1", 2004, "J. Park", None, None),
+        ("p2", 2013, "Jaesik Park", None, None),
+        ("p3", 2004, "C. Luo", None, None),
+        ("p4", 2012, "Chen Luo", None, None),
+        ("p5", 2013, "Chaomin Luo", None, None),
+    ]
+    roots, decisions, _ = _resolve(rows, max_expected_namesakes=0.0, initials_max_family_names=9)
+    assert roots[0] != roots[1]
+    assert len({roots[2], roots[3], roots[4]}) == 3
+    assert _rules(decisions) == []
+
+
+def test_an_initials_mention_joins_at_most_one_full_name() -> None:
+    # "C. Luo" shares a co-author with "Chen Luo" and a domain with "Chaomin Luo": the
+    # first merge wins, the second would put two different full names in one person.
+    rows = [
+        ("p1", 2004, "C. Luo", None, "uwaterloo.ca"),
+        ("p1", 2004, "S. X. Yang", None, None),
+        ("p2", 2008, "Chen Luo", None, None),
+        ("p2", 2008, "Simon X. Yang", None, None),
+        ("p3", 2012, "Chaomin Luo", None, "uwaterloo.ca"),
+    ]
+    roots, decisions, _ = _resolve(rows, max_expected_namesakes=0.0)
+    assert roots[0] == roots[2]
+    assert roots[4] != roots[0]
+    refused = [d for d in decisions if d.decision == "refused"]
+    assert [d.evidence for d in refused] == ["different given names"]
+    assert refused[0].detail["rule"] == "initials: organisation"
+
+
+def test_initials_blocking_pairs_initials_with_full_names_of_the_same_initial() -> None:
+    import duckdb
+
+    from talentflow.resolve.people.linkage import BLOCK_SIZES, _blocking_rules
+
+    names = ["C. Brooks", "Christopher Brooks", "Chris Brooks", "Rodney Brooks", "C. Brooks"]
+    t = build_features(
+        _slots([(f"q{i}", 2000 + i, name, None, None) for i, name in enumerate(names)])
+    ).table
+    con = duckdb.connect()
+    con.register("t", t)
+    con.execute(f"CREATE TABLE s AS SELECT *, {BLOCK_SIZES} FROM t WHERE name_norm IS NOT NULL")
+    found: set[tuple[str, str]] = set()
+    for rule in _blocking_rules(20):
+        found |= set(
+            con.sql(
+                "SELECT l.name, r.name FROM s l JOIN s r ON "
+                f"{rule['blocking_rule']} AND l.unique_id < r.unique_id "
+                "WHERE l.name LIKE '%Brooks' AND r.name LIKE '%Brooks'"
+            ).fetchall()
+        )
+    assert found == {
+        ("C. Brooks", "Christopher Brooks"),
+        ("C. Brooks", "Chris Brooks"),
+        ("C. Brooks", "C. Brooks"),
+        ("Christopher Brooks", "C. Brooks"),
+        ("Chris Brooks", "C. Brooks"),
+    }
+    # With a cap of 1 (2 initials x 2 full names = 4 pairs > 1) only same-year pairs stay,
+    # and these five slots are of five different years.
+    capped: set[tuple[str, str]] = set()
+    for rule in _blocking_rules(1)[2:]:
+        capped |= set(
+            con.sql(
+                f"SELECT l.name, r.name FROM s l JOIN s r ON {rule['blocking_rule']} "
+                "AND l.unique_id < r.unique_id"
+            ).fetchall()
+        )
+    assert capped == set()

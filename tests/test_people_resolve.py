@@ -104,6 +104,30 @@ def test_different_organisations_in_one_year_refuse_a_scored_link() -> None:
     assert len(set(roots)) == 1
 
 
+def test_an_initials_mention_does_not_chain_two_full_names() -> None:
+    # 0 is "C. Luo" (initials only), 1 "Chen Luo", 2 "Chaomin Luo", 3 "Chen Luo" again.
+    names = [None, frozenset({"chen|luo"}), frozenset({"chaomin|luo"}), frozenset({"chen|luo"})]
+    roots, decisions = cluster_slots(
+        n=4,
+        paper_keys=["p1", "p2", "p3", "p4"],
+        strong_ids=[None] * 4,
+        pairs=[(0, 1, 0.999, 0), (0, 2, 0.998, 1), (1, 3, 0.997, 2)],
+        threshold=0.99,
+        given_names=names,
+    )
+    assert roots[0] == roots[1] == roots[3]
+    assert roots[2] != roots[0]
+    assert [d.evidence for d in decisions if d.decision == "refused"] == ["different given names"]
+    roots, _ = cluster_slots(
+        n=4,
+        paper_keys=["p1", "p2", "p3", "p4"],
+        strong_ids=[None] * 4,
+        pairs=[(0, 1, 0.999, 0), (0, 2, 0.998, 1)],
+        threshold=0.99,
+    )
+    assert len(set(roots[:3])) == 1  # without the names the chain forms
+
+
 def test_must_link_and_cannot_link() -> None:
     roots, _ = cluster_slots(
         n=3,

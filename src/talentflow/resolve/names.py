@@ -20,6 +20,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -30,6 +31,7 @@ __all__ = [
     "canonical_surname",
     "hangul_to_latin",
     "is_korean_surname",
+    "middles_compatible",
     "parse_name",
 ]
 
@@ -189,10 +191,26 @@ class ParsedName:
             return ""
         return "|".join(sorted((self.given[0], self.family_canon)))
 
+    @cached_property
+    def key_initial(self) -> str:
+        """First initial and family name ("c|brooks"): the block that pairs "C. Brooks"
+        with "Christopher Brooks" ("" when unresolved)."""
+        if self.quality == "unresolved" or not self.given:
+            return ""
+        return f"{self.given[0][0]}|{self.family_canon}"
+
     @property
     def display(self) -> str:
         """The source spelling with entities and LaTeX resolved and spaces collapsed."""
         return _clean(self.raw)
+
+
+def middles_compatible(a: Collection[str], b: Collection[str]) -> bool:
+    """Whether two sets of middle initials can be one person's ("yf" and "y" can, "a" and
+    "b" cannot; an empty set agrees with anything)."""
+    if not a or not b:
+        return True
+    return any(x.startswith(y) or y.startswith(x) for x in a for y in b)
 
 
 def canonical_surname(family: str) -> str:
@@ -357,6 +375,42 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
+# Particles that are also Chinese or Korean syllables: "Jia Le Han", "Hong Bin Wang".
+_SYLLABLE_PARTICLES = frozenset(["bin", "le", "da", "de", "du", "di", "la", "zu"])
+
+
+@lru_cache(maxsize=1)
+def _east_asian_syllables() -> frozenset[str]:
+    """Pinyin and Korean syllables (the origin model's inventories); empty without it."""
+    from talentflow.errors import TalentflowError
+    from talentflow.origin.model import load_tables
+
+    try:
+        tables = load_tables()
+    except TalentflowError:
+        return frozenset()
+    inventories = dict(
+        zip(tables["inventory_names"].tolist(), tables["inventories"].tolist(), strict=True)
+    )
+    syllables = set(inventories["pinyin"].split()) | set(inventories["korean"].split())
+    # Interjections without a vowel ("n", "m", "hng") are no name syllables.
+    return frozenset(x for x in syllables if re.search("[aeiouy]", x))
+
+
+def _syllable_not_particle(low: str, glued: set[str], others: list[str]) -> bool:
+    """Whether a would-be particle is a given-name syllable: part of a CamelCase given name
+    ("YoungBin Kim"; the family name "LeCun" keeps its particle), or a Chinese/Korean
+    syllable between one-syllable tokens ("Xue Bin Peng", "Jin Da Tan"; "Elena De Momi"
+    and "Jean Le Gall" keep their particle). ``glued`` are the later parts of CamelCase
+    tokens before the last; ``others`` the name's other tokens."""
+    if low in glued:
+        return True
+    if low not in _SYLLABLE_PARTICLES or len(others) < 2:
+        return False
+    syllables = _east_asian_syllables()
+    return all(t in syllables for t in others)
+
+
 def _fold(token: str) -> str:
     return _NON_LETTER.sub("", (token if token.isascii() else unidecode(token)).lower())
 
@@ -402,12 +456,21 @@ def parse_name(raw: str | None) -> ParsedName:
     if caps and len(caps) < len(kept) and caps[0] == 0 and len(kept) == 2:
         family_first = True
     # Join particles into the family name.
+    unsplit = _tokens(text)
+    glued = {_fold(p) for t in unsplit[:-1] for p in _CAMEL.sub(" ", t).split()[1:]}
     folded: list[str] = []
     i = 0
     while i < len(kept):
         tok = kept[i]
         low = _fold(tok)
-        if low in _PARTICLES and i > 0 and i < len(kept) - 1 and not family_first:
+        if (
+            low in _PARTICLES
+            and 0 < i < len(kept) - 1
+            and not family_first
+            and not _syllable_not_particle(
+                low, glued, [_fold(t) for j, t in enumerate(kept) if j != i]
+            )
+        ):
             folded.append(low + "".join(_fold(t) for t in kept[i + 1 :]))
             break
         if low:

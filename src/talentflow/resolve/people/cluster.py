@@ -9,7 +9,9 @@ Mentions are merged in this order, each merge kept as a decision record:
 
 A merge of kind 2, 3 or 4 is refused (and recorded as refused) when it would put into one
 person two different strong ids, two slots of one paper, or the two sides of a user
-cannot-link pair. Refusing on the whole cluster, not just the pair, is what stops a
+cannot-link pair; a merge of kind 3 or 4 also when the two clusters' full names share no
+name key (an initials-only mention, "C. Luo", may join "Chen Luo" or "Chaomin Luo", not
+both). Refusing on the whole cluster, not just the pair, is what stops a
 chain "Wei Wang (A) ~ Wei Wang (?) ~ Wei Wang (B)" from fabricating one person.
 """
 
@@ -52,6 +54,8 @@ class Clusters:
     cannot: dict[int, set[tuple[int, int]]] = field(default_factory=dict)
     orgs: dict[int, dict[int, set[str]]] = field(default_factory=dict)
     """root -> year -> organisation words seen that year."""
+    names: dict[int, set[str]] = field(default_factory=dict)
+    """root -> name keys of its full (not initials-only) names."""
 
     def __post_init__(self) -> None:
         self.parent = list(range(self.n))
@@ -79,6 +83,9 @@ class Clusters:
             small_c, big_c = (ca, cb) if len(ca) <= len(cb) else (cb, ca)
             if any((k, 1 - side) in big_c for k, side in small_c):
                 return "cannot-link override"
+        na, nb = self.names.get(a), self.names.get(b)
+        if na and nb and na.isdisjoint(nb):
+            return "different given names"
         oa, ob = self.orgs.get(a), self.orgs.get(b)
         if oa and ob:
             small_o, big_o = (oa, ob) if len(oa) <= len(ob) else (ob, oa)
@@ -93,7 +100,7 @@ class Clusters:
         if len(self.papers.get(a, ())) < len(self.papers.get(b, ())):
             a, b = b, a
         self.parent[b] = a
-        for strs in (self.strong, self.papers):
+        for strs in (self.strong, self.papers, self.names):
             more = strs.pop(b, None)
             if more:
                 strs.setdefault(a, set()).update(more)
@@ -121,6 +128,7 @@ def cluster_slots(
     org_years: Sequence[tuple[int, frozenset[str]] | None] | None = None,
     presorted: bool = False,
     pooled: PooledEvidence | None = None,
+    given_names: Sequence[frozenset[str] | None] | None = None,
 ) -> tuple[list[int], list[LinkDecision]]:
     """Cluster ``n`` slot rows; return each row's root and the decision records.
 
@@ -130,13 +138,17 @@ def cluster_slots(
     is (year, organisation words) where known: two clusters whose organisations share no
     word in a year both cover are not merged by linkage (people move, but a paper of one
     year rarely has its author at two unrelated places). ``pooled`` adds the second pass
-    over the clusters the scored links made.
+    over the clusters the scored links made. ``given_names[row]`` are the name keys of a
+    full name (None for initials only): clusters whose full names share no key stay apart.
     """
     c = Clusters(n)
     for i, (paper, sid) in enumerate(zip(paper_keys, strong_ids, strict=True)):
         c.papers[i] = {paper}
         if sid:
             c.strong[i] = {sid}
+    for i, keys in enumerate(given_names or ()):
+        if keys:
+            c.names[i] = set(keys)
     for i, seen in enumerate(org_years or ()):
         if seen and seen[1]:
             c.orgs[i] = {seen[0]: set(seen[1])}

@@ -31,6 +31,7 @@ from talentflow.resolve.people.cluster import LinkDecision, cluster_slots
 from talentflow.resolve.people.features import (
     SlotFeatures,
     build_features,
+    given_names,
     load_slot_table,
     org_years,
 )
@@ -269,6 +270,7 @@ def resolve_features(
         must_link=must,
         cannot_link=cannot,
         org_years=org_years(t),
+        given_names=given_names(t),
         presorted=True,
         pooled=PooledEvidence(t, settings.pooled) if settings.pooled.enabled else None,
     )

@@ -153,8 +153,8 @@ class SlotFeatures:
 
     table: pa.Table
     """Columns: unique_id, slot_ref, paper_key, author_index, venue, year, name, name_norm,
-    tf_name_norm, key_concat, key_first, family, middle, quality, coauthors, org_key,
-    org_tokens, domain, handle, strong_id."""
+    tf_name_norm, key_concat, key_first, key_initial, family, middle, quality, coauthors,
+    org_key, org_tokens, domain, handle, strong_id."""
 
     @property
     def n(self) -> int:
@@ -187,6 +187,30 @@ MAX_TEAM = 50
 
 COMMON_NAME = 1e-6
 """Estimated share of people above which a name counts as common ("Yang Liu": ~1e-4)."""
+
+
+def given_names(table: pa.Table) -> list[frozenset[str] | None]:
+    """Per slot with full given names, its name keys (``key_first`` and ``key_concat``);
+    None for initials-only and unresolved names.
+
+    Clustering keeps apart two clusters whose full names share no key: "C. Luo" may join
+    "Chen Luo" or "Chaomin Luo", never both. Only names that an initials-only mention can
+    meet (same first initial and family name) need their keys, so the others get None.
+    """
+    quality = table["quality"].to_pylist()
+    key_initial = table["key_initial"].to_pylist()
+    bridged = {k for q, k in zip(quality, key_initial, strict=True) if q == "initials" and k}
+    out: list[frozenset[str] | None] = []
+    for q, k, first, concat in zip(
+        quality,
+        key_initial,
+        table["key_first"].to_pylist(),
+        table["key_concat"].to_pylist(),
+        strict=True,
+    ):
+        keep = q == "full" and k in bridged and first and concat
+        out.append(frozenset((first, concat)) if keep else None)
+    return out
 
 
 def org_years(
@@ -366,6 +390,7 @@ def build_features(
         ),
         "key_concat": key_concat,
         "key_first": per_name([p.key_first or None for p in parsed], pa.string()),
+        "key_initial": per_name([p.key_initial or None for p in parsed], pa.string()),
         "family": per_name([p.family_canon or None for p in parsed], pa.string()),
         "middle": per_name([p.middle_initials for p in parsed], pa.string()),
         "quality": per_name([p.quality for p in parsed], pa.string()),
@@ -391,6 +416,7 @@ def build_features(
             ("tf_name_norm", pa.float64()),
             ("key_concat", pa.string()),
             ("key_first", pa.string()),
+            ("key_initial", pa.string()),
             ("family", pa.string()),
             ("middle", pa.string()),
             ("quality", pa.string()),

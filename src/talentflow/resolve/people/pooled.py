@@ -25,7 +25,7 @@ organisations in the same year) and is recorded, linked or refused, with evidenc
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -33,9 +33,17 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from talentflow.resolve.names import is_korean_surname
+from talentflow.resolve.names import is_korean_surname, middles_compatible
+from talentflow.resolve.people.initials import InitialsBridge
 
-RULES = ("co-authors", "organisation", "rare name")
+RULES = (
+    "co-authors",
+    "organisation",
+    "rare name",
+    "initials: co-authors",
+    "initials: organisation",
+    "initials: sole full name",
+)
 """The second-pass rules, strongest first (merges are tried in this order)."""
 
 
@@ -53,6 +61,12 @@ class PooledSettings:
     in the data) is below this; 0 turns the rare-name rule off. Chosen on half of the
     OpenReview evaluation names (split by a hash of the name), reported on the other half
     (benchmarks/RESULTS.md)."""
+    initials: bool = True
+    """Join initials-only clusters ("F. Chaumette") to full names (``initials.py``)."""
+    initials_max_family_names: int = 2
+    """The sole-full-name rule applies when the family name goes with at most this many
+    distinct first names in the data (0 turns it off). Chosen on half of the ICRA
+    evaluation families, reported on the other half (benchmarks/RESULTS.md)."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -68,12 +82,6 @@ class Proposal:
     detail: dict[str, Any]
 
 
-def _compatible_middles(a: Collection[str], b: Collection[str]) -> bool:
-    if not a or not b:
-        return True
-    return any(x.startswith(y) or y.startswith(x) for x in a for y in b)
-
-
 class PooledEvidence:
     """Per-slot evidence of a features table (see ``features.build_features``), pooled on
     demand over first-pass clusters."""
@@ -81,6 +89,11 @@ class PooledEvidence:
     def __init__(self, table: pa.Table, settings: PooledSettings | None = None) -> None:
         self.settings = settings or PooledSettings()
         self.table = table.select(["key_concat", "middle", "coauthors", "org_key", "domain"])
+        self.initials = InitialsBridge(
+            table,
+            enabled=self.settings.initials,
+            max_family_names=self.settings.initials_max_family_names,
+        )
         # Per name key: the largest expected namesake count among its spellings, and
         # whether it may merge on the name alone (column-wise: this runs on every slot).
         families = table["family"]
@@ -140,7 +153,7 @@ class PooledEvidence:
             by_key[key].append(root)
 
         def ok(key: str, a: int, b: int) -> bool:
-            return _compatible_middles(middles[(key, a)], middles[(key, b)])
+            return middles_compatible(middles[(key, a)], middles[(key, b)])
 
         out: list[Proposal] = []
         for kind, key, a, b, n in shared_rows:
@@ -159,7 +172,7 @@ class PooledEvidence:
                 for other in members[1:]
                 if ok(key, first, other)
             ]
-        return out
+        return out + [Proposal(*p) for p in self.initials.proposals(roots)]
 
 
 # Values (co-authors "c"; organisations and domains "p") each cluster holds under a name key,
