@@ -216,6 +216,171 @@ def test_first_line_layouts_third_round() -> None:
     assert p.role == "iOS/Mobile, Data Engineers"
 
 
+# fourth round: (first line, body, field, what a reader finds there)
+FOURTH_ROUND_CASES = [
+    # a first-line segment that names no opening gives way to the body's role statement
+    (
+        "Acme | Full-time | Remote (CET) | B2B SaaS / AI for AEC",
+        "Acme automates admin.\nWe're looking for product engineers that ship.",
+        "role",
+        "product engineers",
+    ),
+    (
+        "Acme | Dev Shop | Remote (US or Europe)",
+        "We're looking for senior data engineers.",
+        "role",
+        "senior data engineers",
+    ),
+    (
+        "Acme | EU REMOTE | https://acme.dev/ Acme is a company for developers",
+        "We raised money.\nRust Engineer - https://acme.dev/jobs/rust",
+        "role",
+        "Rust Engineer",
+    ),
+    # "[A | B] Engineer" is one title; " - " inside a bracket does not split the company
+    (
+        "Acme | SF | [Platform | Security | Frontend] Engineer",
+        "",
+        "role",
+        "Platform/Security/Frontend Engineer",
+    ),
+    (
+        "Acme (YC-backed - Imagine F'14) | REMOTE (US) | Data Engineer",
+        "",
+        "company",
+        "Acme (YC-backed - Imagine F'14)",
+    ),
+    # a company named with its legal or usual suffix is not a role; "Acme (YC W23): Role"
+    (
+        "Architect Financial Technologies | Chicago",
+        "",
+        "company",
+        "Architect Financial Technologies",
+    ),
+    ("Acme (YC W23): Founding Reliability Engineer – $200K", "", "company", "Acme (YC W23)"),
+    (
+        "Acme (YC W23): Founding Reliability Engineer – $200K",
+        "",
+        "role",
+        "Founding Reliability Engineer – $200K",
+    ),
+    # roles in the body: numbered lists under "hiring for many roles:", a question heading
+    # that names none, "want", "roles in ...", "looking to fill ... roles", run-on titles
+    (
+        "Acme | SF",
+        "Acme builds tools.\nWe're hiring for many roles:\n1/ Engineers for our product team.",
+        "role",
+        "Engineers",
+    ),
+    (
+        "Acme is a lender rethinking mortgages for everyone in the country today.",
+        "What makes it interesting for an engineer: the systems.\n"
+        "We’re currently hiring Senior II and Staff Engineers with Haskell.",
+        "role",
+        "Senior II and Staff Engineers",
+    ),
+    ("Acme | Remote", "We want engineers for our research.", "role", "engineers"),
+    (
+        "Acme | Paris",
+        "Series C with tremendous momentum.\nHigh-priority technical roles in Engineering "
+        "Leadership, Senior Cybersecurity Analyst, Head of Product, and several more roles.",
+        "role",
+        "Engineering Leadership, Senior Cybersecurity Analyst, Head of Product",
+    ),
+    (
+        "Acme | Chicago",
+        "Acme is looking to fill a number of software engineering roles.",
+        "role",
+        "software engineering roles",
+    ),
+    (
+        "I'm hiring for a senior developer content advocate at my company.",
+        "",
+        "role",
+        "senior developer content advocate",
+    ),
+    # a pasted YC job-board page lists the opening before its place
+    (
+        "Acme (YC P26) Is Hiring",
+        "Jobs at Acme | Y Combinator Open menu About Apply Acme Brand OS. Company Jobs 2 "
+        "Jobs at Acme Founding Growth / Marketing San Francisco, CA, US $120K - $180K",
+        "role",
+        "Founding Growth / Marketing",
+    ),
+    # places in the body: on a listed role's line, or in a bracket after it
+    (
+        "Acme | https://acme.io",
+        "Tech Lead (CI & Test Data) - San Francisco HQ and open to Relo",
+        "location",
+        "San Francisco HQ and open to Relo",
+    ),
+    (
+        "Acme | Product & Engineering | Full-Time",
+        "Acme is the billing platform for teams.\nOpen Roles:\n// Backend Engineer (Remote EU)",
+        "location",
+        "Remote EU",
+    ),
+    # a sentence that places the work; a line opening with the work mode; a remote offer
+    (
+        "Roles: Forward Deployed Engineer and Platform Engineer",
+        "Both roles full-time ONSITE in London, £100k.",
+        "location",
+        "London",
+    ),
+    ("Acme", "REMOTE mostly, but I travel.\nWe make software.", "location", "REMOTE"),
+    ("Acme | Engineer", "Hi.\nThese positions are REMOTE but US only.", "location", "Remote"),
+    ("Acme | Engineer", "We use remote sensing data.", "location", None),
+    # "LOCATION:" beats "REMOTE: Yes"; "REMOTE: Yes" alone is remote work
+    (
+        "GTM Engineer | Acme",
+        "LOCATION: Remote - Spain, UK via EOR\nREMOTE: Yes",
+        "location",
+        "Remote - Spain, UK via EOR",
+    ),
+    ("Acme | Engineer", "REMOTE: Yes\nVISA: No", "location", "Remote"),
+    # companies: "join X", "founder of xCamel", "hiring ... at X", "We are hiring at X, makers"
+    (
+        "Senior Python Engineer | REMOTE",
+        "Like it? Join Reef Works and hack.",
+        "company",
+        "Reef Works",
+    ),
+    ("Hey HN - I'm Ann, founder of xFigura. We build.", "", "company", "xFigura"),
+    ("Hey! We're hiring for a GTM Lead at Skyfall AI.", "", "company", "Skyfall AI"),
+    (
+        "We are hiring at deepset, makers of Haystack | FDEs | Remote (EU)",
+        "",
+        "company",
+        "deepset",
+    ),
+]
+
+
+@pytest.mark.parametrize(("line", "body", "field", "expected"), FOURTH_ROUND_CASES)
+def test_first_line_layouts_fourth_round(
+    line: str, body: str, field: str, expected: str | None
+) -> None:
+    assert getattr(parse_first_line(line, body), field) == expected
+
+
+def test_a_long_location_line_keeps_its_opening() -> None:
+    p = parse_first_line(
+        "GTM Engineer | Acme",
+        "LOCATION: Remote - Spain, UK via EOR, the rest between UTC +2 and UTC +5:30 in our "
+        "hiring countries via contract and more words to make it long\nREMOTE: Yes",
+    )
+    assert p.location is not None and p.location.startswith("Remote - Spain, UK")
+    assert len(p.location) <= 120
+
+
+def test_other_countries_from_iso_list() -> None:
+    assert countries_in("ONSITE - Madagascar") == ["MG"]
+    assert countries_in("Skopje (North Macedonia)") == ["MK"]
+    # names that are also words or US states stay out
+    assert countries_in("Atlanta, Georgia") == ["US"]
+    assert countries_in("New Jersey") == ["US"]
+
+
 def test_parse_check_accepts_listed_alternatives() -> None:
     parsed = {"1": {"company": "Acme", "title": "Data Engineer", "location": "Berlin"}}
     ok = {"posting_id": "1", "split": "x", "is_posting": "1", "company": "Acme"}

@@ -3,8 +3,10 @@
 English place names match as whole words (short codes such as ``NYC``, ``UK`` or a
 US state after a comma only in capitals, so "us" or "in" never count); Chinese
 names match as substrings (``北京市海淀区`` -> CN). Hong Kong (HK) and Singapore
-(SG) are their own codes. The gazetteer is small and aimed at tech hiring: a
-location it does not know gives no country, and is counted as unknown.
+(SG) are their own codes. The gazetteer is small and aimed at tech hiring (its cities
+and spellings); other countries are named from pycountry's ISO 3166-1 list (case
+matters there, and names that are also words, "Georgia" or "Jersey", are left out).
+A location it does not know gives no country, and is counted as unknown.
 
 >>> countries_in("Oslo, Norway | Onsite")
 ['NO']
@@ -30,28 +32,69 @@ def _data() -> dict[str, Any]:
     return data
 
 
+# country names that are also common words, people's or US states' names
+_AMBIGUOUS_COUNTRY_NAMES = {"Georgia", "Jersey", "Guernsey", "Chad", "Jordan"}
+
+
+def _other_countries() -> list[tuple[str, str]]:
+    """Every other country of ISO 3166-1 (pycountry), by its plain English names
+    ("Madagascar", "North Macedonia"); names with commas or brackets are left out."""
+    import pycountry
+
+    out = []
+    for country in pycountry.countries:
+        for name in {country.name, getattr(country, "common_name", None)}:
+            if name and not re.search(r"[,()]", name) and name not in _AMBIGUOUS_COUNTRY_NAMES:
+                out.append((name, str(country.alpha_2)))
+    return out
+
+
+_Patterns = tuple[
+    dict[str, list[tuple[re.Pattern[str], str]]],
+    list[tuple[re.Pattern[str], str]],
+    list[tuple[str, str]],
+]
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> tuple[list[tuple[re.Pattern[str], str]], list[tuple[str, str]]]:
+def _patterns() -> _Patterns:
+    """English name patterns keyed by their first word (lower case), so that a text is only
+    searched for the names whose first word it contains; patterns without such a key (US
+    state codes after a comma or a city); Chinese names."""
     d = _data()
-    english: list[tuple[re.Pattern[str], str]] = []
+    english: list[tuple[str, re.Pattern[str], str]] = []
     for group in ("countries", "cities"):
         for code, names in d[group].items():
             for name in names:
                 flags = 0 if len(name.replace(".", "")) <= 3 else re.IGNORECASE
-                english.append((re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w])", flags), code))
+                pattern = re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w])", flags)
+                english.append((name, pattern, code))
+    known = {name for names in d["countries"].values() for name in names}
+    for name, code in _other_countries():
+        if name not in known:
+            english.append((name, re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w])"), code))
     for name in d["us_state_names"]:
-        english.append((re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE), "US"))
+        english.append((name, re.compile(rf"\b{re.escape(name)}\b", re.IGNORECASE), "US"))
+    by_word: dict[str, list[tuple[re.Pattern[str], str]]] = {}
+    for name, pattern, code in english:
+        by_word.setdefault(re.findall(r"\w+", name.lower())[0], []).append((pattern, code))
     states = "|".join(d["us_state_codes"])
-    english.append((re.compile(rf"(?:,\s*|\b[A-Z][a-z]+\s)(?:{states})\b(?![a-z])"), "US"))
+    always = [(re.compile(rf"(?:,\s*|\b[A-Z][a-z]+\s)(?:{states})\b(?![a-z])"), "US")]
     chinese = [(name, code) for code, names in d["chinese"].items() for name in names]
-    return english, chinese
+    return by_word, always, chinese
 
 
 def countries_in(location: str) -> list[str]:
     """ISO 3166-1 alpha-2 codes named in a location text, in order of first mention."""
-    if not location:
-        return []
-    english, chinese = _patterns()
+    return list(_countries_in(location)) if location else []
+
+
+@lru_cache(maxsize=65536)
+def _countries_in(location: str) -> tuple[str, ...]:
+    by_word, always, chinese = _patterns()
+    # a name that matches starts at a word boundary, so its first word is a word of the text
+    words = set(re.findall(r"\w+", location.lower()))
+    english = [pc for w in words if w in by_word for pc in by_word[w]] + always
     found: dict[str, int] = {}
     for pattern, code in english:
         m = pattern.search(location)
@@ -61,7 +104,7 @@ def countries_in(location: str) -> list[str]:
         pos = location.find(name)
         if pos >= 0 and (code not in found or pos < found[code]):
             found[code] = pos
-    return [c for c, _ in sorted(found.items(), key=lambda kv: kv[1])]
+    return tuple(c for c, _ in sorted(found.items(), key=lambda kv: kv[1]))
 
 
 def country_code(name: str | None) -> str | None:

@@ -51,7 +51,9 @@ _ROLE_RE = re.compile(rf"\b(?:{_ROLE_NOUNS})\b", re.IGNORECASE)
 _LOCATION_WORDS = re.compile(
     r"\b(remote|onsite|on-site|on site|hybrid|in-person|in person|in office|in-office|"
     r"relocation|anywhere|worldwide|global|timezones?|utc|gmt|est|pst|emea|apac|latam|"
-    r"europe|eu|americas|north america|latam|latin america|bay area|area|locations?)\b",
+    r"europe|eu|americas|north america|latam|latin america|bay area|area|locations?|"
+    r"south america|asia|africa|middle east|oceania|nordics?|scandinavia|dach|benelux|mena|"
+    r"work from home|wfh)\b",
     re.IGNORECASE,
 )
 _URL_RE = re.compile(
@@ -97,37 +99,82 @@ _AS_ROLE_RE = re.compile(
     r"(?:[Mm]ember of )?[Tt]echnical [Ss]taff))"
     r"(?: at [A-Z][\w.]*)?,"
 )
+_BODY_ROLE_NOUNS = (
+    r"engineers?|developers?|scientists?|designers?|managers?|architects?|researchers?|"
+    r"analysts?|SREs?|MLEs?|interns?|generalists?|leads?|specialists?|technicians?|"
+    r"programmers?|directors?|writers?|marketers?|heads? of [a-z]+|advocates?|strategists?|"
+    r"co-?founders?|CTO|partners?"
+)
 _BODY_ROLE_RE = re.compile(
-    r"\b(?:hiring|looking for|seeking|searching for|need|openings? for:?|roles? for:?)\s+"
-    r"(?:for\s+|an?\s+|our\s+|several\s+|multiple\s+|two\s+|three\s+|\d+\s+|a few\s+|"
-    r"experienced\s+|talented\s+|strong\s+)*"
-    r"(?P<role>(?:[A-Za-z][\w/+&().,' -]{0,70}?\s)?(?:engineers?|developers?|scientists?|"
-    r"designers?|managers?|architects?|researchers?|analysts?|SREs?|MLEs?|interns?|"
-    r"generalists?|leads?|specialists?|technicians?|programmers?|directors?|writers?|"
-    r"marketers?|heads? of [a-z]+))\b",
+    r"\b(?:hiring|looking for|looking to (?:add|hire|bring on)|seeking|searching for|need|"
+    r"want|expanding (?:our|the) [\w ]{0,30}?team with|openings? for:?|roles? for:?)\s+"
+    r"(?:for\s+|an?\s+|our\s+|both\s+|[•*:]\s*|several\s+|multiple\s+|two\s+|three\s+|"
+    r"\d+\s+|a few\s+|additional\s+|experienced\s+|talented\s+|strong\s+)*"
+    rf"(?P<role>(?:[A-Za-z][\w/+&().,' -]{{0,70}}?\s)?(?:{_BODY_ROLE_NOUNS}))\b",
     re.IGNORECASE,
+)
+# "a senior developer content advocate": a title that runs on past its first role noun
+_ROLE_RUN_ON_RE = re.compile(
+    rf"(?:[ ](?!(?:to|for|in|on|at|with|who|that|of)\b)[a-z]+){{0,2}}?[ ](?:{_BODY_ROLE_NOUNS})\b"
 )
 
 
 _BODY_LOCATION_RE = re.compile(
-    r"(?:^\W*(?:location|based in|office|onsite|remote|where)s?\s*[:\-]|(?<=\s)locations?:)"
-    r"\s*([^;\n]{2,120}?)(?:;|\s{2}|$)",
+    r"(?:^\W*(?P<key>location|based in|office|onsite|remote|where)s?\s*[:\-]|"
+    r"(?<=\s)(?P<key2>location)s?:)"
+    r"\s*(?P<value>[^;\n]{2,250}?)(?:;|\s{2}|$)",
     re.IGNORECASE | re.MULTILINE,
 )
-_SPECIFIC_ROLE_RE = re.compile(
-    r"\b(?:engineers?|developers?|scientists?|designers?|managers?|architects?|researchers?|"
+
+
+def _body_location_field(body: str) -> str | None:
+    """A "Location: ..." line of the body (a "Remote: Yes" line only when none names the place)."""
+    found = [
+        ((m.group("key") or m.group("key2") or "").lower(), m.group("value"))
+        for m in _BODY_LOCATION_RE.finditer(body[:3000])
+    ]
+    for key, value in sorted(found, key=lambda kv: kv[0] in {"remote", "onsite"}):
+        value = _clean(value)
+        if key in {"remote", "onsite"} and re.match(r"(?:yes|y|true|ok|sure)\b", value, re.I):
+            return f"{key.capitalize()} ({value})" if len(value) > 4 else key.capitalize()
+        if key in {"remote", "onsite"} and re.match(r"no\b", value, re.I):
+            continue
+        if len(value) > 120:  # a long line: its opening names the place
+            value = _clean(value[:120].rsplit(" ", 1)[0])
+        return value or None
+    return None
+
+
+_PERSON_NOUNS = (
+    r"engineers?|developers?|scientists?|designers?|managers?|architects?|researchers?|"
     r"analysts?|SREs?|MLEs?|SWEs?|interns?|generalists?|leads?|specialists?|technicians?|"
-    r"programmers?|head of|director|chief of staff|account executives?|FDEs?|"
-    r"member of technical staff|MTS|(?:platform|production|infrastructure|data|backend|frontend|"
+    r"programmers?|head of|director|chief of staff|account executives?|FDEs?|strategists?|"
+    r"advocates?|co-?founders?|cofounders?|member of technical staff|MTS"
+)
+# a title naming a person's job ("Backend Engineer"), not only a field ("Engineering")
+_PERSON_ROLE_RE = re.compile(rf"\b(?:{_PERSON_NOUNS})\b", re.IGNORECASE)
+_SPECIFIC_ROLE_RE = re.compile(
+    rf"\b(?:{_PERSON_NOUNS}|(?:platform|production|infrastructure|data|backend|frontend|"
     r"ml|security|software) engineering)\b",
+    re.IGNORECASE,
+)
+# "Architect Financial Technologies", "Acme Labs Inc.": a company's legal or usual suffix
+_ORG_SUFFIX_RE = re.compile(
+    r"\b(?:Inc|LLC|Ltd|GmbH|Corp|Corporation|Technologies|Labs|Laboratories|University|"
+    r"Institute|Foundation|AG|SAS|BV|PBC)\.?(?:\s*\([^)]*\))?$"
+)
+# "Dev Shop", "Core Team", "engineering team": a description of the company, not an opening
+_ORG_WORD_END_RE = re.compile(
+    r"\b(?:shop|agency|studio|firm|company|team|consultancy|start-?up|collective)\W*$",
     re.IGNORECASE,
 )
 _SENTENCE_RE = re.compile(r"[.!?]\s|\b(we|our|you|your|is|are|i'm|i’m|i am|my|me)\b", re.IGNORECASE)
 
 
 def _body_role(body: str) -> str | None:
-    """A role named in the body: a short heading line naming a role, else "hiring ... X"."""
-    return _body_heading_role(body) or _body_sentence_role(body)
+    """A role named in the body: a pasted job-board page's opening, a short heading line
+    naming a role, else "hiring ... X"."""
+    return _job_board_role(body) or _body_heading_role(body) or _body_sentence_role(body)
 
 
 _BODY_COMPANY_RE = re.compile(
@@ -158,11 +205,21 @@ def _body_sentence_role(body: str) -> str | None:
     for bm in _BODY_ROLE_RE.finditer(body[:3000]):
         role = bm.group("role")
         # "developer hiring over the last 15 years, with 30m+ developers" names no opening
-        if re.match(r"(?:over|with|on|from|the last|into)\b", role, re.IGNORECASE):
+        if re.match(r"(?:over|with|on|from|the last|into|to|at)\b", role, re.IGNORECASE):
             continue
+        run_on = _ROLE_RUN_ON_RE.match(body, bm.end())
+        if run_on:
+            role += run_on.group(0)
         return _clean(role)
     am = _AS_ROLE_RE.search(body[:3000])
     return _clean(am.group("role")) if am else None
+
+
+_ROLES_IN_RE = re.compile(
+    r"\b(?:roles?|positions?|openings?) (?:in|for|including|such as|like|across):?\s+"
+    r"(?P<role>[A-Za-z][^.\n:]{2,120})",
+    re.IGNORECASE,
+)
 
 
 def _collective_role(body: str) -> str | None:
@@ -173,9 +230,82 @@ def _collective_role(body: str) -> str | None:
         body[:3000],
         re.IGNORECASE,
     )
-    if not cm or re.search(r"\b(?:roles?|positions?|openings?|jobs?)\b", cm.group("role")):
-        return None
-    return _clean(cm.group("role")) if _ROLE_RE.search(cm.group("role")) else None
+    if cm and not re.search(r"\b(?:roles?|positions?|openings?|jobs?)\b", cm.group("role")):
+        return _clean(cm.group("role")) if _ROLE_RE.search(cm.group("role")) else None
+    # "roles in Engineering Leadership, Senior Cybersecurity Analyst, and several more roles"
+    lm = _ROLES_IN_RE.search(body[:3000])
+    if lm:
+        role = re.sub(
+            r",?\s+(?:and|&|or)\s+(?:several|many|other|more|a few)\b.*$"
+            r"|,?\s+(?:and more|etc)\b.*$",
+            "",
+            lm.group("role"),
+        )
+        if _ROLE_RE.search(role) and not _SENTENCE_RE.search(role):
+            return _clean(role)
+    # "looking to fill a number of software engineering roles"
+    fm = re.search(
+        r"\b(?:fill|filling|hire for|hiring for|open|opening)\s+(?:a number of |several |many |"
+        r"multiple |a few |some |\d+ )?(?P<role>[A-Za-z][\w ,&/-]{2,60}?) (?:roles|positions)\b",
+        body[:3000],
+        re.IGNORECASE,
+    )
+    if fm and _ROLE_RE.search(fm.group("role")) and not _SENTENCE_RE.search(fm.group("role")):
+        return _clean(fm.group("role")) + " roles"
+    return None
+
+
+_WORK_PLACE_RE = re.compile(
+    r"\b(?:on-?site|in[- ]office|in[- ]person|hybrid|remote|based|located|headquartered|"
+    r"offices?|HQ|relocat\w*|start\w*|work\w*|join\w*|roles?|positions?)\b"
+    r"[^.!?\n]{0,40}?\b(?:in|at)\s+(?:our\s+|the\s+)?"
+    r"(?P<place>[A-Z][\w.'-]*(?:,?[ ][A-Z][\w.'-]*){0,3})"
+)
+_MODE_LINE_RE = re.compile(
+    r"^\W*(?P<mode>remote|on-?site|hybrid|in[- ]office|in[- ]person)\b(?!\s*[:-]?\s*not?\b)",
+    re.IGNORECASE,
+)
+# remote work offered in the body ("fully remote", "These positions are REMOTE")
+_REMOTE_OFFER_RE = re.compile(
+    r"(?i:\b(?:fully|100%|completely|entirely|all|distributed,?)[ ]remote(?:ly)?\b|"
+    r"\bremote[- ](?:first|friendly|only|ok|okay|possible|available|role|roles|position|"
+    r"positions|team|company|work|job|jobs)\b|\bwork(?:ing)?[ ]remotely\b|"
+    r"\b(?:is|are|be|can be)[ ](?:fully[ ])?remote\b|\(remote\b)|(?<!NO )(?<!NOT )\bREMOTE\b"
+)
+
+
+def _body_place(body: str, remote: bool = True) -> str | None:
+    """Where the job is, from the body when no field says it: the place on a listed role's
+    line ("Tech Lead - San Francisco HQ"), a sentence placing the work ("ONSITE in London",
+    "to start ASAP in SF"), a line opening with the work mode ("REMOTE mostly, ..."), or a
+    remote offer ("These positions are REMOTE")."""
+    lines = body.split("\n")
+    for line in lines[:40]:
+        line = re.sub(r"\s*https?://\S+", " ", line).strip()
+        head, *rest = [_clean(x) for x in _split_top(line, r"\s[-–—]\s|\|")]
+        if len(head) > 90 or not _SPECIFIC_ROLE_RE.search(head) or _SENTENCE_RE.search(head):
+            continue
+        for piece in rest[:3]:  # "Tech Lead - San Francisco HQ", "Designer | REMOTE (USA)"
+            if piece and _is_location(piece) and not _ROLE_RE.search(piece):
+                return piece
+        for bracket in re.findall(r"\(([^()]{2,60})\)", head):  # "Engineer (Remote EU)"
+            if _is_location(bracket):
+                return _clean(bracket)
+    for m in _WORK_PLACE_RE.finditer(body[:4000]):
+        words = m.group("place").split()
+        for n in range(len(words), 0, -1):  # the longest leading run the gazetteer knows
+            place, shorter = _clean(" ".join(words[:n])), " ".join(words[: n - 1])
+            if countries_in(place) and (
+                n == 1
+                or countries_in(place) != countries_in(shorter)
+                or re.fullmatch(r"[A-Z]{2}", words[n - 1])  # "Sunnyvale, CA"
+            ):
+                return place
+    for line in lines[:3]:
+        mode = _MODE_LINE_RE.match(line)
+        if mode:
+            return mode.group("mode")
+    return "Remote" if remote and _REMOTE_OFFER_RE.search(body[:4000]) else None
 
 
 def _based_place(text: str) -> str | None:
@@ -187,12 +317,15 @@ def _based_place(text: str) -> str | None:
 
 
 _GENERIC_ROLES = r"(?:multiple|several|various|many|open) (?:roles|positions)"
+_QUESTION_WORDS = r"(?:what|why|how|who|where|when|which|do|does|did|can|could|would|should)\b"
 
 
 # a line that only announces a list of openings: "Open Roles", "We're hiring for:"
 _ROLES_HEADING = re.compile(
     r"^\W*(?:open roles|roles|positions|open positions|openings|current openings|"
-    r"we(?:'re|’re| are) hiring(?: for)?(?: the following roles)?|hiring)\s*:?\s*$",
+    r"we(?:'re|’re| are) hiring(?: for)?(?: the following roles)?|hiring|"
+    r"we(?:'re|’re| are) hiring for (?:many|several|multiple|a few|these|\w+) "
+    r"(?:roles|positions))\s*:?\s*$",
     re.IGNORECASE,
 )
 
@@ -200,11 +333,12 @@ _ROLES_HEADING = re.compile(
 def _body_heading_role(body: str) -> str | None:
     after_heading = False
     for line in body.split("\n")[:25]:
-        bulleted = bool(re.match(r"^\s*(?:[-*•+]|\d{1,2}[.)])\s*\w", line))
+        bulleted = bool(re.match(r"^\s*(?:[-*•+]|\d{1,2}[.)/])\s*\w", line))
         line = re.split(r":?\s*https?://", line, maxsplit=1)[0]
+        line = re.sub(r"\s*\(\s*$", "", line)  # "Product Engineer (<link>)"
         prefix = re.compile(
             r"^\W*(?:roles?|positions?|title|open roles?|open positions?|hiring|now hiring|"
-            r"looking for)\s*:\s*",
+            r"looking for)\s*(?:\([^()]{0,80}\)\s*)?:\s*",  # "Open Roles (all need 6+ yrs):"
             re.IGNORECASE,
         )
         labelled = bool(prefix.match(line)) or after_heading  # "Hiring: Executive Assistant"
@@ -221,7 +355,7 @@ def _body_heading_role(body: str) -> str | None:
         if re.fullmatch(_GENERIC_ROLES, head, re.IGNORECASE):
             pieces.append(_split_top(more, r",\s")[0])
         for piece in pieces:
-            piece = re.sub(r"^\W*(?:\d{1,2}[.)]\s*)?\+*\s*", "", piece)  # "++ ", "1) ", "- "
+            piece = re.sub(r"^\W*(?:\d{1,2}[.)/]\s*)?\+*\s*", "", piece)  # "++ ", "1) ", "- "
             piece = re.split(r"\s\[", piece, maxsplit=1)[0]  # "[Tech Stack: ...]"
             piece = _clean(re.split(r"\s[*•]\s", piece, maxsplit=1)[0])
             if re.fullmatch(_GENERIC_ROLES, piece, re.IGNORECASE):
@@ -232,9 +366,31 @@ def _body_heading_role(body: str) -> str | None:
             if bulleted and colon and not _ROLE_RE.search(label) and _ROLE_RE.search(after):
                 piece = after  # "All Levels: AI Platform and Product Engineers"
             piece = _clean(re.split(r"\s[-–—]\s|:\s|(?<=[a-z)])\.\s", piece, maxsplit=1)[0])
+            if (bulleted or labelled) and _SENTENCE_RE.search(piece):
+                # "1/ Engineers for our product team, which ...": the item's leading phrase
+                lead = re.split(r",\s|\s(?:for|to|who|with|that|which|in)\s", piece, maxsplit=1)[0]
+                if (
+                    _SPECIFIC_ROLE_RE.search(lead)
+                    and not _SENTENCE_RE.search(lead)
+                    and not re.match(r"\W*(?:as|at|if|when|while|this|the)\b", lead, re.I)
+                ):
+                    piece = _clean(re.sub(r"^(?:an?|the)\s+", "", lead, flags=re.IGNORECASE))
             if not (3 <= len(piece) <= 90) or _SENTENCE_RE.search(piece):
                 continue
-            if piece.lower().startswith(("no ", "apply", "email", "contact", "founded", "backed")):
+            if re.match(_QUESTION_WORDS, piece, re.IGNORECASE):
+                continue  # "What makes it interesting for an engineer: ..." asks, names none
+            if piece.lower().startswith(
+                (
+                    "no ",
+                    "apply",
+                    "email",
+                    "contact",
+                    "founded",
+                    "backed",
+                    "looking for ",
+                    "seeking ",
+                )
+            ):
                 continue
             if re.search(
                 r"\d\+?\s*(?:years?|yrs)\b|\byears? of\b|\bexperience (?:in|with|as)\b|"
@@ -307,10 +463,17 @@ def _split_location_pieces(parts: list[str]) -> list[str]:
 def _split_segments(line: str) -> list[str]:
     if "|" in line:
         line = re.sub(r"^.{0,60}?\bis hiring(?: again)?[!.:]*\s*", "", line, flags=re.IGNORECASE)
+        # "[Platform | Security | Frontend] Engineer": alternatives of one title
+        line = re.sub(
+            r"\[([^\[\]|]+(?:\|[^\[\]|]+)+)\]\s*(?=[A-Za-z])",
+            lambda m: "/".join(x.strip() for x in m.group(1).split("|")) + " ",
+            line,
+        )
         line = re.sub(r"\s*\[\s*|\s*\]\s*", " | ", line)
         first, sep, rest = line.partition("|")
-        if " - " in first:  # "40GRID - Full-time Remote | Program Manager"
-            line = first.replace(" - ", " | ", 1) + sep + rest
+        first_parts = _split_top(first, r" - ")
+        if len(first_parts) > 1:  # "40GRID - Full-time Remote | Program Manager"
+            line = first_parts[0] + " | " + " - ".join(first_parts[1:]) + sep + rest
         parts = _split_location_pieces(line.split("|"))
     elif len(_split_top(line, r"\s[–—]\s|\s--\s| \u2022 |\s·\s")) > 1:
         parts = _split_top(line, r"\s[–—]\s|\s--\s|\s\u2022\s|\s·\s")
@@ -375,6 +538,13 @@ def _kind(seg: str, index: int) -> str:
                 return "location"
             return "role"
         return "location"
+    if has_role and (
+        _COMPANY_SENTENCE_RE.match(seg)
+        or (_ORG_WORD_END_RE.search(seg) and not _PERSON_ROLE_RE.search(seg))
+        or (index == 0 and _ORG_SUFFIX_RE.search(seg))
+    ):
+        # "Zed is a company for developers, by developers" / "Dev Shop" describe the company
+        return "other"
     if has_role:
         return "role"
     if has_loc:
@@ -423,9 +593,41 @@ _POSTER_RE = re.compile(
 def _company_of_poster(line: str) -> str | None:
     """ "Hey HN, this is Louis, co-founder at SightlineOS." -> SightlineOS."""
     m = _POSTER_RE.search(line)
-    if not m or not m.group("c")[0].isupper():
+    # a name starts with a capital or is written in camel case ("founder of xFigura")
+    if not m or not re.match(r"[A-Z]|[a-z]+[A-Z]", m.group("c")):
+        return None
+    # the name ends at a stop or at the first word that is not capitalised
+    words = re.split(r"[.,;:!?](?:\s|$)", m.group("c"), maxsplit=1)[0].split(" ")
+    n = next((i for i, w in enumerate(words) if i and not w[:1].isupper()), len(words))
+    return _clean(" ".join(words[:n]))
+
+
+_HIRING_AT_RE = re.compile(
+    r"\b(?i:hiring)\b[^.!?|]{0,80}?\s(?:at|@)\s*"
+    r"(?P<c>[A-Z0-9][\w.&'-]*(?:[ ][A-Z][\w.&'-]*){0,3})"
+)
+_JOIN_RE = re.compile(r"\b(?i:join)\s+(?P<c>[A-Z][\w.&'-]*(?:[ ][A-Z][\w.&'-]*){0,3})")
+
+
+def _hiring_at_company(line: str) -> str | None:
+    """ "We're hiring for a Founding GTM Lead at Skyfall AI." -> Skyfall AI."""
+    m = _HIRING_AT_RE.search(line)
+    if not m or _is_location(m.group("c")):
         return None
     return _clean(m.group("c"))
+
+
+def _join_company(body: str) -> str | None:
+    """ "... join Reef Technologies and tackle ..." -> Reef Technologies."""
+    for m in _JOIN_RE.finditer(body[:3000]):
+        name = _clean(m.group("c"))
+        if (
+            name.split()[0] not in {"Us", "Our", "The", "A", "An", "Me", "We", "Them", "This"}
+            and not _is_location(name)
+            and not _ROLE_RE.search(name)
+        ):
+            return name
+    return None
 
 
 def _comma_company(line: str) -> str | None:
@@ -465,8 +667,37 @@ def _job_board_place(body: str) -> str | None:
     """The place on a job-board page pasted as the body (YC's "Work at a Startup")."""
     if "Y Combinator" not in body[:400]:
         return None
+    # "... $45K - $75K • 0.5% - 1% • Remote (US) Job type Full-time": the field after the pay
+    pay = re.search(
+        r"\$[\d.,]+K?\s*-\s*\$[\d.,]+K?[^•$]{0,30}•\s*(?:[\d.]+%\s*-\s*[\d.]+%\s*•\s*)?"
+        r"(?P<place>[^•$]{2,80}?)\s+Job type\b",
+        body[:4000],
+    )
+    if pay and _is_location(pay.group("place")):
+        return pay.group("place")
     m = _YC_PLACE_RE.search(body[:4000])
     return m.group(1) if m else None
+
+
+def _job_board_role(body: str) -> str | None:
+    """The opening on a YC job-board page pasted as the body: "<Role> at <Company> | Y
+    Combinator ..." or a company's list "Jobs at <Company> ... Jobs at <Company> <Role>
+    <Place> $..." (the first listed opening)."""
+    if "Y Combinator" not in body[:400]:
+        return None
+    m = re.match(r"(?P<role>[^|]{3,100}?) (?:at|@) [^|]{1,60}?\s*\|\s*Y Combinator", body)
+    if m and not m.group("role").startswith("Jobs"):
+        return _clean(re.split(r":\s", m.group("role"), maxsplit=1)[0])
+    m = re.match(r"Jobs at (?P<c>[^|]{1,60}?)\s*\|\s*Y Combinator", body)
+    if not m:
+        return None
+    second = body.find(f"Jobs at {m.group('c')} ", m.end())
+    if second < 0:
+        return None
+    start = second + len(f"Jobs at {m.group('c')} ")
+    place = _YC_PLACE_RE.search(body, start, start + 200)
+    role = body[start : place.start()] if place else ""
+    return _clean(role) if 3 <= len(role) <= 100 and _ROLE_RE.search(role) else None
 
 
 def _stitched_header(line: str, body: str) -> str | None:
@@ -475,7 +706,12 @@ def _stitched_header(line: str, body: str) -> str | None:
     if "|" in line and (nxt0.startswith("|") or line.rstrip().endswith("|")):
         # "Farmgirl Flowers | https://..." / "| Remote (US or EU) | Senior Software Engineer"
         return line.rstrip(" |") + " | " + nxt0.lstrip(" |")
-    if len(line) > 60 or _SENTENCE_RE.search(line) or not body:
+    if _SENTENCE_RE.search(line) or not body:
+        return None
+    if len(line) > 60:
+        # a long title line, then the fields: "€160.000+ | Full-Time | ONSITE"
+        if nxt0.count("|") >= 2 and len(nxt0) <= 120 and not _SENTENCE_RE.search(nxt0):
+            return line + " | " + nxt0
         return None
     parts = [line]
     for nxt in body.split("\n")[:3]:
@@ -514,6 +750,8 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
     status_or_prose = "|" not in line and (
         re.match(r"^\W*(?:closed|filled|update[d]?|edit)\b", line, re.IGNORECASE)
         or (fields.company is None and fields.role is None and header0.count("|") >= 2)
+        # "Hacker News Post - Who is hiring?" names the thread, the header follows
+        or (re.search(r"\bwho(?:'s| is) hiring\b", line, re.IGNORECASE) and header0.count("|") >= 2)
     )
     if status_or_prose:
         # "CLOSED - thanks ..." / "I have adapted our pitch ..." then "Acme | Role | Place"
@@ -540,7 +778,11 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
                 fields, line = stitched, head
     company, role, location, basis = fields.company, fields.role, fields.location, fields.basis
     if company is not None:
-        company = re.sub(r"^We at\s+", "", company)
+        company = re.sub(r"^(?:We at|We(?:'re|’re| are) hiring (?:at|for))\s+", "", company)
+        # "deepset, makers of Haystack": the name before its description
+        company = re.sub(
+            r",\s+(?:the\s+)?(?:makers?|creators?|builders?|authors?|home) of\b.*$", "", company
+        )
         # "Glitch is building the AI agent for Advertising": the name before the verb
         sm = _COMPANY_SENTENCE_RE.match(company)
         if sm and len(company) > len(sm.group("c")) + 12:
@@ -555,8 +797,10 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
         found = (
             _body_company_field(body)
             or _company_of_poster(line)
+            or _hiring_at_company(line)
             or _comma_company(line)
             or _body_company(line + "\n" + body)
+            or _join_company(body)
             or _domain_company(line + " " + body.split("\n", 1)[0])
         )
         if found:
@@ -579,6 +823,8 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
             location = _based_place(line + "\n" + body) or _job_board_place(body)
             if location is None and re.search(r"\bremote(?:ly)?\b", line, re.IGNORECASE):
                 location = "Remote"
+            if location is None and body:
+                location = _body_place(body)
         if location is not None:
             basis += "+location_fallback"
     return FirstLine(company, role, location, fields.remote, basis)
@@ -586,6 +832,12 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
 
 def _parse_fields(line: str, body: str) -> FirstLine:
     line = re.sub(r"\s+(?:is|are)\s+hiring[!.:]*$", "", line, flags=re.IGNORECASE)
+    # "Acme (YC W23): Founding Engineer ..." / "Acme (YC W21) Hiring: Strategist"
+    line = re.sub(
+        r"^(?P<c>[A-Z][^|:()]{1,50}?\s*\((?:YC|Y Combinator)\b[^)]*\))\s*(?i:hiring)?\s*:\s+",
+        r"\g<c> | ",
+        line,
+    )
     line = re.sub(r"^(?:company|employer)\s*:\s*", "", line, flags=re.IGNORECASE)
     sentence_start = re.match(
         r"^(?:We|We're|We’re|Our|I|I'm|I’m|Hi|Hello|Hey|(?i:this is|my name))\b", line
@@ -614,12 +866,16 @@ def _parse_fields(line: str, body: str) -> FirstLine:
         if hiring_at:
             pm = hiring_at
         role = _body_sentence_role(line) or (_body_role(body) if body else None)
-        lm = _BODY_LOCATION_RE.search(body[:3000]) if body else None
+        field = _body_location_field(body) if body else None
         tail = re.search(r"\(([^()]+)\)\s*\.?$", line)
         if tail and _is_location(tail.group(1)):
             place: str | None = _clean(tail.group(1))
         else:
-            place = _clean(lm.group(1)) if lm else _place_sentence(line + "\n" + body)
+            place = (
+                field
+                or (_body_place(body, remote=False) if body else None)
+                or _place_sentence(line + "\n" + body)
+            )
         prose_company = _clean(pm.group("c")) if pm and not sentence_start else None
         if prose_company is None and body:
             prose_company = _body_company(body)
@@ -634,11 +890,11 @@ def _parse_fields(line: str, body: str) -> FirstLine:
         r"^We(?: are|'re|’re) hiring (?:at|for) (?P<c>[A-Z][\w.&' -]{1,40}?)[!.,]", line
     )
     if we_at and "|" not in line:
-        lm = _BODY_LOCATION_RE.search(body[:3000]) if body else None
+        field = _body_location_field(body) if body else None
         return FirstLine(
             _clean(we_at.group("c")),
             _body_role(body) if body else None,
-            _clean(lm.group(1)) if lm else _place_sentence(body),
+            field or _place_sentence(body),
             bool(re.search(r"\bremote\b", line + body[:3000], re.IGNORECASE)),
             "first_line:we_are_hiring",
         )
@@ -658,7 +914,9 @@ def _parse_fields(line: str, body: str) -> FirstLine:
         if location is None and tail_word:
             location = tail_word.group(1)
             role = role[: tail_word.start()]
-        if re.match(r"(?:[A-Z][a-z]+ing|to)\b", role) and not _ROLE_RE.search(role):
+        if re.match(r"to\s", role) or (
+            re.match(r"[A-Z][a-z]+ing\b", role) and not _ROLE_RE.search(role)
+        ):
             role = ""  # "Zep AI Is Hiring – Building the Agent Context Layer" names none
         return FirstLine(
             _clean(
@@ -744,8 +1002,10 @@ def _parse_fields(line: str, body: str) -> FirstLine:
             company = re.sub(
                 r"^(?:company|employer)\s*:\s*", "", _strip_company(names[0]), flags=re.I
             )
-    heading = _body_heading_role(body) if not role_parts and body else None
+    heading = _body_role(body) if not role_parts and body else None
     if heading:
+        # a role the body names (a heading line, then "we're looking for ... engineers")
+        # beats a first-line segment that names none ("Dev Shop", "B2B SaaS / AI for AEC")
         role_parts.append(heading)
         basis = "first_line+body_role"
     if not role_parts:
@@ -753,16 +1013,17 @@ def _parse_fields(line: str, body: str) -> FirstLine:
         others = [
             seg
             for i, (seg, k) in enumerate(zip(segs, kinds, strict=True))
-            if i >= 1 and k == "other" and len(seg) <= 60 and seg.count(",") < 2
+            if i >= 1
+            and k == "other"
+            and len(seg) <= 60
+            and seg.count(",") < 2
+            and not _COMPANY_SENTENCE_RE.match(seg)
+            and not _ORG_WORD_END_RE.search(seg)
         ]
         if others and company is not None:
             role_parts.append(others[0])
             basis = "first_line:unlabelled_segment"
     role = " / ".join(role_parts) if role_parts else None
-    if role is None and body:
-        role = _body_sentence_role(body)
-        if role:
-            basis = "first_line+body_role"
     location = "; ".join(loc_parts) if loc_parts else None
     if location is None:
         # a role segment that also names the place: "Multiple positions in United States"
@@ -775,9 +1036,8 @@ def _parse_fields(line: str, body: str) -> FirstLine:
         if tail and _is_location(tail.group(1)):
             location = _clean(tail.group(1))
     if location is None and body:
-        lm = _BODY_LOCATION_RE.search(body[:3000])
-        if lm:
-            location = _clean(lm.group(1))
+        location = _body_location_field(body)
+        if location:
             basis += "+body_location"
     if company is None and body:
         company = _body_company(body)
