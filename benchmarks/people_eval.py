@@ -64,16 +64,31 @@ def run(
     linkage: LinkageSettings,
     split_on: str = "key_concat",
     initials_cuts: tuple[int, ...] = (),
+    context: bool = False,
 ) -> dict[str, Any]:
+    """Resolve and score against the ``gold_kind`` ids of the slots ``where`` selects.
+
+    With ``context`` the whole store is resolved (those ids hidden everywhere), as
+    ``talentflow build`` does, and only the selected slots are scored; otherwise only the
+    selected slots are resolved.
+    """
     with open_store(db, read_only=True) as store:
-        slots = load_slots(store, where, params)
+        slots = load_slots(store, "" if context else where, [] if context else params)
+        labelled = store.query(
+            "SELECT a.paper_key, a.author_index, a.profile_id FROM authorships a " + where,
+            params,
+        )
+    gold_of = {(r["paper_key"], r["author_index"]): r["profile_id"] for r in labelled}
     wall, cpu = time.perf_counter(), time.process_time()
     feats = build_features(slots, hide_kinds=frozenset({gold_kind}))
     scored = score_pairs(feats.table, linkage, min_probability=min(THRESHOLDS))
     fit_wall, fit_cpu = time.perf_counter() - wall, time.process_time() - cpu
     t = feats.table
-    gold = slots["profile_id"]
-    names = t["name"].to_pylist()
+    keys = zip(slots["paper_key"], slots["author_index"], strict=True)
+    rows = [i for i, k in enumerate(keys) if k in gold_of]
+    gold = [gold_of[(slots["paper_key"][i], slots["author_index"][i])] for i in rows]
+    all_names = t["name"].to_pylist()
+    names = [all_names[i] for i in rows]
     p = scored.pairs
     triples = list(
         zip(
@@ -86,7 +101,8 @@ def run(
     )
     seen = org_years(t)
     given = given_names(t)
-    parts = halves(t[split_on].to_pylist())
+    split_values = t[split_on].to_pylist()
+    parts = halves([split_values[i] for i in rows])
     paper_keys = t["paper_key"].to_pylist()
 
     def cluster(threshold: float, pooled: PooledEvidence | None) -> list[int]:
@@ -101,7 +117,7 @@ def run(
             given_names=given,
             pooled=pooled,
         )
-        return roots
+        return [roots[i] for i in rows]
 
     pooled = PooledEvidence(t, PooledSettings())
     sweep = []
@@ -122,10 +138,12 @@ def run(
     baseline = scores([n or f"#{i}" for i, n in enumerate(names)], gold, parts)
     return {
         "gold": gold_kind,
+        "context": "whole store resolved" if context else "labelled slots only",
+        "resolved_slots": feats.n,
         "split_on": split_on,
-        "slots": feats.n,
+        "slots": len(rows),
         "true_people": len(set(gold)),
-        "venues": sorted({f"{v}{y}" for v, y in zip(slots["venue"], slots["year"], strict=True)}),
+        "venues": sorted({f"{slots['venue'][i]}{slots['year'][i]}" for i in rows}),
         "baseline": baseline,
         "sweep": sweep,
         "worst_at_0.99": worst,
@@ -143,7 +161,8 @@ def markdown(result: dict[str, Any]) -> str:
         )
 
     lines = [
-        f"**{result['gold']}**: {result['slots']:,} slots, {result['true_people']:,} ids; "
+        f"**{result['gold']}** ({result['context']}, {result['resolved_slots']:,} slots "
+        f"resolved): {result['slots']:,} slots scored, {result['true_people']:,} ids; "
         f"{len(result['venues'])} venue-years; fit+score {result['fit_and_score_cpu_s']} s CPU "
         f"({result['fit_and_score_wall_s']} s wall); halves by a hash of "
         f"`{result['split_on']}`",
@@ -182,6 +201,11 @@ def main() -> None:
         default="",
         help="comma-separated initials_max_family_names values to compare on ICRA",
     )
+    ap.add_argument(
+        "--context",
+        action="store_true",
+        help="resolve the whole store (ids hidden everywhere) and score the labelled slots",
+    )
     args = ap.parse_args()
     cuts = tuple(int(x) for x in args.initials_cuts.split(",") if x)
     linkage = LinkageSettings(max_full_block=args.max_full_block or None)
@@ -194,6 +218,7 @@ def main() -> None:
                 "WHERE a.profile_kind = ? AND a.profile_id IS NOT NULL",
                 ["openreview"],
                 linkage,
+                context=args.context,
             )
         )
     if args.only in (None, "ieee"):
@@ -207,6 +232,7 @@ def main() -> None:
                 linkage,
                 split_on="family",
                 initials_cuts=cuts,
+                context=args.context,
             )
         )
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

@@ -93,11 +93,15 @@ def evaluate_against_ids(
     years: tuple[int, int] | None = None,
     settings: Any = None,
     worst: int = 10,
+    context: bool = False,
 ) -> dict[str, Any]:
     """Hide the ``gold_kind`` ids, resolve the slots that carry them, score against them.
 
-    Returns B-cubed scores of the resolver and of the baseline "same name string = same
-    person", the worst false merges, and how long resolution took.
+    With ``context`` the whole store is resolved (those ids hidden everywhere), as a build
+    does, and only the slots carrying the ids are scored: their other papers and
+    co-authors without ids are evidence too. Returns B-cubed scores of the resolver and of
+    the baseline "same name string = same person", the worst false merges, and how long
+    resolution took.
     """
     import time
 
@@ -119,24 +123,33 @@ def evaluate_against_ids(
     gold_of = {(r["paper_key"], r["author_index"]): r["profile_id"] for r in gold_rows}
     started = time.perf_counter()
     res = resolve_store(
-        store, settings, where=where, params=params, hide_kinds=frozenset({gold_kind})
+        store,
+        settings,
+        where="" if context else where,
+        params=[] if context else params,
+        hide_kinds=frozenset({gold_kind}),
     )
     seconds = time.perf_counter() - started
     t = res.features.table
-    keys = zip(t["paper_key"].to_pylist(), t["author_index"].to_pylist(), strict=True)
-    gold = [gold_of[k] for k in keys]
-    names = t["name"].to_pylist()
+    keys = list(zip(t["paper_key"].to_pylist(), t["author_index"].to_pylist(), strict=True))
+    rows = [i for i, k in enumerate(keys) if k in gold_of]
+    gold = [gold_of[keys[i]] for i in rows]
+    all_names, all_venues = t["name"].to_pylist(), t["venue"].to_pylist()
+    names = [all_names[i] for i in rows]
+    roots = [res.roots[i] for i in rows]
     baseline = bcubed([n if n else f"#{i}" for i, n in enumerate(names)], gold)
-    model = bcubed(res.roots, gold)
+    model = bcubed(roots, gold)
     return {
         "gold": GOLD_KINDS[gold_kind],
-        "venues": sorted({str(v) for v in t["venue"].to_pylist()}),
+        "context": "whole store resolved" if context else "labelled slots only",
+        "resolved_slots": len(keys),
+        "venues": sorted({str(all_venues[i]) for i in rows}),
         "slots": len(gold),
         "true_people": len(set(gold)),
-        "predicted_people": len(set(res.roots)),
+        "predicted_people": len(set(roots)),
         "resolver": model.as_dict(),
         "baseline_same_name": baseline.as_dict(),
         "seconds": round(seconds, 2),
         "linkage_used": res.linkage_used,
-        "worst_false_merges": worst_false_merges(res.roots, gold, names, worst),
+        "worst_false_merges": worst_false_merges(roots, gold, names, worst),
     }
