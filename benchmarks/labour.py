@@ -32,7 +32,7 @@ from talentflow.sources.jobs_hn import read_hn_collection
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "labour"
-FRESH = "holdout7"  # the newest parse sample, labelled before this parser was run on it
+FRESH = "holdout8"  # the newest parse sample, labelled before this parser was run on it
 STARTUPS = ["Moonshot AI", "Zhipu AI", "MiniMax", "Baichuan", "01.AI", "DeepSeek"]
 # how the start-ups are written in affiliation strings (for the mirror diagnostic)
 STARTUP_TEXT = re.compile(
@@ -148,7 +148,8 @@ def main() -> None:
     out.append(check_row(f"{FRESH} without reposts of tuned-on postings", unseen))
     out.append(
         f"Intervals: Wilson 95%. `{FRESH}` ({len(fresh)} postings, ids in "
-        "`benchmarks/data/hn_parse_sample7_ids.txt`) was drawn with a fixed seed from postings "
+        f"`benchmarks/data/hn_parse_sample{FRESH.removeprefix('holdout')}_ids.txt`) was drawn "
+        "with a fixed seed from postings "
         "no earlier check used and labelled from the raw text before the parser was run on "
         f"it; {len(fresh) - len(unseen)} of its postings repeat the first line of a posting "
         "of an earlier sample (monthly reposts)."
