@@ -197,19 +197,20 @@ def given_names(table: pa.Table) -> list[frozenset[str] | None]:
     "Chen Luo" or "Chaomin Luo", never both. Only names that an initials-only mention can
     meet (same first initial and family name) need their keys, so the others get None.
     """
-    quality = table["quality"].to_pylist()
-    key_initial = table["key_initial"].to_pylist()
-    bridged = {k for q, k in zip(quality, key_initial, strict=True) if q == "initials" and k}
-    out: list[frozenset[str] | None] = []
-    for q, k, first, concat in zip(
-        quality,
-        key_initial,
-        table["key_first"].to_pylist(),
-        table["key_concat"].to_pylist(),
-        strict=True,
+    full = pc.equal(table["quality"], "full")
+    initials = pc.equal(table["quality"], "initials")
+    bridged = pc.unique(pc.filter(table["key_initial"], pc.fill_null(initials, False)))
+    keep = pc.fill_null(
+        pc.and_(full, pc.is_in(table["key_initial"], value_set=bridged.drop_null())), False
+    )
+    out: list[frozenset[str] | None] = [None] * table.num_rows
+    picked = table.filter(keep)
+    rows = pc.indices_nonzero(keep).to_pylist()
+    for i, first, concat in zip(
+        rows, picked["key_first"].to_pylist(), picked["key_concat"].to_pylist(), strict=True
     ):
-        keep = q == "full" and k in bridged and first and concat
-        out.append(frozenset((first, concat)) if keep else None)
+        if first and concat:
+            out[i] = frozenset((first, concat))
     return out
 
 

@@ -1,8 +1,8 @@
 """Probabilistic linkage of author slots with Splink (Fellegi-Sunter, DuckDB backend).
 
 Candidate pairs come from blocking on normalised names (order-insensitive keys, see
-``talentflow.resolve.names``; an initials-only name also meets the full names of its first
-initial and family name); each pair is compared on name form (with term-frequency
+``talentflow.resolve.names``; initials-only names meet full names in the second pass,
+``initials.py``); each pair is compared on name form (with term-frequency
 adjustment, so "Yang Liu" counts for less than "Mehryar Mohri"), shared co-authors,
 organisation, e-mail/web domain, years apart, venue and evidence-only profile handles.
 The model is fitted on the data it resolves: u by random sampling, m by expectation
@@ -32,10 +32,7 @@ _MIDDLE_OK = (
 
 BLOCK_SIZES = (
     "count(*) OVER (PARTITION BY key_concat) AS block_n, "
-    "count(*) OVER (PARTITION BY key_first) AS block_first_n, "
-    "count(*) FILTER (WHERE quality = 'initials') OVER (PARTITION BY key_initial) * "
-    "count(*) FILTER (WHERE quality = 'full') OVER (PARTITION BY key_initial) "
-    "AS block_initial_n"
+    "count(*) OVER (PARTITION BY key_first) AS block_first_n"
 )
 """The block-size columns the blocking rules' caps read (a SELECT list)."""
 
@@ -51,18 +48,13 @@ def _blocking_rules(max_full_block: int | None = None) -> list[dict[str, str]]:
     # and the second pass (pooled.py) joins what remains on pooled evidence.
     # Both rules need the cap: Splink scores under the second rule the pairs the first one
     # left out, and a full name's block is also its first-name block.
-    def near(block: str, cap: int | None = max_full_block) -> str:
-        if cap is None:
+    def near(block: str) -> str:
+        if max_full_block is None:
             return ""
         return (
-            f" AND (l.{block} <= {int(cap)} OR l.year = r.year "
+            f" AND (l.{block} <= {int(max_full_block)} OR l.year = r.year "
             "OR l.org_key = r.org_key OR l.domain = r.domain)"
         )
-
-    # "C. Brooks" against "Christopher Brooks": the pairs of an initials-only name with the
-    # full names of the same first initial and family name. Their number is the product of
-    # the two counts, capped like a full name's block.
-    initials_cap = None if max_full_block is None else int(max_full_block) ** 2
 
     return [
         {
@@ -73,13 +65,6 @@ def _blocking_rules(max_full_block: int | None = None) -> list[dict[str, str]]:
             "blocking_rule": "l.key_first = r.key_first AND "
             + _MIDDLE_OK.format(l="l", r="r")
             + f" AND {keep}{near('block_first_n')}",
-            "sql_dialect": "duckdb",
-        },
-        {
-            "blocking_rule": "l.key_initial = r.key_initial AND l.quality <> r.quality AND "
-            "(l.quality = 'initials' OR r.quality = 'initials') AND "
-            + _MIDDLE_OK.format(l="l", r="r")
-            + f" AND {keep}{near('block_initial_n', initials_cap)}",
             "sql_dialect": "duckdb",
         },
     ]
@@ -116,7 +101,7 @@ def comparisons() -> list[dict[str, Any]]:
                 _level(
                     "name_norm_l = name_norm_r AND quality_l = 'initials'",
                     "same initials and family name",
-                    m_probability=0.07,
+                    m_probability=0.1,
                     tf_adjustment_column="name_norm",
                     tf_adjustment_weight=1.0,
                 ),
@@ -136,17 +121,6 @@ def comparisons() -> list[dict[str, Any]]:
                     f"key_first_l = key_first_r AND {middle}",
                     "compatible middle names",
                     m_probability=0.035,
-                ),
-                _level(
-                    f"quality_l <> quality_r AND key_initial_l = key_initial_r AND {middle}",
-                    "initials consistent with a full name",
-                    m_probability=0.03,
-                    # No exact-match level on key_initial exists: the term frequency
-                    # scales this level's own u ("y|wang" is weak evidence, "c|brooks"
-                    # strong).
-                    tf_adjustment_column="key_initial",
-                    tf_adjustment_weight=1.0,
-                    disable_tf_exact_match_detection=True,
                 ),
                 _level("ELSE", "different", m_probability=0.005),
             ],
@@ -286,8 +260,7 @@ def score_pairs(
     logging.getLogger("splink").setLevel(logging.ERROR)
     cols = [
         *("unique_id", "paper_key", "venue", "year", "name_norm", "tf_name_norm"),
-        *("key_concat", "key_first", "key_initial", "middle", "quality", "coauthors"),
-        "org_key",
+        *("key_concat", "key_first", "middle", "quality", "coauthors", "org_key"),
         *("org_tokens", "domain", "handle", "strong_id"),
     ]
     data = slots.select(cols).filter(pc.is_valid(slots["name_norm"]))
