@@ -233,12 +233,17 @@ def _report(data: dict[str, Any], fmt: OutputFormat) -> None:
     emit(fmt, data, rows, title="people")
 
 
+LeftRef = Annotated[str, typer.Argument(help="Slot ref (paper_key:author_index) or strong id.")]
+RightRef = Annotated[str, typer.Argument(help="Slot ref or strong id.")]
+NoteOption = Annotated[str, typer.Option(help="Why.")]
+
+
 @people_app.command("link")
 @reports_errors
 def link_cmd(
-    left: Annotated[str, typer.Argument(help="Slot ref (paper_key:author_index) or strong id.")],
-    right: Annotated[str, typer.Argument(help="Slot ref or strong id.")],
-    note: Annotated[str, typer.Option(help="Why.")] = "",
+    left: LeftRef,
+    right: RightRef,
+    note: NoteOption = "",
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -252,9 +257,9 @@ def link_cmd(
 @people_app.command("unlink")
 @reports_errors
 def unlink_cmd(
-    left: Annotated[str, typer.Argument(help="Slot ref (paper_key:author_index) or strong id.")],
-    right: Annotated[str, typer.Argument(help="Slot ref or strong id.")],
-    note: Annotated[str, typer.Option(help="Why.")] = "",
+    left: LeftRef,
+    right: RightRef,
+    note: NoteOption = "",
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -268,8 +273,8 @@ def unlink_cmd(
 @people_app.command("forget")
 @reports_errors
 def forget_cmd(
-    left: Annotated[str, typer.Argument(help="Slot ref or strong id.")],
-    right: Annotated[str, typer.Argument(help="Slot ref or strong id.")],
+    left: LeftRef,
+    right: RightRef,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
