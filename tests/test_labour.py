@@ -356,8 +356,150 @@ FOURTH_ROUND_CASES = [
 ]
 
 
-@pytest.mark.parametrize(("line", "body", "field", "expected"), FOURTH_ROUND_CASES)
-def test_first_line_layouts_fourth_round(
+FIFTH_ROUND_CASES: list[tuple[str, str, str, str | None]] = [
+    # a tagline after the name (dash or comma), and not the name
+    ("Acme – The future of pet care | Remote (UK) | https://acme.com", "", "company", "Acme"),
+    (
+        "Senior Data Analyst at Acme.org, the largest staking provider | Remote | Full-time",
+        "",
+        "company",
+        "Acme.org",
+    ),
+    # a description of an unnamed employer names no one (a "stealth" one keeps its words)
+    ("AI x Healthcare Startup | Boston, MA Onsite | Early Engineer", "", "company", None),
+    ("Small prop-trading firm | Quant Developer | Paris, France", "", "company", None),
+    ("Stealth AI Startup | Backend Engineer | REMOTE", "", "company", "Stealth AI Startup"),
+    # a question or an exclamation is not a name; a name followed by a remark is
+    ("Do you want to work on distributed systems?", "We build things.", "company", None),
+    ("Crypto bros needed!", "[Acme] - (REMOTE) Frontend developer", "company", None),
+    ("Acme Labs back in the house | Go Engineers | Remote", "", "company", "Acme Labs"),
+    # unpaid / volunteer work is a kind of employment: the site in the first line names it
+    (
+        "Volunteer (unpaid) | remote anywhere | Infrastructure Engineer | https://acmeprep.com",
+        "",
+        "company",
+        "acmeprep",
+    ),
+    # a link as the whole first segment: the site's name
+    ("https://www.acmestack.com/engineering", "", "company", "acmestack"),
+    ("[flagged]", "", "company", None),
+    # a seeking statement is a role, not a company; "I'm building X, an ..." names it
+    (
+        "SEEKING GROWTH PARTNER | Growth | Remote",
+        "I’m building Acmedo, an AI work assistant.",
+        "company",
+        "Acmedo",
+    ),
+    # names in a prose opening: "... roles Acme is hiring, ...", a later sentence's subject
+    (
+        "Full Time and Part Time roles Acmely is hiring, an edutainment brand building "
+        "learning videos for kids.",
+        "",
+        "company",
+        "Acmely",
+    ),
+    (
+        "The job of a developer is becoming an orchestrator of AI agents. Acmerank is "
+        "helping 2500+ companies change how they hire.",
+        "",
+        "company",
+        "Acmerank",
+    ),
+    # a prose opening that starts with the place does not name the company by it
+    (
+        "Redmond, WA US onsite/hybrid. We're hiring on my team: Technical Program Manager II "
+        "for the Research Health Futures group in our lab.",
+        "",
+        "company",
+        None,
+    ),
+    # an introductory phrase before the name
+    (
+        "Backed by Big Capital, Acme is the operational AI platform powering decision making "
+        "and operations for the largest teams | In-office 4 days | $130,000 - $275,000",
+        "",
+        "company",
+        "Acme",
+    ),
+    # the employer after "As a <role> at", "We are <name> GmbH, an ..."
+    (
+        "Senior Machine Learning Engineer – LLM (m/f/d)",
+        "As a Senior Machine Learning Engineer at acmewind your work will drive our models.",
+        "company",
+        "acmewind",
+    ),
+    (
+        "AI engineer and Fullstack Engineer",
+        "We are acmr GmbH, an early-stage startup on a mission.",
+        "company",
+        "acmr GmbH",
+    ),
+    # "join X" in the first line
+    ("We are looking for a full-stack ninja to join Acmesea full-time.", "", "company", "Acmesea"),
+    # a site cited in a prose line does not name the employer; an applicant-tracking link does
+    (
+        "Cybersecurity seed startup | Founding AI Engineer | Bay Area",
+        "We are seed-staged, see Simon's definition: https://simonwillison.net/2025/agents/",
+        "company",
+        None,
+    ),
+    (
+        "Do you want to work on distributed systems?",
+        "Apply:\nhttps://job-boards.greenhouse.io/acmeorkes/jobs/4998231008",
+        "company",
+        "acmeorkes",
+    ),
+    # a location word inside a name ("Global Partners") is not a place
+    (
+        "Global Acme — Senior Director, Data Engineering",
+        "Location: Waltham, MA",
+        "company",
+        "Global Acme",
+    ),
+    # roles: "The role of the FDE will be ...", "a new role open on my team: X", "to join"
+    (
+        "The job of a developer is changing fast, and so is the way everyone who writes "
+        "code for a living works today.",
+        "Role\nThe role of the FDE will be to help our customers.",
+        "role",
+        "FDE",
+    ),
+    (
+        "I have a new role open on my team: Staff Engineer – GenAI. We build a platform that "
+        "helps teams build GenAI solutions quickly.",
+        "",
+        "role",
+        "Staff Engineer",
+    ),
+    (
+        "We are looking for a full-stack ninja to join Acme full-time.",
+        "",
+        "role",
+        "full-stack ninja",
+    ),
+    # places: a place-and-work-mode line after a role list; a sentence describing the
+    # company says what it does, not where the job is
+    (
+        "Acme Bio | Full time | https://acme.bio/careers",
+        "Acme Bio has developed a platform.\n- Senior Backend Engineer (python)\n"
+        "Please apply here: https://acme.bio/jobs\nSan Francisco (SF), Hybrid/Onsite 3 days/week",
+        "location",
+        "San Francisco (SF), Hybrid/Onsite 3 days/week",
+    ),
+    (
+        "Acme is a fintech company rethinking how people buy homes in the U.S. with a fully "
+        "digital lending platform.",
+        "These positions are REMOTE but we hire in some states only.",
+        "location",
+        "Remote",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("line", "body", "field", "expected"), FOURTH_ROUND_CASES + FIFTH_ROUND_CASES
+)
+def test_first_line_layouts_fourth_and_fifth_rounds(
     line: str, body: str, field: str, expected: str | None
 ) -> None:
     assert getattr(parse_first_line(line, body), field) == expected

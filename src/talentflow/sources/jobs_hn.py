@@ -65,7 +65,8 @@ _URL_RE = re.compile(
 _EMPLOYMENT_RE = re.compile(
     r"^\W*(full[\s-]?time|part[\s-]?time|contract(or|ors)?|freelance|permanent|ft|pt|"
     r"full[\s-]?time\s*(\+|&|and|/|,)\s*\w+.*|contract(-to-hire| to hire)?.*|"
-    r"interns?(hips?)?|internships?\b.*|w2|1099|temp(orary)?|salaried|employee)\W*$",
+    r"interns?(hips?)?|internships?\b.*|w2|1099|temp(orary)?|salaried|employee|"
+    r"volunteer(?:ing)?\b.*|unpaid\b.*)\W*$",
     re.IGNORECASE,
 )
 _SALARY_RE = re.compile(
@@ -107,7 +108,8 @@ _BODY_ROLE_NOUNS = (
 )
 _BODY_ROLE_RE = re.compile(
     r"\b(?:hiring|looking for|looking to (?:add|hire|bring on)|seeking|searching for|need|"
-    r"want|expanding (?:our|the) [\w ]{0,30}?team with|openings? for:?|roles? for:?)\s+"
+    r"want|expanding (?:our|the) [\w ]{0,30}?team with|openings? for:?|roles? for:?|"
+    r"(?:role|position|opening) open(?: on (?:my|our) team)?:)\s+"
     r"(?:for\s+|an?\s+|our\s+|both\s+|[•*:]\s*|several\s+|multiple\s+|two\s+|three\s+|"
     r"\d+\s+|a few\s+|additional\s+|experienced\s+|talented\s+|strong\s+)*"
     rf"(?P<role>(?:[A-Za-z][\w/+&().,' -]{{0,70}}?\s)?(?:{_BODY_ROLE_NOUNS}))\b",
@@ -185,20 +187,78 @@ _BODY_COMPANY_RE = re.compile(
 
 
 _WE_ARE_RE = re.compile(
-    r"\bWe(?: are|'re|’re) (?P<c>[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,3})(?=[,.]| and | -)"
+    r"\bWe(?: are|'re|’re) (?P<c>[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,3}|"
+    r"[a-z][\w.&'-]* (?:GmbH|Inc|LLC|Ltd|AG|SAS|BV|Corp))(?=[,.]| and | -)"  # "vysr GmbH"
+)
+# "As a Senior ML Engineer at warmwind your work ...": the employer after the role
+_AS_AT_RE = re.compile(
+    r"\bAs (?:an?|our) [^,.\n]{3,60}? at (?P<c>\w[\w.&'-]*(?: [A-Z][\w.&'-]*){0,2})"
+    r"(?=[,.]|\s(?:you|your|we|I)\b)"
+)
+
+
+# "I'm building ActorDo, an AI work assistant": the name before its description
+_BUILDING_RE = re.compile(
+    r"\b(?:I(?:'m|’m| am)|We(?:'re|’re| are)) building "
+    r"(?P<c>[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,2})(?:,| [-–—] )"
+)
+# "Backed by Sequoia Capital, Peregrine is ...": an introductory phrase before the name
+_INTRO_PHRASE_RE = re.compile(
+    r"^(?:Back(?:ed)?|Funded|Founded|Based|Headquartered|Trusted|Powered) (?:by|in) "
+    r"[^,\n]{2,60},\s+",
+    re.MULTILINE,
+)
+
+
+# words that open a sentence without naming anyone ("These are ...", "Here is ...")
+_NOT_A_NAME = frozenset(
+    re.findall(
+        r"\w+",
+        "We Our Us This These Those That The It Its They Their There Here You Your I He She "
+        "Some Most Many All Each Every Any No One Both Such What Which Who Why How When Where "
+        "Overview About Company Role Stack Pay Salary Compensation Location Team Everyone "
+        "Everything Nothing Something Everybody Nobody Someone Anyone If As At In On For",
+    )
 )
 
 
 def _body_company(body: str) -> str | None:
-    """ "Dimensional is the agentic operating system ..." -> Dimensional."""
-    we = _WE_ARE_RE.search(body[:1000])
+    """ "Dimensional is the agentic operating system ..." -> Dimensional (at the start of a
+    line or of a sentence)."""
+    we = (
+        _WE_ARE_RE.search(body[:1000])
+        or _BUILDING_RE.search(body[:1000])
+        or _AS_AT_RE.search(body[:1000])
+    )
     if we and we.group("c").split()[0] not in {"A", "An", "The", "Hiring", "Looking"}:
         return we.group("c")
-    m = _BODY_COMPANY_RE.search(body[:2000])
-    stop = {"We", "Our", "This", "The", "It", "You", "I", "Overview", "About", "Company", "Role"}
-    if not m or m.group("c").split()[0] in stop:
-        return None
+    text = _INTRO_PHRASE_RE.sub("", body[:2000])
+    # "The job of a developer is changing. HackerRank is helping ...": a sentence's start
+    text = re.sub(r"(?<=[a-z0-9)][.!?])[ ]+(?=[A-Z])", "\n", text)
+    m = _BODY_COMPANY_RE.search(text)
+    if not m or m.group("c").split()[0] in _NOT_A_NAME:
+        return None  # the first such sentence decides: "These are ..." names no one
     return m.group("c")
+
+
+# "Full Time and Part Time roles Distark is hiring, ...": a name before "is hiring"
+_NAME_IS_HIRING_RE = re.compile(
+    r"(?:^|(?<=[a-z0-9,;:)] ))(?P<c>[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*){0,2})(?: \([^)]*\))?"
+    r" (?:is|are) (?:hiring|looking for|seeking)\b"
+)
+
+
+def _named_as_hiring(line: str) -> str | None:
+    m = _NAME_IS_HIRING_RE.search(line[:300])
+    if not m or m.group("c").split()[0] in {"We", "Our", "I", "This", "The", "It", "Who"}:
+        return None
+    return _clean(m.group("c"))
+
+
+# "The role of the FDE will be to ...": the opening named in a sentence about it
+_ROLE_OF_RE = re.compile(
+    r"\b[Tt]he role of (?:an?|the|our) (?P<role>[A-Z][\w/&+-]*(?: [A-Z][\w/&+-]*){0,4})"
+)
 
 
 def _body_sentence_role(body: str) -> str | None:
@@ -211,7 +271,7 @@ def _body_sentence_role(body: str) -> str | None:
         if run_on:
             role += run_on.group(0)
         return _clean(role)
-    am = _AS_ROLE_RE.search(body[:3000])
+    am = _AS_ROLE_RE.search(body[:3000]) or _ROLE_OF_RE.search(body[:3000])
     return _clean(am.group("role")) if am else None
 
 
@@ -301,6 +361,16 @@ def _body_place(body: str, remote: bool = True) -> str | None:
                 or re.fullmatch(r"[A-Z]{2}", words[n - 1])  # "Sunnyvale, CA"
             ):
                 return place
+    for line in lines[:60]:  # "San Francisco (SF), Hybrid/Onsite 3 days/week" after a list
+        lead = re.match(r"^\W*([A-Z][\w.'-]*(?:,? [A-Z][\w.'-]*){0,3})", line)
+        if (
+            lead
+            and len(line) <= 100
+            and countries_in(lead.group(1))
+            and re.search(r"\b(?:hybrid|on-?site|in[- ]office|in[- ]person)\b", line, re.I)
+            and not _SENTENCE_RE.search(line)
+        ):
+            return _clean(line)
     for line in lines[:3]:
         mode = _MODE_LINE_RE.match(line)
         if mode:
@@ -508,8 +578,15 @@ _PROSE_START = re.compile(
 def _place_sentence(text: str) -> str | None:
     """The first short sentence of a prose posting that names a country or city."""
     for sentence in re.split(r"(?<=[.!?])\s+|\n", text[:3000]):
-        if len(sentence) <= 200 and countries_in(sentence):
-            return _clean(sentence)
+        if len(sentence) > 200 or not countries_in(sentence):
+            continue
+        if _COMPANY_SENTENCE_RE.match(sentence) and not re.search(
+            r"\b(?:based|headquartered|offices?|located|hiring|remote|on-?site|hybrid)\b",
+            sentence,
+            re.IGNORECASE,
+        ):
+            continue  # "Zippy is a fintech company ... in the U.S." says what, not where
+        return _clean(sentence)
     return None
 
 
@@ -565,7 +642,7 @@ def _strip_company(seg: str) -> str:
 
 _NOT_A_COMPANY = re.compile(
     r"^(?:(?:we(?:'re| are)\s+|now\s+)?hiring|jobs?|job posting|remote|onsite|full[- ]?time|"
-    r"various|multiple|we|we are|i|us|our team)$",
+    r"various|multiple|we|we are|i|us|our team|flagged|dead|deleted)$",
     re.IGNORECASE,
 )
 _COMPANY_SENTENCE_RE = re.compile(
@@ -638,6 +715,21 @@ def _comma_company(line: str) -> str | None:
     if m and _is_location(m.group("rest")) and not _is_location(m.group("c")):
         return m.group("c")
     return None
+
+
+def _place_word_in_name(seg: str) -> bool:
+    """ "Global Partners": a capitalised name that starts with a word such as "Global"
+    and names no place (not "Remote First", "Remote US", "Remote Engineers")."""
+    words = seg.split()
+    return (
+        2 <= len(words) <= 4
+        and all(w[:1].isupper() for w in words)
+        and bool(_LOCATION_WORDS.match(seg))
+        and not _LOCATION_WORDS.search(" ".join(words[1:]))
+        and not countries_in(seg)
+        and not _PERSON_ROLE_RE.search(seg)
+        and not re.search(r"\b(?:first|only|friendly|ok|possible|preferred|optional)\b", seg, re.I)
+    )
 
 
 def _only_a_place(line: str) -> bool:
@@ -726,6 +818,76 @@ def _stitched_header(line: str, body: str) -> str | None:
     return " | ".join(parts) if len(parts) > 1 else None
 
 
+# "PetsApp – The future of pet care", "P2P.org, the largest staking provider": a name,
+# then a tagline or a description of it
+_TAGLINE_RE = re.compile(
+    r"^(?P<c>[^,–—()]{2,50}?(?:\s*\([^()]*\))?)(?:\s+[-–—]\s+|,\s+)"
+    r"(?:(?i:the|an?|your|our|where|making|building|helping|powering)\b|[a-z])"
+)
+# "AI x Healthcare Startup", "Small prop-trading firm": a description of an unnamed employer
+_DESCRIPTION_RE = re.compile(
+    r"\b(?i:start-?ups?|saas)\b|\b(?:firm|fund|company|agency|consultancy|business|studio|"
+    r"shop|non-?profit|organi[sz]ation)\b"
+)
+# "Goji Labs back in the house": a name, then a remark in lower case
+_NAME_THEN_REMARK_RE = re.compile(
+    r"^(?P<c>[A-Z][\w.&'-]*(?: [A-Z][\w.&'-]*)*)(?P<tail>(?: [a-z][\w'-]*){2,})$"
+)
+
+
+def _name_of(company: str) -> str | None:
+    """The employer's name in a company field, or None when the field names none: a
+    tagline after the name is dropped; a description ("AI x Healthcare Startup", unless
+    the posting calls itself stealth), a question or an exclamation names no one."""
+    tag = _TAGLINE_RE.match(company)
+    if tag and not _SENTENCE_RE.search(tag.group("c")):
+        company = _clean(tag.group("c"))
+    bare = re.sub(r"\([^)]*\)", "", company)
+    if _DESCRIPTION_RE.search(bare) and not re.search(r"stealth", company, re.IGNORECASE):
+        return None
+    if _INTRO_PHRASE_RE.match(company + ", "):
+        return None  # "Backed by Sequoia Capital": the name follows the phrase
+    if company.endswith("?") or (company.endswith("!") and " " in company):
+        return None  # "Do you want to work on ...?", "Crypto bros needed!"
+    remark = _NAME_THEN_REMARK_RE.match(company)
+    if remark and (
+        " " in remark.group("c")
+        or re.match(r" (?:back|now|is|are|hiring|again)\b", remark.group("tail"))
+    ):
+        company = remark.group("c")
+    return company
+
+
+# an applicant-tracking page names its employer: jobs.ashbyhq.com/<name>/...,
+# job-boards.greenhouse.io/<name>, jobs.lever.co/<name>, <name>.recruitee.com, ...
+_BOARD_RE = re.compile(
+    r"https?://(?:(?:jobs|job-boards|boards|apply)\.(?:eu\.)?"
+    r"(?:ashbyhq\.com|greenhouse\.io|lever\.co|workable\.com)/(?:embed/job_app\?for=)?"
+    r"(?P<a>[A-Za-z][\w.-]{1,40})|(?P<b>[a-z][\w-]{1,40})\."
+    r"(?:recruitee\.com|breezy\.hr|bamboohr\.com|jobs\.personio\.(?:com|de)|workable\.com)\b|"
+    r"(?:www\.)?(?:ycombinator\.com/companies|wellfound\.com/company)/(?P<c>[a-z][\w-]{1,40}))",
+)
+
+
+def _board_company(text: str) -> str | None:
+    """The employer in the first link to an applicant-tracking page, if any."""
+    for m in _BOARD_RE.finditer(text[:4000]):
+        name = (m.group("a") or m.group("b") or m.group("c")).rstrip(".-")
+        if name.lower() not in {"embed", "jobs", "careers", "job", "apply", "www", "app"}:
+            return name
+    return None
+
+
+def _link_line(body: str) -> str:
+    """The body's first line when it is a link line; from prose only links to a careers
+    page (a sentence may cite some other site: "Simon's definition: https://...")."""
+    first = body.split("\n", 1)[0]
+    if not _SENTENCE_RE.search(re.sub(r"https?://\S+", "", first)):
+        return first
+    careers = r"https?://\S+/\S*(?:careers?|jobs?|join|apply|hiring|positions?)\b\S*"
+    return " ".join(re.findall(careers, first, re.IGNORECASE))
+
+
 def _domain_company(line: str) -> str | None:
     """ "... | https://fetlife.com/jobs/..." -> fetlife (not a job board's domain)."""
     for m in re.finditer(r"(?:https?://|\bwww\.)([a-z0-9.-]+)\.([a-z]{2,})\b", line):
@@ -789,10 +951,15 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
             company = _clean(sm.group("c"))
         if _NOT_A_COMPANY.match(company):
             company = None
-        elif re.match(r"^(?:now\s+)?hiring\s", company, re.IGNORECASE):
-            # "Hiring Tech Lead and SRE – REMOTE LATAM - ...": a role statement, no company
-            role = role or _clean(re.sub(r"^(?:now\s+)?hiring\s", "", company, flags=re.I))
+        elif re.match(r"^(?:now\s+)?(?:hiring|seeking|looking for)\s", company, re.IGNORECASE):
+            # "Hiring Tech Lead and SRE – REMOTE LATAM - ...", "SEEKING GROWTH PARTNER": a
+            # role statement, no company
+            role = role or _clean(
+                re.sub(r"^(?:now\s+)?(?:hiring|seeking|looking for)\s", "", company, flags=re.I)
+            )
             company = None
+        else:
+            company = _name_of(company)
     if company is None:
         found = (
             _body_company_field(body)
@@ -800,8 +967,9 @@ def parse_first_line(line: str, body: str = "") -> FirstLine:
             or _hiring_at_company(line)
             or _comma_company(line)
             or _body_company(line + "\n" + body)
-            or _join_company(body)
-            or _domain_company(line + " " + body.split("\n", 1)[0])
+            or _join_company(line + "\n" + body)
+            or _domain_company(line + " " + _link_line(body))
+            or _board_company(line + "\n" + body)
         )
         if found:
             company = found
@@ -876,7 +1044,12 @@ def _parse_fields(line: str, body: str) -> FirstLine:
                 or (_body_place(body, remote=False) if body else None)
                 or _place_sentence(line + "\n" + body)
             )
-        prose_company = _clean(pm.group("c")) if pm and not sentence_start else None
+        opening = re.split(r"[.;!?]\s", line, maxsplit=1)[0]
+        # "Redmond, WA US onsite/hybrid. We're hiring ...": a place, not a name
+        if pm and not sentence_start and not _only_a_place(opening):
+            prose_company: str | None = _clean(pm.group("c"))
+        else:
+            prose_company = _named_as_hiring(line)
         if prose_company is None and body:
             prose_company = _body_company(body)
         return FirstLine(
@@ -909,6 +1082,7 @@ def _parse_fields(line: str, body: str) -> FirstLine:
             rest = rest[: loc_m.start()]
             loc_m = None
         role = rest[: loc_m.start()] if loc_m else rest
+        role = re.sub(r"\s+to\s+(?:join|work|help|lead|build)\b.*$", "", role)
         location = _clean(loc_m.group(1) or loc_m.group(2)) if loc_m else None
         tail_word = re.search(r"\s(worldwide|globally|remote(?:ly)?)\W*$", role, re.IGNORECASE)
         if location is None and tail_word:
@@ -937,6 +1111,9 @@ def _parse_fields(line: str, body: str) -> FirstLine:
     role_parts: list[str] = []
     loc_parts: list[str] = []
     for i, (seg, kind) in enumerate(zip(segs, kinds, strict=True)):
+        if i == 0 and kind == "url" and re.match(r"(?:https?://|www\.)|\S+/\S", seg):
+            company = _domain_company(seg if "://" in seg else "https://" + seg)
+            continue  # "https://www.hockeystack.com/engineering": the site's name
         if i == 0 and kind in {"other", "misc", "url", "salary"}:
             company = _strip_company(seg) or seg
             continue
@@ -966,7 +1143,7 @@ def _parse_fields(line: str, body: str) -> FirstLine:
             i == 0
             and kind == "location"
             and len(segs) > 1
-            and not _LOCATION_WORDS.search(seg)
+            and (not _LOCATION_WORDS.search(seg) or _place_word_in_name(seg))
             and "," not in seg
         ):
             # "Paris Saint-Germain | ..." style names are rare; a first segment is a company

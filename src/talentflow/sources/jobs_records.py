@@ -21,7 +21,7 @@ from talentflow.labour.places import countries_in
 SOURCE_NAME = "jobs"
 # Bump when a posting parser changes what it reads from unchanged files, so that loading
 # the same files again re-parses them instead of keeping the stored rows.
-PARSER_VERSION = "2026-11-23.8"
+PARSER_VERSION = "2026-11-23.9"
 
 
 @dataclass
