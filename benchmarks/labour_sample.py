@@ -30,6 +30,7 @@ SAMPLES = {
     "holdout6": (20261124, ROOT / "benchmarks" / "data" / "hn_parse_sample6_ids.txt"),
     "holdout7": (20261125, ROOT / "benchmarks" / "data" / "hn_parse_sample7_ids.txt"),
     "holdout8": (20261126, ROOT / "benchmarks" / "data" / "hn_parse_sample8_ids.txt"),
+    "holdout9": (20261127, ROOT / "benchmarks" / "data" / "hn_parse_sample9_ids.txt"),
 }
 EARLIER = ["dev", "holdout", "holdout2", "holdout3", "holdout4", *SAMPLES]
 
