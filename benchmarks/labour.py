@@ -32,7 +32,7 @@ from talentflow.sources.jobs_hn import read_hn_collection
 
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "labour"
-FRESH = "holdout8"  # the newest parse sample, labelled before this parser was run on it
+FRESH = "holdout9"  # the newest parse sample, labelled before this parser was run on it
 STARTUPS = ["Moonshot AI", "Zhipu AI", "MiniMax", "Baichuan", "01.AI", "DeepSeek"]
 # how the start-ups are written in affiliation strings (for the mirror diagnostic)
 STARTUP_TEXT = re.compile(
