@@ -1,6 +1,7 @@
 """Draw a fresh HN parse-check sample (issue 10) reproducibly.
 
-A sample is ``SIZE`` HN item ids drawn with ``random.Random(seed)`` from the collection's
+A sample is ``SIZE`` HN item ids (``SIZES`` for a split drawn at another size; all of
+the unused postings when fewer remain) drawn with ``random.Random(seed)`` from the collection's
 postings that no earlier hand check used: the parse samples labelled before it (in the
 order of ``SAMPLES``; rows of ``tests/fixtures/labour/hn_handcheck.csv``) and the HN role
 labels of ``role_labels.csv``. Each sample was drawn before the parser version it
@@ -24,6 +25,7 @@ from talentflow.sources.jobs_hn import read_hn_collection
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "labour"
 SIZE = 160
+SIZES = {"holdout10": 300}  # splits drawn at another size than SIZE
 # split -> (seed, recorded ids); earlier splits are excluded from later draws
 SAMPLES = {
     "holdout5": (20261123, ROOT / "benchmarks" / "data" / "hn_parse_sample5_ids.txt"),
@@ -31,6 +33,7 @@ SAMPLES = {
     "holdout7": (20261125, ROOT / "benchmarks" / "data" / "hn_parse_sample7_ids.txt"),
     "holdout8": (20261126, ROOT / "benchmarks" / "data" / "hn_parse_sample8_ids.txt"),
     "holdout9": (20261127, ROOT / "benchmarks" / "data" / "hn_parse_sample9_ids.txt"),
+    "holdout10": (20261128, ROOT / "benchmarks" / "data" / "hn_parse_sample10_ids.txt"),
 }
 EARLIER = ["dev", "holdout", "holdout2", "holdout3", "holdout4", *SAMPLES]
 
@@ -44,7 +47,8 @@ def draw(shared: Path, split: str) -> list[str]:
     with (FIX / "role_labels.csv").open(encoding="utf-8") as fh:
         used |= {r["posting_id"] for r in csv.DictReader(fh) if r["dataset"].startswith("hn")}
     pool = sorted((p.posting_id for p in hn.postings if p.posting_id not in used), key=int)
-    return sorted(random.Random(seed).sample(pool, SIZE), key=int)
+    size = min(SIZES.get(split, SIZE), len(pool))
+    return sorted(random.Random(seed).sample(pool, size), key=int)
 
 
 def recorded(split: str) -> list[str]:
