@@ -84,9 +84,9 @@ def run(
     scored = score_pairs(feats.table, linkage, min_probability=min(THRESHOLDS))
     fit_wall, fit_cpu = time.perf_counter() - wall, time.process_time() - cpu
     t = feats.table
-    keys = zip(slots["paper_key"], slots["author_index"], strict=True)
+    keys = list(zip(slots["paper_key"], slots["author_index"], strict=True))
     rows = [i for i, k in enumerate(keys) if k in gold_of]
-    gold = [gold_of[(slots["paper_key"][i], slots["author_index"][i])] for i in rows]
+    gold = [gold_of[keys[i]] for i in rows]
     all_names = t["name"].to_pylist()
     names = [all_names[i] for i in rows]
     p = scored.pairs

@@ -193,8 +193,8 @@ class ParsedName:
 
     @cached_property
     def key_initial(self) -> str:
-        """First initial and family name ("c|brooks"): the block that pairs "C. Brooks"
-        with "Christopher Brooks" ("" when unresolved)."""
+        """First initial and family name ("c|brooks"): the key under which the second pass
+        joins "C. Brooks" to "Christopher Brooks" ("" when unresolved)."""
         if self.quality == "unresolved" or not self.given:
             return ""
         return f"{self.given[0][0]}|{self.family_canon}"
@@ -456,19 +456,21 @@ def parse_name(raw: str | None) -> ParsedName:
     if caps and len(caps) < len(kept) and caps[0] == 0 and len(kept) == 2:
         family_first = True
     # Join particles into the family name.
-    unsplit = _tokens(text)
-    glued = {_fold(p) for t in unsplit[:-1] for p in _CAMEL.sub(" ", t).split()[1:]}
+    glued: set[str] | None = None  # computed only when a particle turns up
     folded: list[str] = []
     i = 0
     while i < len(kept):
         tok = kept[i]
         low = _fold(tok)
+        if low in _PARTICLES and 0 < i < len(kept) - 1 and not family_first and glued is None:
+            unsplit = _tokens(text)
+            glued = {_fold(p) for t in unsplit[:-1] for p in _CAMEL.sub(" ", t).split()[1:]}
         if (
             low in _PARTICLES
             and 0 < i < len(kept) - 1
             and not family_first
             and not _syllable_not_particle(
-                low, glued, [_fold(t) for j, t in enumerate(kept) if j != i]
+                low, glued or set(), [_fold(t) for j, t in enumerate(kept) if j != i]
             )
         ):
             folded.append(low + "".join(_fold(t) for t in kept[i + 1 :]))

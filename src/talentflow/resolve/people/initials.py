@@ -1,9 +1,10 @@
 """Second pass, initials: join a person cited as "F. Chaumette" to "François Chaumette".
 
 Older proceedings (and IEEE's metadata for them) often give authors as initials and family
-name. Scored linkage compares such a mention with a full name only weakly (``linkage.py``:
-a first initial and a family name are shared by many people), so after the first pass a
-researcher is often split into an initials-only cluster and a full-name cluster. Pooled
+name. Scored linkage never pairs such a mention with a full name (``linkage.py`` blocks on
+full name keys; a first initial and a family name are shared by many people), so after the
+first pass a researcher is often split into an initials-only cluster and a full-name
+cluster. Pooled
 over their mentions, the clusters under one first-initial-and-family key (``key_initial``)
 are proposed for a merge when
 
