@@ -25,7 +25,7 @@ from talentflow.sources.jobs_hn import read_hn_collection
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "labour"
 SIZE = 160
-SIZES = {"holdout10": 300}  # splits drawn at another size than SIZE
+SIZES = {"holdout10": 300, "holdout11": 10**6}  # splits drawn at another size (11: all left)
 # split -> (seed, recorded ids); earlier splits are excluded from later draws
 SAMPLES = {
     "holdout5": (20261123, ROOT / "benchmarks" / "data" / "hn_parse_sample5_ids.txt"),
@@ -34,6 +34,7 @@ SAMPLES = {
     "holdout8": (20261126, ROOT / "benchmarks" / "data" / "hn_parse_sample8_ids.txt"),
     "holdout9": (20261127, ROOT / "benchmarks" / "data" / "hn_parse_sample9_ids.txt"),
     "holdout10": (20261128, ROOT / "benchmarks" / "data" / "hn_parse_sample10_ids.txt"),
+    "holdout11": (20261129, ROOT / "benchmarks" / "data" / "hn_parse_sample11_ids.txt"),
 }
 EARLIER = ["dev", "holdout", "holdout2", "holdout3", "holdout4", *SAMPLES]
 
