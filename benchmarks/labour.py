@@ -3,7 +3,7 @@ founders' pedigree demo. Prints Markdown for benchmarks/RESULTS.md.
 
 Usage: python benchmarks/labour.py --db STORE.duckdb [--shared ../shared/data]
 (the store must hold the paper-list mirror with its derive steps; postings are loaded
-into it if missing).
+into it if missing), or ``--parse-only`` for the HN parse check alone (no store).
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from talentflow.sources.jobs_hn import read_hn_collection
 ROOT = Path(__file__).resolve().parents[1]
 FIX = ROOT / "tests" / "fixtures" / "labour"
 # the parse samples labelled before this parser (4046888) was run on them
-FRESH = ("holdout9", "holdout10")
+FRESH = ("holdout9", "holdout10", "holdout11")
 STARTUPS = ["Moonshot AI", "Zhipu AI", "MiniMax", "Baichuan", "01.AI", "DeepSeek"]
 # how the start-ups are written in affiliation strings (for the mirror diagnostic)
 STARTUP_TEXT = re.compile(
@@ -91,9 +91,12 @@ def mirror_mentions(paperlists: Path) -> str:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--db", required=True, type=Path)
+    ap.add_argument("--db", type=Path)
+    ap.add_argument("--parse-only", action="store_true", help="only the HN parse check")
     ap.add_argument("--shared", type=Path, default=ROOT.parent / "shared" / "data")
     args = ap.parse_args()
+    if args.db is None and not args.parse_only:
+        ap.error("--db is required unless --parse-only")
     hn_dir = args.shared / "hn-jobs-gantryops"
     cn_dir = args.shared / "ruanyf-whoishiring-cn"
     out: list[str] = []
@@ -166,6 +169,9 @@ def main() -> None:
         f"raw text before the parser was run on them; {len(fresh) - len(unseen)} of their "
         "postings repeat the first line of a posting of a tuned-on sample (monthly reposts)."
     )
+    if args.parse_only:
+        print("\n".join(out))
+        return
 
     # roles
     byid = {

@@ -1032,6 +1032,7 @@ def test_hn_parse_check_on_hand_labels() -> None:
         *((f"holdout{k}", 156) for k in (5, 6, 7, 8)),
         ("holdout9", 154),
         ("holdout10", 291),
+        ("holdout11", 278),
     )
     for split, n in fresh_splits:
         fresh = parse_check(parsed, [lab for lab in labels if lab["split"] == split])
@@ -1046,6 +1047,7 @@ def test_hn_parse_check_on_hand_labels() -> None:
         ("holdout8", "hn_parse_sample8_ids.txt"),
         ("holdout9", "hn_parse_sample9_ids.txt"),
         ("holdout10", "hn_parse_sample10_ids.txt"),
+        ("holdout11", "hn_parse_sample11_ids.txt"),
     ):
         ids = (Path(__file__).parents[1] / "benchmarks" / "data" / name).read_text()
         assert sorted(x for x in ids.splitlines() if x and not x.startswith("#")) == sorted(
