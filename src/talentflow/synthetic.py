@@ -349,6 +349,8 @@ def generate(spec: SyntheticSpec | None = None) -> SyntheticGraph:
             "n_authors": pa.array(p_sizes, pa.int32()),
             "doubled_list": pa.array(np.zeros(prov_n, dtype=bool)),
             "dropped_fields": pa.nulls(prov_n, pa.list_(pa.string())),
+            "aff_set": pa.nulls(prov_n, pa.list_(pa.string())),
+            "aff_domain_set": pa.nulls(prov_n, pa.list_(pa.string())),
             "source": pa.array(["synthetic"] * prov_n),
             "file_key": pc.take(file_key, first_rows),
             "file_sha256": pa.array(["synthetic"] * prov_n),

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "VARCHAR": pa.string(),
@@ -136,6 +136,16 @@ PAPERS = Table(
         Column("n_authors", "INTEGER", "author slots after removing a doubled list", False),
         Column("doubled_list", "BOOLEAN", "the source repeated the author list twice", False),
         Column("dropped_fields", "VARCHAR[]", "per-author lists that could not be aligned"),
+        Column(
+            "aff_set",
+            "VARCHAR[]",
+            "distinct entries of an aff list that could not be aligned with the authors",
+        ),
+        Column(
+            "aff_domain_set",
+            "VARCHAR[]",
+            "distinct entries of an aff_domain list that could not be aligned",
+        ),
         *_provenance(),
     ),
     unique_key=("paper_key",),
@@ -188,7 +198,10 @@ SLOT_ORGS = Table(
         Column("org_id", "VARCHAR", "resolved organisation, NULL when unresolved"),
         Column("country", "VARCHAR", "ISO 3166-1 alpha-2 where the person is"),
         Column(
-            "country_basis", "VARCHAR", "stated, registry, domain, source (the source's label), hq"
+            "country_basis",
+            "VARCHAR",
+            "stated, registry, domain, source (the source's label), hq; inferred from a "
+            "paper's unaligned affiliation set: paper_set, person_papers",
         ),
         Column("hq_country", "VARCHAR", "ISO code of the employer's headquarters"),
         Column("confidence", "DOUBLE", "0..1"),

@@ -139,6 +139,7 @@ SELECT 'openalex:' || {_SHORT.format(col="w.id")} AS paper_key,
        CAST(NULL AS VARCHAR) AS keywords, CAST(NULL AS VARCHAR) AS primary_area,
        CAST(coalesce(array_length(w.authorships), 0) AS INTEGER) AS n_authors,
        false AS doubled_list, CAST(NULL AS VARCHAR[]) AS dropped_fields,
+       CAST(NULL AS VARCHAR[]) AS aff_set, CAST(NULL AS VARCHAR[]) AS aff_domain_set,
        'openalex' AS source, 'openalex/works' AS file_key, :snapshot AS file_sha256,
        0 AS record_index
 FROM openalex_works w

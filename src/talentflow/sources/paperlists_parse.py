@@ -6,6 +6,9 @@ lists aligned with the names (``authorids``, ``aff``, ``aff_domain``,
 ``position``, the ``aff_unique_*`` and ``aff_country_unique_*`` index lists);
 author lists the source repeats twice; OpenReview lists that skip authors
 without a profile; and lists that cannot be aligned at all (dropped, counted).
+An ``aff`` or ``aff_domain`` list that cannot be aligned is still kept on the paper
+(``papers.aff_set`` / ``papers.aff_domain_set``: its distinct entries, in order), so
+:mod:`talentflow.resolve.affiliation_sets` can infer organisations from it.
 """
 
 from __future__ import annotations
@@ -241,6 +244,13 @@ def _index_labels(
     return out
 
 
+def _distinct_parts(value: str | None) -> list[str] | None:
+    """The distinct non-empty ';'-separated entries of a list, in order (None if none)."""
+    parts = [p.strip() for p in (value or "").split(";")]
+    out = list(dict.fromkeys(p for p in parts if p))
+    return out or None
+
+
 def _first_bad_record(data: list[Any], path: str) -> BadInputError | None:
     """The error for the first record that is not an object or has a text field of another type."""
     non_dict = next((i for i, rec in enumerate(data) if rec.__class__ is not dict), None)
@@ -317,6 +327,8 @@ def parse_records(
     doubled_flags: list[bool] = [False] * n_records
     dropped_lists: list[list[str] | None] = [None] * n_records
     bases: list[str | None] = [None] * n_records
+    aff_sets: list[list[str] | None] = [None] * n_records
+    domain_sets: list[list[str] | None] = [None] * n_records
     s_record: list[int] = []
     s_index: list[int] = []
     s_name: list[str] = []
@@ -356,6 +368,10 @@ def parse_records(
         if al.dropped:
             dropped.update(al.dropped)
             dropped_lists[i] = sorted(set(al.dropped))
+            if affs is None and "aff" in al.dropped:
+                aff_sets[i] = _distinct_parts(aff)
+            if domains is None and "aff_domain" in al.dropped:
+                domain_sets[i] = _distinct_parts(domain)
         n_authors[i] = k
         doubled_flags[i] = doubled
         bases[i] = aff_basis if affs else None
@@ -380,6 +396,8 @@ def parse_records(
         n_authors=n_authors,
         doubled=doubled_flags,
         dropped=dropped_lists,
+        aff_sets=aff_sets,
+        domain_sets=domain_sets,
     )
     record = pa.array(s_record, pa.int32())
     affiliation = _blank_to_null(pa.array(s_aff, pa.string()))
@@ -436,6 +454,8 @@ def _paper_table(
     n_authors: list[int],
     doubled: list[bool],
     dropped: list[list[str] | None],
+    aff_sets: list[list[str] | None],
+    domain_sets: list[list[str] | None],
 ) -> pa.Table:
     """The papers of one file, one row per record, built column by column."""
     statuses = cols["status"]
@@ -461,6 +481,8 @@ def _paper_table(
         "n_authors": n_authors,
         "doubled_list": doubled,
         "dropped_fields": dropped,
+        "aff_set": aff_sets,
+        "aff_domain_set": domain_sets,
         "source": pa.repeat(pa.scalar(SOURCE_NAME, pa.string()), n),
         "file_key": pa.repeat(pa.scalar(file_key, pa.string()), n),
         "file_sha256": pa.repeat(pa.scalar(sha256, pa.string()), n),
