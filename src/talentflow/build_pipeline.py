@@ -184,6 +184,18 @@ def _derive_people(store: Store) -> object:
 DERIVE_STEPS.append(("people", _derive_people))
 
 
+def _derive_affiliation_sets(store: Store) -> object:
+    from talentflow.resolve.affiliation_sets import derive_affiliation_sets
+
+    return derive_affiliation_sets(store)
+
+
+# Organisations inferred from unaligned affiliation sets (issue 10): reads people's slots,
+# so after 'people'; before 'careers' so stints and moves use them. People resolution does
+# not see them (its output stays as without this step).
+DERIVE_STEPS.append(("affiliation sets", _derive_affiliation_sets))
+
+
 def _derive_careers(store: Store) -> object:
     from talentflow.careers.derive import derive_careers
 
