@@ -65,6 +65,7 @@ def run(
     split_on: str = "key_concat",
     initials_cuts: tuple[int, ...] = (),
     context: bool = False,
+    variants: tuple[tuple[str, float], ...] = (),
 ) -> dict[str, Any]:
     """Resolve and score against the ``gold_kind`` ids of the slots ``where`` selects.
 
@@ -135,6 +136,12 @@ def run(
         sweep.append(
             {"threshold": DEFAULT, "pooled": True, "initials_cut": cut} | scores(roots, gold, parts)
         )
+    for name, value in variants:
+        roots = cluster(DEFAULT, PooledEvidence(t, PooledSettings(**{name: value})))
+        sweep.append(
+            {"threshold": DEFAULT, "pooled": True, "variant": f"{name}={value}"}
+            | scores(roots, gold, parts)
+        )
     baseline = scores([n or f"#{i}" for i, n in enumerate(names)], gold, parts)
     return {
         "gold": gold_kind,
@@ -175,6 +182,8 @@ def markdown(result: dict[str, Any]) -> str:
         label = "resolver" if s["pooled"] else "first pass only"
         if "initials_cut" in s:
             label += f", initials family cut {s['initials_cut']}"
+        if "variant" in s:
+            label += f", {s['variant']}"
         lines.append(f"| {label} | {s['threshold']} | {cells(s)} |")
     lines += ["", "Worst false merges at 0.99 (names; slots; distinct ids; wrong pairs):", ""]
     for w in result["worst_at_0.99"]:
@@ -202,12 +211,24 @@ def main() -> None:
         help="comma-separated initials_max_family_names values to compare on ICRA",
     )
     ap.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="SETTING=V1,V2",
+        help="second-pass setting (PooledSettings field) values to compare; repeatable",
+    )
+    ap.add_argument(
         "--context",
         action="store_true",
         help="resolve the whole store (ids hidden everywhere) and score the labelled slots",
     )
     args = ap.parse_args()
     cuts = tuple(int(x) for x in args.initials_cuts.split(",") if x)
+    variants = tuple(
+        (name, float(v))
+        for name, values in (x.split("=", 1) for x in args.vary)
+        for v in values.split(",")
+    )
     linkage = LinkageSettings(max_full_block=args.max_full_block or None)
     results = []
     if args.only in (None, "openreview"):
@@ -219,6 +240,7 @@ def main() -> None:
                 ["openreview"],
                 linkage,
                 context=args.context,
+                variants=variants,
             )
         )
     if args.only in (None, "ieee"):
@@ -233,6 +255,7 @@ def main() -> None:
                 split_on="family",
                 initials_cuts=cuts,
                 context=args.context,
+                variants=variants,
             )
         )
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

@@ -14,18 +14,24 @@ from talentflow.resolve.people.pooled import PooledEvidence, PooledSettings
 _FILLER = [f"Yang Filler{i}" for i in range(15)] + [f"Other{i} Liu" for i in range(15)]
 
 
-def _slots(rows: list[tuple[str, int, str, str | None, str | None]]) -> dict[str, list[Any]]:
-    """Slot columns as ``load_slots`` gives them: (paper, year, name, affiliation, domain)."""
-    rows = rows + [(f"f{i}", 2015, name, None, None) for i, name in enumerate(_FILLER)]
+def _slots(rows: list[tuple[Any, ...]]) -> dict[str, list[Any]]:
+    """Slot columns as ``load_slots`` gives them: (paper, year, name, affiliation, domain[,
+    the paper's title and keywords])."""
+    # Each filler paper has a subject of its own, so a word two test papers share is rare.
+    rows = rows + [
+        (f"f{i}", 2015, name, None, None, f"subject{i} matter{i}") for i, name in enumerate(_FILLER)
+    ]
     cols: dict[str, list[Any]] = {
         k: []
         for k in (
             *("paper_key", "author_index", "venue", "year", "accepted", "name", "profile_id"),
             *("profile_kind", "affiliation", "aff_domain", "position", "org_id", "country"),
+            "topic",
         )
     }
     index: dict[str, int] = {}
-    for paper, year, name, aff, dom in rows:
+    for paper, year, name, aff, dom, *topic in rows:
+        cols["topic"].append(topic[0] if topic else None)
         cols["paper_key"].append(paper)
         cols["author_index"].append(index.setdefault(paper, 0))
         index[paper] += 1
@@ -43,7 +49,7 @@ def _slots(rows: list[tuple[str, int, str, str | None, str | None]]) -> dict[str
     return cols
 
 
-def _resolve(rows: list[tuple[str, int, str, str | None, str | None]], **settings: Any) -> Any:
+def _resolve(rows: list[tuple[Any, ...]], **settings: Any) -> Any:
     """First pass with no scored pairs (every slot alone), then the second pass."""
     feats = build_features(_slots(rows))
     t = feats.table
@@ -129,6 +135,50 @@ def test_middle_initials_and_constraints_still_hold() -> None:
     refused = [d for d in decisions if d.decision == "refused"]
     assert [d.evidence for d in refused] == ["different organisations in the same year"]
     assert refused[0].detail["rule"] == "co-authors"
+
+
+def test_namesakes_on_one_subject_merge_on_topic_and_others_do_not() -> None:
+    rows = [
+        ("p1", 2019, "Yang Liu", None, None, "Spiking neuromorphic chips for event cameras"),
+        ("p2", 2023, "Yang Liu", None, None, "Event cameras meet spiking neuromorphic hardware"),
+        ("p3", 2023, "Yang Liu", None, None, "Protein folding with diffusion"),
+    ]
+    roots, decisions, _ = _resolve(rows, max_expected_namesakes=0.0, min_topic_similarity=0.2)
+    assert roots[0] == roots[1]
+    assert roots[2] != roots[0]
+    (linked,) = [d for d in decisions if d.decision == "linked"]
+    assert linked.detail["rule"] == "topic" and linked.detail["cosine"] >= 0.2
+    # With the rule off (and no other evidence) the namesakes stay apart.
+    roots, _, _ = _resolve(
+        rows, max_expected_namesakes=0.0, min_topic_similarity=0.0, firm_topic_similarity=0.0
+    )
+    assert len({roots[0], roots[1], roots[2]}) == 3
+
+
+def test_coauthor_and_topic_together_override_different_places_in_one_year() -> None:
+    rows = [
+        ("p3", 2023, "Yang Liu", "Tsinghua University", "tsinghua.edu.cn", "Causal discovery"),
+        ("p3", 2023, "Grace Hopper", None, None, "Causal discovery"),
+        ("p4", 2023, "Yang Liu", "Microsoft Research", "microsoft.com", "Causal discovery, time"),
+        ("p4", 2023, "Grace Hopper", None, None, "Causal discovery, time"),
+        ("p5", 2023, "Yang Liu", "Google", "google.com", "Protein folding"),
+        ("p5", 2023, "Ada Lovelace", None, None, "Protein folding"),
+        ("p6", 2023, "Yang Liu", "Peking University", "pku.edu.cn", "Graph coloring"),
+        ("p6", 2023, "Ada Lovelace", None, None, "Graph coloring"),
+    ]
+    settings = {"max_expected_namesakes": 0.0, "min_topic_similarity": 0.0}
+    roots, decisions, _ = _resolve(rows, **settings, firm_topic_similarity=0.1)
+    assert roots[0] == roots[2]  # shared co-author and subject: one person at two places
+    assert roots[4] != roots[6]  # shared co-author, unrelated subjects: the places decide
+    mine = [d for d in decisions if d.detail.get("key") == "liu|yang"]
+    firm = [d for d in mine if d.decision == "linked"]
+    assert [d.detail["rule"] for d in firm] == ["co-authors"]
+    assert firm[0].detail["topic_cosine"] >= 0.1
+    refused = [d for d in mine if d.decision == "refused"]
+    assert [d.evidence for d in refused] == ["different organisations in the same year"]
+    # Without the override the places keep both pairs apart.
+    roots, _, _ = _resolve(rows, **settings, firm_topic_similarity=0.0)
+    assert roots[0] != roots[2]
 
 
 def test_shared_domain_merges_and_disabled_pass_does_nothing() -> None:

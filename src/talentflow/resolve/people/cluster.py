@@ -68,9 +68,9 @@ class Clusters:
             self.parent[i], i = root, self.parent[i]
         return root
 
-    def conflict(self, a: int, b: int) -> str | None:
-        """Why roots ``a`` and ``b`` must stay apart, or None (the organisation rule is
-        applied to scored links only)."""
+    def conflict(self, a: int, b: int, firm: bool = False) -> str | None:
+        """Why roots ``a`` and ``b`` must stay apart, or None. A ``firm`` merge (two kinds of
+        pooled evidence agree) is not held back by different organisations in one year."""
         sa, sb = self.strong.get(a), self.strong.get(b)
         if sa and sb and not (sa & sb):
             return "different strong ids"
@@ -87,7 +87,7 @@ class Clusters:
         if na and nb and na.isdisjoint(nb):
             return "different given names"
         oa, ob = self.orgs.get(a), self.orgs.get(b)
-        if oa and ob:
+        if oa and ob and not firm:
             small_o, big_o = (oa, ob) if len(oa) <= len(ob) else (ob, oa)
             for year, words in small_o.items():
                 other = big_o.get(year)
@@ -222,7 +222,7 @@ def _pooled_pass(c: Clusters, pooled: PooledEvidence, decisions: list[LinkDecisi
         if ra == rb:
             continue
         detail = {"rule": prop.rule, **prop.detail}
-        why = c.conflict(ra, rb)
+        why = c.conflict(ra, rb, prop.firm)
         if why:
             decisions.append(LinkDecision(prop.left, prop.right, "refused", why, None, detail))
             continue

@@ -30,9 +30,14 @@ EVIDENCE_KINDS = frozenset({"email", "acl", "ieee", "other"})
 SLOTS_SQL = """
 SELECT a.paper_key, a.author_index, a.venue, a.year, a.accepted, a.name,
        a.profile_id, a.profile_kind, a.affiliation, a.aff_domain, a.position,
-       so.org_id, so.country
+       so.org_id, so.country,
+       concat_ws(' ', p.title, p.keywords, p.primary_area) AS topic
 FROM authorships a
 LEFT JOIN slot_orgs so ON so.paper_key = a.paper_key AND so.author_index = a.author_index
+    -- organisations inferred from a paper's or a person's affiliation sets are not a
+    -- slot's own evidence (and the person rule depends on this resolution)
+    AND coalesce(so.country_basis, '') NOT IN ('paper_set', 'person_papers')
+LEFT JOIN papers p ON p.paper_key = a.paper_key
 {where}
 ORDER BY a.paper_key, a.author_index
 """
@@ -263,6 +268,7 @@ _SLOT_TYPES = {
     "affiliation": pa.string(),
     "aff_domain": pa.string(),
     "org_id": pa.string(),
+    "topic": pa.string(),
 }
 
 _COAUTHORS_SQL = f"""
@@ -403,6 +409,7 @@ def build_features(
         "domain": _per_value(t["aff_domain"], lambda d: registrable_domain(d) or None, pa.string()),
         "handle": id_of(EVIDENCE_KINDS, pc.utf8_lower(pids)),
         "strong_id": id_of(STRONG_KINDS, pids),
+        "topic": t["topic"],
     }
     schema = pa.schema(
         [
@@ -427,6 +434,7 @@ def build_features(
             ("domain", pa.string()),
             ("handle", pa.string()),
             ("strong_id", pa.string()),
+            ("topic", pa.string()),
         ]
     )
     return SlotFeatures(

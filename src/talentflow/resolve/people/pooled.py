@@ -15,6 +15,11 @@ proposes a merge when
    constraint says otherwise. Names with initials only and Korean family names never
    qualify: Korean given names are drawn from a small syllable stock, so token counts
    understate how many people share one.
+4. their pooled topics agree (``topic``): the cosine of their TF-IDF vectors over the words
+   of their papers' titles, keywords and areas (IDF over every paper in the data) is at
+   least ``min_topic_similarity``. A researcher's papers split across clusters still share
+   a subject (noisy labels, causal discovery), while namesakes in one field rarely share
+   its specific words.
 
 Every proposal goes through the same constraints as scored links (``Clusters.conflict``:
 strong ids, one paper, cannot-link overrides, and for common names different
@@ -40,6 +45,7 @@ RULES = (
     "co-authors",
     "organisation",
     "rare name",
+    "topic",
     "initials: co-authors",
     "initials: organisation",
     "initials: sole full name",
@@ -61,6 +67,14 @@ class PooledSettings:
     in the data) is below this; 0 turns the rare-name rule off. Chosen on half of the
     OpenReview evaluation names (split by a hash of the name), reported on the other half
     (benchmarks/RESULTS.md)."""
+    min_topic_similarity: float = 0.2
+    """Merge clusters whose pooled title/keyword TF-IDF vectors have at least this cosine;
+    0 turns the topic rule off. Chosen on the "dev" half of the OpenReview evaluation names,
+    reported on the other half (benchmarks/RESULTS.md)."""
+    firm_topic_similarity: float = 0.05
+    """Clusters sharing a co-author whose topic cosine is at least this merge even when
+    their organisations differ in the same year (0: never). Chosen on the "dev" half of
+    the OpenReview evaluation names, reported on the other half (benchmarks/RESULTS.md)."""
     initials: bool = True
     """Join initials-only clusters ("F. Chaumette") to full names (``initials.py``)."""
     initials_max_family_names: int = 2
@@ -80,6 +94,10 @@ class Proposal:
     right: int
     rule: str
     detail: dict[str, Any]
+    firm: bool = False
+    """Two independent kinds of evidence agree (shared co-authors and a shared topic): the
+    merge may override "different organisations in the same year" (a visiting post, a
+    joint appointment, a move within the year), never the other constraints."""
 
 
 class PooledEvidence:
@@ -88,7 +106,9 @@ class PooledEvidence:
 
     def __init__(self, table: pa.Table, settings: PooledSettings | None = None) -> None:
         self.settings = settings or PooledSettings()
-        self.table = table.select(["key_concat", "middle", "coauthors", "org_key", "domain"])
+        self.table = table.select(
+            ["key_concat", "middle", "coauthors", "org_key", "domain", "paper_key", "topic"]
+        )
         self.initials = InitialsBridge(
             table,
             enabled=self.settings.initials,
@@ -136,6 +156,11 @@ class PooledEvidence:
                 "key_concat IN (SELECT key_concat FROM rows_arrow GROUP BY key_concat "
                 "HAVING count(DISTINCT root) >= 2)"
             )
+            topic_rows = []
+            cuts = [c for c in (s.min_topic_similarity, s.firm_topic_similarity) if c > 0]
+            if cuts:
+                con.execute(_PAPER_WORDS_SQL.format(stop=_STOP_SQL))
+                topic_rows = con.sql(_TOPIC_SQL, params=[min(cuts)]).fetchall()
             con.unregister("rows_arrow")
             clusters = con.sql(
                 "SELECT key_concat, root, list(DISTINCT middle) FILTER (WHERE middle <> '') "
@@ -155,10 +180,20 @@ class PooledEvidence:
         def ok(key: str, a: int, b: int) -> bool:
             return middles_compatible(middles[(key, a)], middles[(key, b)])
 
+        topic = {(key, a, b): cos for key, a, b, cos in topic_rows}
+        firm_cut = s.firm_topic_similarity
+        firm: list[Proposal] = []
         out: list[Proposal] = []
         for kind, key, a, b, n in shared_rows:
             if kind == "c" and n >= s.min_shared_coauthors and ok(key, a, b):
-                out.append(Proposal(a, b, "co-authors", {"key": key, "shared_coauthors": n}))
+                detail = {"key": key, "shared_coauthors": n}
+                cos = topic.get((key, a, b), 0.0)
+                if firm_cut > 0 and cos >= firm_cut:
+                    detail["topic_cosine"] = round(cos, 3)
+                    firm.append(Proposal(a, b, "co-authors", detail, firm=True))
+                else:
+                    out.append(Proposal(a, b, "co-authors", detail))
+        out = firm + out
         for kind, key, a, b, n in shared_rows:
             if kind == "p" and ok(key, a, b):
                 out.append(Proposal(a, b, "organisation", {"key": key, "shared_places": n}))
@@ -172,6 +207,9 @@ class PooledEvidence:
                 for other in members[1:]
                 if ok(key, first, other)
             ]
+        for key, a, b, cos in topic_rows:
+            if s.min_topic_similarity > 0 and cos >= s.min_topic_similarity and ok(key, a, b):
+                out.append(Proposal(a, b, "topic", {"key": key, "cosine": round(cos, 3)}))
         return out + [Proposal(*p) for p in self.initials.proposals(roots)]
 
 
@@ -198,4 +236,48 @@ FROM kept a JOIN kept b
   ON a.key_concat = b.key_concat AND a.kind = b.kind AND a.v = b.v AND a.root < b.root
 GROUP BY ALL
 ORDER BY a.kind, shared DESC, a.key_concat, ra, rb
+"""
+
+
+# Words of titles, keywords and areas that name no subject (words under 3 letters are
+# dropped anyway).
+# fmt: off
+_STOP = (
+    "the", "for", "and", "with", "via", "from", "are", "our", "using", "based", "towards",
+    "toward", "into", "its", "this", "that", "beyond", "under", "over", "when", "what", "how",
+    "can", "not", "new", "learning", "deep", "neural", "network", "networks", "model",
+    "models", "method", "methods", "approach", "data", "analysis", "study", "framework",
+    "efficient",
+)
+# fmt: on
+_STOP_SQL = ", ".join(f"'{w}'" for w in _STOP)
+
+# Distinct words per paper (over every paper of the data) and their document frequency.
+_PAPER_WORDS_SQL = """
+CREATE TABLE pw AS
+SELECT DISTINCT paper_key, w FROM (
+    SELECT paper_key, unnest(regexp_extract_all(lower(topic), '[a-z][a-z0-9-]+')) AS w
+    FROM (SELECT DISTINCT paper_key, topic FROM rows_arrow WHERE topic IS NOT NULL)
+) WHERE length(w) > 2 AND w NOT IN ({stop});
+CREATE TABLE idf AS
+SELECT w, ln((SELECT count(DISTINCT paper_key) FROM pw) / (1 + count(*))) AS idf
+FROM pw GROUP BY w
+"""
+
+# Cosine of the pooled TF-IDF vectors (term count = the cluster's papers with the word) of
+# namesake clusters, for the pairs at or above the cut.
+_TOPIC_SQL = """
+WITH cw AS (
+    SELECT r.key_concat, r.root, pw.w, count(DISTINCT r.paper_key) * any_value(idf.idf) AS x
+    FROM r JOIN pw USING (paper_key) JOIN idf USING (w)
+    GROUP BY ALL
+), cv AS (
+    SELECT key_concat, root, w, x / sqrt(sum(x * x) OVER (PARTITION BY key_concat, root)) AS v
+    FROM cw WHERE x > 0
+)
+SELECT a.key_concat, a.root, b.root, sum(a.v * b.v) AS cosine
+FROM cv a JOIN cv b ON a.key_concat = b.key_concat AND a.w = b.w AND a.root < b.root
+GROUP BY ALL
+HAVING sum(a.v * b.v) >= ?
+ORDER BY cosine DESC, a.key_concat, a.root, b.root
 """
