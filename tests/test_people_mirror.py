@@ -12,6 +12,7 @@ import pytest
 from talentflow.build_pipeline import DERIVE_STEPS
 from talentflow.graph.store import Store
 from talentflow.resolve.people.evaluate import evaluate_against_ids
+from talentflow.resolve.people.features import load_slot_table
 
 
 def test_people_step_is_registered_after_organisations() -> None:
@@ -82,7 +83,37 @@ def test_openreview_ids_hidden_in_the_whole_mirror(mirror_store: Store) -> None:
     r = evaluate_against_ids(mirror_store, "openreview", context=True)
     assert r["resolved_slots"] > 500_000 and r["slots"] > 40_000
     model, base = r["resolver"], r["baseline_same_name"]
-    # Measured: precision 0.9838, recall 0.9804, F1 0.9821 (baseline F1 0.9793).
+    # Measured: precision 0.9828, recall 0.9879, F1 0.9854 (baseline F1 0.9793); before
+    # firm merges (shared co-authors and topic override different places in one year)
+    # 0.9838 / 0.9804 / 0.9821.
     assert model["precision"] >= 0.98
-    assert model["recall"] >= 0.975
+    assert model["recall"] >= 0.985
+    assert model["f1"] >= 0.985
     assert model["f1"] > base["f1"]
+
+
+def test_people_evidence_leaves_out_organisations_inferred_from_affiliation_sets(
+    mirror_store: Store,
+) -> None:
+    # Organisations inferred from a paper's or a person's affiliation set (the step after
+    # people) are not a slot's own evidence: re-resolving people on a built store must see
+    # what the build's people step saw.
+    inferred = {
+        (r["paper_key"], r["author_index"])
+        for r in mirror_store.query(
+            "SELECT paper_key, author_index FROM slot_orgs "
+            "WHERE country_basis IN ('paper_set', 'person_papers')"
+        )
+    }
+    assert len(inferred) > 1_000
+    t = load_slot_table(mirror_store)
+    keys = zip(t["paper_key"].to_pylist(), t["author_index"].to_pylist(), strict=True)
+    orgs = t["org_id"].to_pylist()
+    seen = [orgs[i] for i, k in enumerate(keys) if k in inferred]
+    assert len(seen) == len(inferred) and all(o is None for o in seen)
+    # Slots' own decisions are still there, and every paper's words come along for topics.
+    assert sum(o is not None for o in orgs) > 200_000
+    titled = mirror_store.scalar(
+        "SELECT count(*) FROM authorships a JOIN papers p USING (paper_key) WHERE p.title <> ''"
+    )
+    assert sum(x is not None and x != "" for x in t["topic"].to_pylist()) >= titled

@@ -137,24 +137,6 @@ def test_middle_initials_and_constraints_still_hold() -> None:
     assert refused[0].detail["rule"] == "co-authors"
 
 
-def test_namesakes_on_one_subject_merge_on_topic_and_others_do_not() -> None:
-    rows = [
-        ("p1", 2019, "Yang Liu", None, None, "Spiking neuromorphic chips for event cameras"),
-        ("p2", 2023, "Yang Liu", None, None, "Event cameras meet spiking neuromorphic hardware"),
-        ("p3", 2023, "Yang Liu", None, None, "Protein folding with diffusion"),
-    ]
-    roots, decisions, _ = _resolve(rows, max_expected_namesakes=0.0, min_topic_similarity=0.2)
-    assert roots[0] == roots[1]
-    assert roots[2] != roots[0]
-    (linked,) = [d for d in decisions if d.decision == "linked"]
-    assert linked.detail["rule"] == "topic" and linked.detail["cosine"] >= 0.2
-    # With the rule off (and no other evidence) the namesakes stay apart.
-    roots, _, _ = _resolve(
-        rows, max_expected_namesakes=0.0, min_topic_similarity=0.0, firm_topic_similarity=0.0
-    )
-    assert len({roots[0], roots[1], roots[2]}) == 3
-
-
 def test_coauthor_and_topic_together_override_different_places_in_one_year() -> None:
     rows = [
         ("p3", 2023, "Yang Liu", "Tsinghua University", "tsinghua.edu.cn", "Causal discovery"),
@@ -166,7 +148,7 @@ def test_coauthor_and_topic_together_override_different_places_in_one_year() -> 
         ("p6", 2023, "Yang Liu", "Peking University", "pku.edu.cn", "Graph coloring"),
         ("p6", 2023, "Ada Lovelace", None, None, "Graph coloring"),
     ]
-    settings = {"max_expected_namesakes": 0.0, "min_topic_similarity": 0.0}
+    settings = {"max_expected_namesakes": 0.0}
     roots, decisions, _ = _resolve(rows, **settings, firm_topic_similarity=0.1)
     assert roots[0] == roots[2]  # shared co-author and subject: one person at two places
     assert roots[4] != roots[6]  # shared co-author, unrelated subjects: the places decide

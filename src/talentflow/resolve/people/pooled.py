@@ -6,7 +6,12 @@ co-author B at place Y), while the clusters do: pooled over their mentions, they
 co-author or an organisation. This pass looks only at clusters that share a name key and
 proposes a merge when
 
-1. their pooled co-authors overlap (``co-authors``), or
+1. their pooled co-authors overlap (``co-authors``); when their pooled topics agree too
+   (the cosine of their TF-IDF vectors over the words of their papers' titles, keywords
+   and areas, IDF over every paper in the data, is at least ``firm_topic_similarity``),
+   the merge is *firm*: two independent kinds of evidence say one person, so different
+   organisations in the same year (a visiting post, a joint appointment, a move within
+   the year) do not hold it back; or
 2. their pooled resolved organisations or e-mail/web domains overlap (``organisation``), or
 3. the name is rare (``rare name``): the expected number of *other* people bearing it among
    the people in the data (estimated name share x distinct names) is below
@@ -15,11 +20,6 @@ proposes a merge when
    constraint says otherwise. Names with initials only and Korean family names never
    qualify: Korean given names are drawn from a small syllable stock, so token counts
    understate how many people share one.
-4. their pooled topics agree (``topic``): the cosine of their TF-IDF vectors over the words
-   of their papers' titles, keywords and areas (IDF over every paper in the data) is at
-   least ``min_topic_similarity``. A researcher's papers split across clusters still share
-   a subject (noisy labels, causal discovery), while namesakes in one field rarely share
-   its specific words.
 
 Every proposal goes through the same constraints as scored links (``Clusters.conflict``:
 strong ids, one paper, cannot-link overrides, and for common names different
@@ -45,7 +45,6 @@ RULES = (
     "co-authors",
     "organisation",
     "rare name",
-    "topic",
     "initials: co-authors",
     "initials: organisation",
     "initials: sole full name",
@@ -67,10 +66,6 @@ class PooledSettings:
     in the data) is below this; 0 turns the rare-name rule off. Chosen on half of the
     OpenReview evaluation names (split by a hash of the name), reported on the other half
     (benchmarks/RESULTS.md)."""
-    min_topic_similarity: float = 0.2
-    """Merge clusters whose pooled title/keyword TF-IDF vectors have at least this cosine;
-    0 turns the topic rule off. Chosen on the "dev" half of the OpenReview evaluation names,
-    reported on the other half (benchmarks/RESULTS.md)."""
     firm_topic_similarity: float = 0.05
     """Clusters sharing a co-author whose topic cosine is at least this merge even when
     their organisations differ in the same year (0: never). Chosen on the "dev" half of
@@ -152,16 +147,10 @@ class PooledEvidence:
         try:
             con.register("rows_arrow", rows)
             con.execute(
-                "CREATE TABLE r AS SELECT * FROM rows_arrow WHERE key_concat IS NOT NULL AND "
-                "key_concat IN (SELECT key_concat FROM rows_arrow GROUP BY key_concat "
-                "HAVING count(DISTINCT root) >= 2)"
+                "CREATE TABLE r AS SELECT * EXCLUDE (topic) FROM rows_arrow "
+                "WHERE key_concat IS NOT NULL AND key_concat IN (SELECT key_concat "
+                "FROM rows_arrow GROUP BY key_concat HAVING count(DISTINCT root) >= 2)"
             )
-            topic_rows = []
-            cuts = [c for c in (s.min_topic_similarity, s.firm_topic_similarity) if c > 0]
-            if cuts:
-                con.execute(_PAPER_WORDS_SQL.format(stop=_STOP_SQL))
-                topic_rows = con.sql(_TOPIC_SQL, params=[min(cuts)]).fetchall()
-            con.unregister("rows_arrow")
             clusters = con.sql(
                 "SELECT key_concat, root, list(DISTINCT middle) FILTER (WHERE middle <> '') "
                 "FROM r GROUP BY ALL ORDER BY key_concat, root"
@@ -169,6 +158,10 @@ class PooledEvidence:
             kinds = ["c"] + (["p"] if s.organisations else [])
             shared = con.sql(_SHARED_SQL.format(kinds=", ".join(f"'{k}'" for k in kinds)))
             shared_rows = shared.fetchall()
+            topic: dict[tuple[str, int, int], float] = {}
+            if s.firm_topic_similarity > 0:
+                topic = _coauthor_pair_topics(con, shared_rows, s.firm_topic_similarity)
+            con.unregister("rows_arrow")
         finally:
             con.close()
         middles: dict[tuple[str, int], list[str]] = {}
@@ -180,7 +173,6 @@ class PooledEvidence:
         def ok(key: str, a: int, b: int) -> bool:
             return middles_compatible(middles[(key, a)], middles[(key, b)])
 
-        topic = {(key, a, b): cos for key, a, b, cos in topic_rows}
         firm_cut = s.firm_topic_similarity
         firm: list[Proposal] = []
         out: list[Proposal] = []
@@ -207,9 +199,6 @@ class PooledEvidence:
                 for other in members[1:]
                 if ok(key, first, other)
             ]
-        for key, a, b, cos in topic_rows:
-            if s.min_topic_similarity > 0 and cos >= s.min_topic_similarity and ok(key, a, b):
-                out.append(Proposal(a, b, "topic", {"key": key, "cosine": round(cos, 3)}))
         return out + [Proposal(*p) for p in self.initials.proposals(roots)]
 
 
@@ -265,19 +254,48 @@ FROM pw GROUP BY w
 """
 
 # Cosine of the pooled TF-IDF vectors (term count = the cluster's papers with the word) of
-# namesake clusters, for the pairs at or above the cut.
+# the cluster pairs in ``cp`` (pairs sharing a co-author), for those at or above the cut.
 _TOPIC_SQL = """
-WITH cw AS (
+WITH need AS (
+    SELECT key_concat, ra AS root FROM cp UNION SELECT key_concat, rb FROM cp
+), cw AS (
     SELECT r.key_concat, r.root, pw.w, count(DISTINCT r.paper_key) * any_value(idf.idf) AS x
-    FROM r JOIN pw USING (paper_key) JOIN idf USING (w)
+    FROM r SEMI JOIN need USING (key_concat, root)
+    JOIN pw USING (paper_key) JOIN idf USING (w)
     GROUP BY ALL
 ), cv AS (
     SELECT key_concat, root, w, x / sqrt(sum(x * x) OVER (PARTITION BY key_concat, root)) AS v
     FROM cw WHERE x > 0
 )
-SELECT a.key_concat, a.root, b.root, sum(a.v * b.v) AS cosine
-FROM cv a JOIN cv b ON a.key_concat = b.key_concat AND a.w = b.w AND a.root < b.root
+SELECT cp.key_concat, cp.ra, cp.rb, sum(a.v * b.v) AS cosine
+FROM cp
+JOIN cv a ON a.key_concat = cp.key_concat AND a.root = cp.ra
+JOIN cv b ON b.key_concat = cp.key_concat AND b.root = cp.rb AND b.w = a.w
 GROUP BY ALL
 HAVING sum(a.v * b.v) >= ?
-ORDER BY cosine DESC, a.key_concat, a.root, b.root
 """
+
+
+def _coauthor_pair_topics(
+    con: duckdb.DuckDBPyConnection, shared_rows: list[Any], cut: float
+) -> dict[tuple[str, int, int], float]:
+    """Topic cosine of the namesake cluster pairs that share a co-author (those >= ``cut``)."""
+    pairs = [(key, a, b) for kind, key, a, b, _ in shared_rows if kind == "c"]
+    if not pairs:
+        return {}
+    keys, lefts, rights = zip(*pairs, strict=True)
+    con.register(
+        "cp_arrow",
+        pa.table(
+            {
+                "key_concat": pa.array(keys, pa.string()),
+                "ra": pa.array(lefts, pa.int64()),
+                "rb": pa.array(rights, pa.int64()),
+            }
+        ),
+    )
+    con.execute("CREATE TABLE cp AS SELECT * FROM cp_arrow")
+    con.unregister("cp_arrow")
+    con.execute(_PAPER_WORDS_SQL.format(stop=_STOP_SQL))
+    rows = con.sql(_TOPIC_SQL, params=[cut]).fetchall()
+    return {(key, a, b): cos for key, a, b, cos in rows}
