@@ -437,40 +437,11 @@ def _resolve_entry_orgs(store: Store, resolver: Any) -> pa.Table:
                 "org_country": found.country if found is not None else None,
             }
         )
-    frontier = set(used)
-    while frontier and resolver is not None:
-        parents = {
-            p
-            for o in frontier
-            if (org := resolver.org(o)) is not None
-            and (p := org.parent_org_id) is not None
-            and p not in used
-        }
-        used |= parents
-        frontier = parents
     if used:
+        from talentflow.resolve.derive import organisation_rows
+
         known = {r[0] for r in store.con.execute("SELECT org_id FROM organisations").fetchall()}
-        new = [
-            resolver.organisations[o] for o in sorted(used - known) if o in resolver.organisations
-        ]
-        store.append_arrow(
-            ORGANISATIONS,
-            pa.Table.from_pylist(
-                [
-                    {
-                        "org_id": o.org_id,
-                        "name": o.name,
-                        "kind": o.kind,
-                        "country": o.country,
-                        "hq_country": o.hq_country,
-                        "parent_org_id": o.parent_org_id,
-                        "registry": o.registry,
-                    }
-                    for o in new
-                ],
-                schema=ORGANISATIONS.arrow_schema(),
-            ),
-        )
+        store.append_arrow(ORGANISATIONS, organisation_rows(resolver, used, known))
     return pa.Table.from_pylist(
         rows,
         schema=pa.schema(

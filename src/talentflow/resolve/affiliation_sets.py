@@ -42,6 +42,7 @@ import pyarrow as pa
 
 from talentflow.graph.schema import ORGANISATIONS, SLOT_ORGS
 from talentflow.graph.store import Store
+from talentflow.resolve.derive import organisation_rows
 from talentflow.resolve.orgs import Resolver
 
 # organisations the resolver names after an affiliation text it matched to nothing else
@@ -373,33 +374,7 @@ def _write(
 ) -> None:
     con = store.con
     known = {str(r[0]) for r in con.sql("SELECT org_id FROM organisations").fetchall()}
-    needed = {d.org_id for d in decisions}
-    frontier = needed - known
-    new: set[str] = set()
-    while frontier:  # parents too, so parent_org_id always resolves
-        new |= frontier
-        parents = {
-            p
-            for o in frontier
-            if (org := resolver.org(o)) is not None and (p := org.parent_org_id) is not None
-        }
-        frontier = parents - known - new
-    orgs_table = pa.Table.from_pylist(
-        [
-            {
-                "org_id": o.org_id,
-                "name": o.name,
-                "kind": o.kind,
-                "country": o.country,
-                "hq_country": o.hq_country,
-                "parent_org_id": o.parent_org_id,
-                "registry": o.registry,
-            }
-            for o in (resolver.org(x) for x in sorted(new))
-            if o is not None
-        ],
-        schema=ORGANISATIONS.arrow_schema(),
-    )
+    orgs_table = organisation_rows(resolver, {d.org_id for d in decisions}, known)
     confidence = {PAPER_BASIS: settings.paper_confidence, PERSON_BASIS: settings.person_confidence}
     version = f"{resolver.version}+affsets"
     rows = pa.Table.from_pylist(

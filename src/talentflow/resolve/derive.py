@@ -7,7 +7,7 @@ one transaction, so a failure leaves the previous decisions in place.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +71,41 @@ def resolve_inputs(
     return out
 
 
+def organisation_rows(
+    resolver: Resolver, org_ids: Iterable[str], known: Set[str] = frozenset()
+) -> pa.Table:
+    """``organisations`` rows for ``org_ids`` and all their parents (so every
+    ``parent_org_id`` resolves), leaving out the ids in ``known`` (already stored)."""
+    used = set(org_ids)
+    frontier = set(used)
+    while frontier:
+        parents = {
+            p
+            for o in frontier
+            if (org := resolver.org(o)) is not None
+            and (p := org.parent_org_id) is not None
+            and p not in used
+        }
+        used |= parents
+        frontier = parents
+    orgs = [resolver.organisations[o] for o in sorted(used - known) if o in resolver.organisations]
+    return pa.Table.from_pylist(
+        [
+            {
+                "org_id": o.org_id,
+                "name": o.name,
+                "kind": o.kind,
+                "country": o.country,
+                "hq_country": o.hq_country,
+                "parent_org_id": o.parent_org_id,
+                "registry": o.registry,
+            }
+            for o in orgs
+        ],
+        schema=ORGANISATIONS.arrow_schema(),
+    )
+
+
 def derive_orgs(
     store: Store,
     resolver: Resolver | None = None,
@@ -119,35 +154,7 @@ def derive_orgs(
         },
         schema=_DECISION_SCHEMA,
     )
-    used = {d.org_id for d in decisions if d.org_id}
-    # Parents of used organisations become rows too, so parent_org_id always resolves.
-    frontier = set(used)
-    while frontier:
-        parents = {
-            p
-            for o in frontier
-            if (org := resolver.org(o)) is not None
-            and (p := org.parent_org_id) is not None
-            and p not in used
-        }
-        used |= parents
-        frontier = parents
-    orgs = [resolver.organisations[o] for o in sorted(used) if o in resolver.organisations]
-    orgs_table = pa.Table.from_pylist(
-        [
-            {
-                "org_id": o.org_id,
-                "name": o.name,
-                "kind": o.kind,
-                "country": o.country,
-                "hq_country": o.hq_country,
-                "parent_org_id": o.parent_org_id,
-                "registry": o.registry,
-            }
-            for o in orgs
-        ],
-        schema=ORGANISATIONS.arrow_schema(),
-    )
+    orgs_table = organisation_rows(resolver, {d.org_id for d in decisions if d.org_id})
     con = store.con
     con.register("_tf_org_inputs", inputs_table)
     con.register("_tf_org_decisions", decisions_table)
@@ -181,7 +188,7 @@ def derive_orgs(
     result = DeriveResult(
         inputs=len(inputs),
         slots=int(counts[0]),
-        organisations=len(orgs),
+        organisations=orgs_table.num_rows,
         with_org=int(counts[1]),
         with_country=int(counts[2]),
         reference=resolver.reference.describe(),

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 from unidecode import unidecode
 
 from talentflow.graph.store import Store
+from talentflow.resolve.affiliation_sets import INFERRED_BASES
 from talentflow.resolve.names import ParsedName, parse_name
 
 STRONG_KINDS = frozenset({"openreview", "orcid", "openalex", "dblp"})
@@ -27,7 +28,7 @@ STRONG_KINDS = frozenset({"openreview", "orcid", "openalex", "dblp"})
 EVIDENCE_KINDS = frozenset({"email", "acl", "ieee", "other"})
 """Profile kinds that are evidence only (an e-mail is shared or reused, a slug is a name)."""
 
-SLOTS_SQL = """
+SLOTS_SQL = f"""
 SELECT a.paper_key, a.author_index, a.venue, a.year, a.accepted, a.name,
        a.profile_id, a.profile_kind, a.affiliation, a.aff_domain, a.position,
        so.org_id, so.country,
@@ -36,9 +37,9 @@ FROM authorships a
 LEFT JOIN slot_orgs so ON so.paper_key = a.paper_key AND so.author_index = a.author_index
     -- organisations inferred from a paper's or a person's affiliation sets are not a
     -- slot's own evidence (and the person rule depends on this resolution)
-    AND coalesce(so.country_basis, '') NOT IN ('paper_set', 'person_papers')
+    AND coalesce(so.country_basis, '') NOT IN ({", ".join(f"'{b}'" for b in INFERRED_BASES)})
 LEFT JOIN papers p ON p.paper_key = a.paper_key
-{where}
+{{where}}
 ORDER BY a.paper_key, a.author_index
 """
 

@@ -173,14 +173,13 @@ class PooledEvidence:
         def ok(key: str, a: int, b: int) -> bool:
             return middles_compatible(middles[(key, a)], middles[(key, b)])
 
-        firm_cut = s.firm_topic_similarity
         firm: list[Proposal] = []
         out: list[Proposal] = []
         for kind, key, a, b, n in shared_rows:
             if kind == "c" and n >= s.min_shared_coauthors and ok(key, a, b):
                 detail = {"key": key, "shared_coauthors": n}
-                cos = topic.get((key, a, b), 0.0)
-                if firm_cut > 0 and cos >= firm_cut:
+                cos = topic.get((key, a, b))  # present only at or above the cut
+                if cos is not None:
                     detail["topic_cosine"] = round(cos, 3)
                     firm.append(Proposal(a, b, "co-authors", detail, firm=True))
                 else:
