@@ -1,13 +1,15 @@
 """How much of the resolver's "false merges" against OpenReview ids is answer-key noise.
 
 Resolves the whole store with the OpenReview ids hidden (as a build does), finds the
-predicted people that hold slots of two or more ids, and draws 40 of them with
-probability proportional to their share of the B-cubed precision loss (fixed seed). For
-each draw it prints the two largest ids' papers, places and co-authors (``--show``), so a
-person can judge whether they are one researcher with two OpenReview profiles or two
-researchers. The judgements are kept in ``benchmarks/data/people_merge_audit.csv``; the
-script checks that the file holds exactly this draw and turns it into an estimate of the
-precision against a key without duplicate profiles, with a Wilson interval.
+predicted people that hold slots of two or more ids, and draws ``--draws`` of them with
+probability proportional to their share of the B-cubed precision loss (fixed seed). Each
+draw is judged on its two largest ids: one researcher with two OpenReview profiles, or two
+researchers. Judgements are kept per pair of ids in ``benchmarks/data/people_merge_audit.csv``
+(columns id_a, id_b, name, verdict, evidence), so they carry over when the resolver changes
+and only new pairs need judging: the script lists the draws without a judgement (with their
+papers, places and co-authors under ``--show``) and stops. With every draw judged, it turns
+them into an estimate of the precision against a key without duplicate profiles, with a
+Wilson interval.
 
     python3 -m uv run python benchmarks/people_audit.py --db /tmp/people.duckdb [--show]
 """
@@ -27,7 +29,7 @@ from talentflow.indicators.stats import wilson
 from talentflow.resolve.people.derive import resolve_store
 
 AUDIT = Path(__file__).resolve().parent / "data" / "people_merge_audit.csv"
-DRAWS = 40
+DRAWS = 60
 SEED = 20261123
 
 EVIDENCE_SQL = """
@@ -40,7 +42,7 @@ WHERE a.profile_kind = 'openreview' AND a.profile_id = ? ORDER BY a.year
 """
 
 
-def draw(db: Path) -> tuple[list[dict[str, Any]], float, int]:
+def draw(db: Path, draws: int = DRAWS) -> tuple[list[dict[str, Any]], float, int]:
     """The audited draw, the measured precision loss and the number of scored slots."""
     with open_store(db, read_only=True) as store:
         res = resolve_store(store, hide_kinds=frozenset({"openreview"}))
@@ -66,7 +68,7 @@ def draw(db: Path) -> tuple[list[dict[str, Any]], float, int]:
         roots = sorted(mass)
         rng = random.Random(SEED)
         picked: list[int] = []
-        while len(picked) < DRAWS:
+        while len(picked) < min(draws, len(roots)):
             r = rng.choices(roots, weights=[mass[x] for x in roots])[0]
             if r not in picked:
                 picked.append(r)
@@ -84,33 +86,51 @@ def draw(db: Path) -> tuple[list[dict[str, Any]], float, int]:
     return out, sum(mass.values()) / scored, scored
 
 
+def pair_key(a: str, b: str) -> tuple[str, str]:
+    """An unordered pair of ids."""
+    return (a, b) if a <= b else (b, a)
+
+
+def load_verdicts(path: Path = AUDIT) -> dict[tuple[str, str], dict[str, str]]:
+    """The judgements kept so far, by unordered pair of ids."""
+    with path.open(encoding="utf-8") as fh:
+        return {pair_key(r["id_a"], r["id_b"]): r for r in csv.DictReader(fh)}
+
+
+def show(d: dict[str, Any]) -> None:
+    print(f"=== draw {d['draw']} (loss mass {d['mass']:.2f}): {' / '.join(d['ids'])}")
+    for pid, rows in d["evidence"].items():
+        print(f"  {pid}: {len(rows)} slots")
+        for r in rows:
+            print(
+                f"    {r['year']} {r['venue']} | {r['name']} | {r['affiliation']} | "
+                f"{r['org_id']} | {r['title'][:60]} | {(r['coauthors'] or '')[:100]}"
+            )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", type=Path, default=Path("talentflow.duckdb"))
+    ap.add_argument("--draws", type=int, default=DRAWS)
     ap.add_argument("--show", action="store_true", help="print the evidence of every draw")
     args = ap.parse_args()
-    sample, loss, scored = draw(args.db)
-    if args.show:
-        for d in sample:
-            print(f"=== draw {d['draw']} (loss mass {d['mass']:.2f})")
-            for pid, rows in d["evidence"].items():
-                print(f"  {pid}: {len(rows)} slots")
-                for r in rows:
-                    print(
-                        f"    {r['year']} {r['venue']} | {r['name']} | {r['affiliation']} | "
-                        f"{r['org_id']} | {r['title'][:60]} | {(r['coauthors'] or '')[:100]}"
-                    )
-    with AUDIT.open(encoding="utf-8") as fh:
-        judged = list(csv.DictReader(fh))
-    expected = [(str(d["draw"]), *d["ids"]) for d in sample]
-    if [(r["draw"], r["id_a"], r["id_b"]) for r in judged] != expected:
-        sys.exit(f"{AUDIT} does not hold this draw: judge the printed draw (--show) again")
-    verdicts = Counter(r["verdict"].split(" ")[0] for r in judged)
-    real = verdicts["different"] + verdicts["unsure"]  # unsure counted as real errors
+    sample, loss, scored = draw(args.db, args.draws)
+    verdicts = load_verdicts()
+    missing = [d for d in sample if pair_key(*d["ids"]) not in verdicts]
+    for d in sample if args.show else missing:
+        show(d)
+    if missing:
+        sys.exit(
+            f"{len(missing)} of {len(sample)} drawn pairs have no judgement in {AUDIT}: "
+            "judge them (printed above) and add a row each"
+        )
+    judged = [verdicts[pair_key(*d["ids"])] for d in sample]
+    counts = Counter(r["verdict"].split(" ")[0] for r in judged)
+    real = counts["different"] + counts["unsure"]  # unsure counted as real errors
     lo, hi = wilson(real, len(judged))
     share = real / len(judged)
     print(f"{scored:,} slots scored; measured precision {1 - loss:.4f} (loss {loss:.4f})")
-    print(f"verdicts on {len(judged)} draws: {dict(verdicts)}")
+    print(f"verdicts on {len(judged)} draws: {dict(counts)}")
     print(
         f"share of the loss that is a real error: {share:.3f} (95% {lo:.3f}-{hi:.3f}); "
         f"precision against a key without duplicate profiles: {1 - loss * share:.4f} "

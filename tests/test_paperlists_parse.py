@@ -243,3 +243,46 @@ def test_invalid_label_index_drops_the_list(index: str) -> None:
     parsed = parse([{"author": "A;B", "aff_unique_index": index, "aff_unique_norm": "U1;U2"}])
     assert all(r["source_orgs"] is None for r in slots(parsed))
     assert parsed.dropped["aff_unique_index"] == 1
+
+
+def test_records_of_another_edition_are_left_out_and_counted() -> None:
+    # The mirror's ECCV 2018 file holds ECCV 2022 papers: their own pages say so.
+    parsed = parse(
+        [
+            {
+                "title": "A 2022 paper",
+                "author": "Ada Lovelace;Alan Turing",
+                "site": "https://www.ecva.net/papers/eccv_2022/papers_ECCV/html/8094.php",
+            },
+            {
+                "title": "A 2018 paper",
+                "author": "Grace Hopper",
+                "site": "https://openaccess.thecvf.com/content_ECCV_2018/html/x.html",
+            },
+            {"title": "No pages", "author": "Edsger Dijkstra", "pdf": None},
+        ],
+        venue="eccv",
+        year=2018,
+    )
+    assert parsed.other_edition == 1
+    assert parsed.records == 3
+    assert [p["title"] for p in parsed.papers.to_pylist()] == ["A 2018 paper", "No pages"]
+    assert [r["name"] for r in slots(parsed)] == ["Grace Hopper", "Edsger Dijkstra"]
+    assert [r["record_index"] for r in slots(parsed)] == [1, 2]
+
+
+def test_a_year_elsewhere_in_a_url_is_not_an_edition() -> None:
+    # NeurIPS pages carry the year apart from the venue name; ids may hold digits.
+    parsed = parse(
+        [
+            {
+                "author": "Ada Lovelace",
+                "site": "https://papers.nips.cc/paper/2019/hash/2020abc.html",
+                "pdf": "https://nips.cc/media/nips2021-files/x.pdf",
+            }
+        ],
+        venue="nips",
+        year=2021,
+    )
+    assert parsed.other_edition == 0
+    assert parsed.papers.num_rows == 1

@@ -84,6 +84,40 @@ def test_shared_coauthor_merges_common_name_clusters() -> None:
     assert linked[0].detail["shared_coauthors"] == 1
 
 
+def test_a_shared_coauthor_with_a_common_name_is_weak_evidence() -> None:
+    # Many distinct names carry "Wei" and "Zhang", so "Wei Zhang" is a common name.
+    letters = "abcdefghijklmno"
+    crowd = [(f"w{c}", 2015, f"Wei Crowd{c}", None, None) for c in letters] + [
+        (f"z{c}", 2015, f"Other{c} Zhang", None, None) for c in letters
+    ]
+    rows = [
+        ("p1", 2020, "Yang Liu", None, None),
+        ("p1", 2020, "Wei Zhang", None, None),
+        ("p2", 2022, "Yang Liu", None, None),
+        ("p2", 2022, "Wei Zhang", None, None),
+        ("p3", 2020, "Yang Liu", None, None),
+        ("p3", 2020, "Maosong Sun", None, None),
+        ("p4", 2023, "Yang Liu", None, None),
+        ("p4", 2023, "Maosong Sun", None, None),
+        *crowd,
+    ]
+    roots, decisions, pooled = _resolve(rows, max_expected_namesakes=0.0)
+    table = pooled._coauthor_weights
+    weight = dict(zip(table["v"].to_pylist(), table["weight"].to_pylist(), strict=True))
+    assert weight["wei|zhang"] < 0.5 < weight["maosong|sun"]
+    assert roots[0] != roots[2]  # only "Wei Zhang" in common: kept apart
+    assert roots[4] == roots[6]  # "Maosong Sun" in common: merged
+    linked = [
+        d.detail["coauthor_weight"]
+        for d in decisions
+        if d.evidence == "pooled" and d.decision == "linked" and d.detail["key"] == "liu|yang"
+    ]
+    assert linked == [round(weight["maosong|sun"], 3)]
+    # With no minimum weight any shared co-author will do.
+    roots, _, _ = _resolve(rows, max_expected_namesakes=0.0, min_coauthor_weight=0.0)
+    assert roots[0] == roots[2]
+
+
 def test_rare_name_merges_on_the_name_alone_but_a_common_one_does_not() -> None:
     rows = [
         ("p1", 2019, "Mehryar Mohri", None, None),
@@ -204,6 +238,29 @@ def test_features_coauthors_and_ids_column_wise() -> None:
     assert from_lists["handle"][1].as_py() == "email:ms@tsinghua.edu.cn"
     hidden = build_features(cols, hide_kinds=frozenset({"openreview"})).table
     assert hidden["strong_id"][0].as_py() is None
+
+
+def test_acl_slugs_that_restate_the_name_are_no_handle() -> None:
+    from talentflow.resolve.people.features import acl_slug_informative
+
+    # The Anthology gives every undisambiguated Yang Zhang "/y/yang-zhang/".
+    assert not acl_slug_informative("/y/yang-zhang/", "Yang Zhang")
+    assert not acl_slug_informative("/x/xuan-jing-huang/", "Xuanjing Huang")
+    assert not acl_slug_informative("/p/philip-s-yu/", "Philip Yu")
+    assert not acl_slug_informative("/a/anders-sogaard/", "Anders Søgaard")
+    assert acl_slug_informative("/y/yang-liu-icsi/", "Yang Liu")
+    assert acl_slug_informative("/w/wayne-xin-zhao/", "Xin Zhao")
+    rows = [
+        ("p1", 2022, "Yang Zhang", None, None),
+        ("p2", 2024, "Yang Zhang", None, None),
+        ("p3", 2023, "Yang Liu", None, None),
+        ("p4", 2013, "Kun Fu", None, None),
+    ]
+    cols = _slots(rows)
+    cols["profile_kind"][:4] = ["acl", "acl", "acl", "other"]
+    cols["profile_id"][:4] = ["/y/yang-zhang/", "/y/yang-zhang/", "/y/yang-liu-icsi/", "Tsinghua"]
+    handles = build_features(cols).table["handle"].to_pylist()[:4]
+    assert handles == [None, None, "acl:/y/yang-liu-icsi/", None]
 
 
 def test_large_name_blocks_pair_only_within_a_year_or_organisation() -> None:

@@ -37,6 +37,7 @@ class BuildResult:
     author_slots: int
     doubled_lists: int
     dropped_fields: int
+    other_edition: int = 0
     bad_files: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
@@ -50,6 +51,7 @@ class BuildResult:
             "author_slots": self.author_slots,
             "doubled_lists": self.doubled_lists,
             "dropped_fields": self.dropped_fields,
+            "other_edition": self.other_edition,
             "bad_files": self.bad_files,
         }
 
@@ -75,6 +77,7 @@ def _to_batch(f: PaperListFile, parsed: ParsedFile) -> FileBatch:
         author_slots_listed=parsed.author_slots_listed,
         doubled_lists=parsed.doubled_lists,
         dropped_fields=sum(parsed.dropped.values()),
+        other_edition=parsed.other_edition,
     )
 
 
@@ -146,6 +149,7 @@ def build_paperlists(
                 slots=res.author_slots,
                 doubled=res.doubled_lists,
                 dropped=sum(res.dropped.values()),
+                other_edition=res.other_edition,
             )
         run_id = run.finish(files_seen=len(files), files_bad=len(bad))
     return BuildResult(
@@ -158,5 +162,6 @@ def build_paperlists(
         author_slots=counts["slots"],
         doubled_lists=counts["doubled"],
         dropped_fields=counts["dropped"],
+        other_edition=counts["other_edition"],
         bad_files=[str(e) for e in bad],
     )

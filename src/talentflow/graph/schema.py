@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 _ARROW_TYPES: dict[str, pa.DataType] = {
     "VARCHAR": pa.string(),
@@ -112,6 +112,11 @@ SOURCE_FILES = Table(
         Column("author_slots", "INTEGER", "author slots after removing doubled lists", False),
         Column("doubled_lists", "INTEGER", "records whose author list was repeated twice"),
         Column("dropped_fields", "INTEGER", "per-author lists dropped as unalignable"),
+        Column(
+            "other_edition",
+            "INTEGER",
+            "records left out: their own pages belong to another edition of the venue",
+        ),
         Column("run_id", "VARCHAR", "run that ingested this version", False),
         Column("ingested_at", "TIMESTAMP", "UTC time of ingest", False),
     ),

@@ -61,6 +61,7 @@ class FileBatch:
     author_slots_listed: int
     doubled_lists: int
     dropped_fields: int
+    other_edition: int = 0
 
 
 class Store:
@@ -223,6 +224,7 @@ class IngestRun:
                 "author_slots": batch.authorships.num_rows,
                 "doubled_lists": batch.doubled_lists,
                 "dropped_fields": batch.dropped_fields,
+                "other_edition": batch.other_edition,
                 "run_id": self.run_id,
             }
         )

@@ -245,7 +245,7 @@ def provenance(store: Store) -> dict[str, Any]:
     from talentflow.graph.schema import SCHEMA_VERSION
 
     files = store.query(
-        "SELECT file_key, source, venue, year, file_sha256, records, author_slots, "
+        "SELECT file_key, source, venue, year, file_sha256, records, other_edition, author_slots, "
         "strftime(ingested_at, '%Y-%m-%d %H:%M') AS ingested_at, run_id "
         "FROM source_files ORDER BY venue, year"
     )
@@ -265,7 +265,7 @@ def provenance(store: Store) -> dict[str, Any]:
 def choices(store: Store) -> dict[str, Any]:
     """The values each filter can take, read from the store."""
     venue_years = store.query(
-        "SELECT venue, list(DISTINCT year ORDER BY year) AS years FROM source_files "
+        "SELECT venue, list(DISTINCT year ORDER BY year) AS years FROM papers "
         "GROUP BY venue ORDER BY venue"
     )
     countries = store.query(

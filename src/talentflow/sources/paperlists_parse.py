@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import hashlib
+import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -131,10 +132,34 @@ class ParsedFile:
     author_slots_listed: int
     doubled_lists: int
     dropped: Counter[str] = field(default_factory=Counter)
+    other_edition: int = 0
+    """Records left out because their own pages belong to another edition of the venue."""
 
     @property
     def author_slots(self) -> int:
         return int(self.authorships.num_rows)
+
+
+_URL_FIELDS = ("site", "pdf")
+
+
+def other_edition_records(data: list[Any], venue: str, year: int) -> list[int]:
+    """Indexes of the records whose own pages (``site``, ``pdf``) name another edition of
+    the venue than the file's year: the mirror's ECCV 2018 and 2020 files hold the ECCV
+    2022 papers (``.../eccv_2022/...``), which would otherwise count as 2018 and 2020 papers
+    and give every author two fabricated earlier years."""
+    pattern = re.compile(rf"(?i){re.escape(venue)}[_\-/ ]?((?:19|20)\d\d)(?!\d)")
+    out = []
+    for i, rec in enumerate(data):
+        years = {
+            int(m.group(1))
+            for key in _URL_FIELDS
+            if isinstance(url := rec.get(key), str)
+            for m in pattern.finditer(url)
+        }
+        if years and year not in years:
+            out.append(i)
+    return out
 
 
 def _split_names(text: str, sep: str) -> tuple[list[str], list[int] | None]:
@@ -430,6 +455,13 @@ def parse_records(
     }
     schema = AUTHORSHIPS.arrow_schema()
     authorships = pa.Table.from_arrays([columns[f.name] for f in schema], schema=schema)
+    other = other_edition_records(data, venue, year)
+    if other:
+        left_out = pa.array(other, pa.int32())
+        papers = papers.filter(pc.invert(pc.is_in(papers["record_index"], value_set=left_out)))
+        authorships = authorships.filter(
+            pc.invert(pc.is_in(authorships["record_index"], value_set=left_out))
+        )
     return ParsedFile(
         file_key=file_key,
         venue=venue,
@@ -441,6 +473,7 @@ def parse_records(
         author_slots_listed=listed,
         doubled_lists=doubled_count,
         dropped=dropped,
+        other_edition=len(other),
     )
 
 

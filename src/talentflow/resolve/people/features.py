@@ -25,8 +25,10 @@ from talentflow.resolve.names import ParsedName, parse_name
 STRONG_KINDS = frozenset({"openreview", "orcid", "openalex", "dblp"})
 """Profile kinds that identify a person: two different ids are two different people."""
 
-EVIDENCE_KINDS = frozenset({"email", "acl", "ieee", "other"})
-"""Profile kinds that are evidence only (an e-mail is shared or reused, a slug is a name)."""
+EVIDENCE_KINDS = frozenset({"email", "acl", "ieee"})
+"""Profile kinds that are evidence only (an e-mail is shared or reused, a slug is a name).
+Ids of kind ``other`` (affiliation strings, names, paper groups in ICLR 2013 and 2018) are
+no evidence at all."""
 
 SLOTS_SQL = f"""
 SELECT a.paper_key, a.author_index, a.venue, a.year, a.accepted, a.name,
@@ -287,6 +289,24 @@ SELECT CASE WHEN len(co) > 0 THEN co END AS coauthors FROM mine ORDER BY row_id
 """
 
 
+def _name_letters(text: str) -> str:
+    """Lower-case ASCII letters and digits of the tokens longer than one character."""
+    tokens = re.split(r"[^a-z0-9]+", unidecode(text).lower())
+    return "".join(t for t in tokens if len(t) > 1)
+
+
+def acl_slug_informative(slug: str, name: str) -> bool:
+    """Whether an ACL Anthology person slug says more than the name it stands beside.
+
+    The Anthology gives every author it has not disambiguated the slug of their name, so
+    "/y/yang-zhang/" is shared by every Yang Zhang of its papers and is no evidence; only a
+    disambiguated or canonical id ("/y/yang-liu-icsi/", "/w/wayne-xin-zhao/" beside "Xin
+    Zhao") tells people apart. Hyphenation and middle initials do not count as more
+    ("/x/xuan-jing-huang/" beside "Xuanjing Huang", "/p/philip-s-yu/" beside "Philip Yu")."""
+    last = slug.strip("/").rsplit("/", 1)[-1]
+    return _name_letters(last.replace("-", " ")) != _name_letters(name)
+
+
 def load_slot_table(store: Store, where: str = "", params: list[Any] | None = None) -> pa.Table:
     """Author slots with their organisation decision (if any), in a stable order (``where``
     filters ``authorships a`` with ``?`` parameters)."""
@@ -320,6 +340,25 @@ def _per_value(column: pa.ChunkedArray | pa.Array, fn: Any, typ: pa.DataType) ->
     uniq = pc.unique(column)
     values = pa.array([fn(v) for v in uniq.to_pylist()], typ)
     return values.take(pc.index_in(column, value_set=uniq))
+
+
+def _handles(kinds: pa.ChunkedArray, pids: Any, names: pa.ChunkedArray, handles: Any) -> pa.Array:
+    """``handles`` with the ACL slugs that only restate the name blanked (see
+    ``acl_slug_informative``)."""
+    acl = pc.fill_null(pc.equal(kinds, "acl"), False)
+    rows = pc.indices_nonzero(acl).to_pylist()
+    if not rows:
+        return handles
+    pid_list = pc.take(pids, rows).to_pylist()
+    name_list = pc.take(names, rows).to_pylist()
+    keep = [
+        bool(p) and bool(n) and acl_slug_informative(p, n)
+        for p, n in zip(pid_list, name_list, strict=True)
+    ]
+    mask = [True] * len(handles)
+    for row, k in zip(rows, keep, strict=True):
+        mask[row] = k
+    return pc.if_else(pa.array(mask, pa.bool_()), handles, pa.scalar(None, pa.string()))
 
 
 def _coauthors(paper_key: pa.ChunkedArray, key_concat: pa.Array) -> pa.ChunkedArray:
@@ -408,7 +447,7 @@ def build_features(
             t["affiliation"], lambda a: org_tokens(a) or None, pa.list_(pa.string())
         ),
         "domain": _per_value(t["aff_domain"], lambda d: registrable_domain(d) or None, pa.string()),
-        "handle": id_of(EVIDENCE_KINDS, pc.utf8_lower(pids)),
+        "handle": _handles(kinds, pids, t["name"], id_of(EVIDENCE_KINDS, pc.utf8_lower(pids))),
         "strong_id": id_of(STRONG_KINDS, pids),
         "topic": t["topic"],
     }

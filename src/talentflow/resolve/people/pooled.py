@@ -70,6 +70,11 @@ class PooledSettings:
     """Clusters sharing a co-author whose topic cosine is at least this merge even when
     their organisations differ in the same year (0: never). Chosen on the "dev" half of
     the OpenReview evaluation names, reported on the other half (benchmarks/RESULTS.md)."""
+    min_coauthor_weight: float = 0.5
+    """The co-author rule needs shared co-authors weighing at least this in all, each
+    weighing 1 / (1 + the expected number of other people bearing its name): a co-author
+    "Shouhong Ding" shared by two "Bo Li" clusters weighs ~1, a "Jie Zhang" ~0.35, a "Yang
+    Liu" ~0.04 (0: any shared co-author will do)."""
     initials: bool = True
     """Join initials-only clusters ("F. Chaumette") to full names (``initials.py``)."""
     initials_max_family_names: int = 2
@@ -128,6 +133,12 @@ class PooledEvidence:
             zip(keys, [x * distinct for x in per_key["share_max"].to_pylist()], strict=True)
         )
         self.rare_ok: dict[str, bool] = dict(zip(keys, per_key["ok_all"].to_pylist(), strict=True))
+        self._coauthor_weights = pa.table(
+            {
+                "v": pa.array(keys, pa.string()),
+                "weight": pa.array([1 / (1 + self.namesakes[k]) for k in keys], pa.float64()),
+            }
+        )
 
     def _is_rare(self, key: str) -> bool:
         cut = self.settings.max_expected_namesakes
@@ -156,12 +167,19 @@ class PooledEvidence:
                 "FROM r GROUP BY ALL ORDER BY key_concat, root"
             ).fetchall()
             kinds = ["c"] + (["p"] if s.organisations else [])
+            con.register("weights_arrow", self._coauthor_weights)
             shared = con.sql(_SHARED_SQL.format(kinds=", ".join(f"'{k}'" for k in kinds)))
-            shared_rows = shared.fetchall()
+            shared_rows = [
+                row
+                for row in shared.fetchall()
+                if row[0] != "c"
+                or (row[4] >= s.min_shared_coauthors and row[5] >= s.min_coauthor_weight)
+            ]
             topic: dict[tuple[str, int, int], float] = {}
             if s.firm_topic_similarity > 0:
                 topic = _coauthor_pair_topics(con, shared_rows, s.firm_topic_similarity)
             con.unregister("rows_arrow")
+            con.unregister("weights_arrow")
         finally:
             con.close()
         middles: dict[tuple[str, int], list[str]] = {}
@@ -175,9 +193,9 @@ class PooledEvidence:
 
         firm: list[Proposal] = []
         out: list[Proposal] = []
-        for kind, key, a, b, n in shared_rows:
-            if kind == "c" and n >= s.min_shared_coauthors and ok(key, a, b):
-                detail = {"key": key, "shared_coauthors": n}
+        for kind, key, a, b, n, weight in shared_rows:
+            if kind == "c" and ok(key, a, b):
+                detail = {"key": key, "shared_coauthors": n, "coauthor_weight": round(weight, 3)}
                 cos = topic.get((key, a, b))  # present only at or above the cut
                 if cos is not None:
                     detail["topic_cosine"] = round(cos, 3)
@@ -185,7 +203,7 @@ class PooledEvidence:
                 else:
                     out.append(Proposal(a, b, "co-authors", detail))
         out = firm + out
-        for kind, key, a, b, n in shared_rows:
+        for kind, key, a, b, n, _ in shared_rows:
             if kind == "p" and ok(key, a, b):
                 out.append(Proposal(a, b, "organisation", {"key": key, "shared_places": n}))
         for key, members in by_key.items():
@@ -219,10 +237,12 @@ WITH ev AS (
 ), kept AS (
     SELECT ev.* FROM ev JOIN held USING (key_concat, kind, v) WHERE ev.kind IN ({kinds})
 )
-SELECT a.kind, a.key_concat, a.root AS ra, b.root AS rb, count(*) AS shared
+SELECT a.kind, a.key_concat, a.root AS ra, b.root AS rb, count(*) AS shared,
+       sum(CASE WHEN a.kind = 'c' THEN coalesce(w.weight, 1.0) ELSE 1.0 END) AS weight
 FROM kept a JOIN kept b
   ON a.key_concat = b.key_concat AND a.kind = b.kind AND a.v = b.v AND a.root < b.root
-GROUP BY ALL
+LEFT JOIN weights_arrow w ON w.v = a.v
+GROUP BY a.kind, a.key_concat, a.root, b.root
 ORDER BY a.kind, shared DESC, a.key_concat, ra, rb
 """
 
@@ -279,7 +299,7 @@ def _coauthor_pair_topics(
     con: duckdb.DuckDBPyConnection, shared_rows: list[Any], cut: float
 ) -> dict[tuple[str, int, int], float]:
     """Topic cosine of the namesake cluster pairs that share a co-author (those >= ``cut``)."""
-    pairs = [(key, a, b) for kind, key, a, b, _ in shared_rows if kind == "c"]
+    pairs = [(key, a, b) for kind, key, a, b, *_ in shared_rows if kind == "c"]
     if not pairs:
         return {}
     keys, lefts, rights = zip(*pairs, strict=True)
