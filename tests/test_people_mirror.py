@@ -83,10 +83,10 @@ def test_openreview_ids_hidden_in_the_whole_mirror(mirror_store: Store) -> None:
     r = evaluate_against_ids(mirror_store, "openreview", context=True)
     assert r["resolved_slots"] > 500_000 and r["slots"] > 40_000
     model, base = r["resolver"], r["baseline_same_name"]
-    # Measured: precision 0.9828, recall 0.9879, F1 0.9854 (baseline F1 0.9793); before
-    # firm merges (shared co-authors and topic override different places in one year)
-    # 0.9838 / 0.9804 / 0.9821.
-    assert model["precision"] >= 0.98
+    # Measured: precision 0.9839, recall 0.9868, F1 0.9854 (baseline F1 0.9793); before
+    # co-authors were weighed by name commonness (and ECCV's copied years left out)
+    # 0.9828 / 0.9879 / 0.9854; before firm merges 0.9838 / 0.9804 / 0.9821.
+    assert model["precision"] >= 0.983
     assert model["recall"] >= 0.985
     assert model["f1"] >= 0.985
     assert model["f1"] > base["f1"]

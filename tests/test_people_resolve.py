@@ -358,3 +358,42 @@ def test_cli_errors_are_one_line(small_store: Path, tmp_path: Path) -> None:
     assert out.exit_code == 1 and "no store" in out.stderr
     out = runner.invoke(app, ["people", "forget", "a", "b", "--db", str(small_store)])
     assert out.exit_code == 1 and "no override" in out.stderr
+
+
+def test_cli_unlink_removes_the_fabricated_move_everywhere(tmp_path: Path) -> None:
+    from talentflow.build_pipeline import derive_all
+
+    path = tmp_path / "careers.duckdb"
+    _make_store(path)
+    with open_store(path) as store:
+        derive_all(store)
+        a, c = _ref(store, "p1", 0), _ref(store, "p3", 0)
+        mohri = _person_of(store, "p1", 0)
+        # p3's Mehryar Mohri (NYU, no id) joined the Google one through a shared co-author.
+        assert _person_of(store, "p3", 0) == mohri
+        moves = store.query("SELECT from_org_id, to_org_id FROM moves WHERE person_id = ?", [mohri])
+        assert {"from_org_id": "tf:google", "to_org_id": "uni:nyu.edu"} in moves
+    out = runner.invoke(app, ["people", "unlink", a, c, "--db", str(path), "-f", "json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["rederived"] == "affiliation sets, careers, live stints"
+    with open_store(path, read_only=True) as store:
+        mohri = _person_of(store, "p1", 0)
+        assert _person_of(store, "p3", 0) != mohri
+        assert store.scalar("SELECT count(*) FROM moves WHERE person_id = ?", [mohri]) == 0
+        orgs = store.query("SELECT org_id FROM stints WHERE person_id = ?", [mohri])
+        assert orgs == [{"org_id": "tf:google"}]
+
+
+def test_audit_verdicts_are_one_well_formed_judgement_per_pair_of_ids() -> None:
+    import csv
+
+    path = Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "people_merge_audit.csv"
+    with path.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and list(rows[0]) == ["id_a", "id_b", "name", "verdict", "evidence"]
+    pairs = [frozenset((r["id_a"], r["id_b"])) for r in rows]
+    assert len(set(pairs)) == len(pairs)
+    for r in rows:
+        assert r["id_a"].startswith("~") and r["id_b"].startswith("~") and r["id_a"] != r["id_b"]
+        assert r["verdict"].split(" ")[0] in {"same", "different", "unsure"}, r
+        assert len(r["evidence"]) >= 15, r

@@ -164,6 +164,22 @@ def derive_all(store: Store) -> None:
     store.con.execute("INSERT INTO store_meta VALUES (?, ?)", [_DERIVED_KEY, _latest_run(store)])
 
 
+def derive_downstream(store: Store, after: str) -> list[str]:
+    """Run the derive steps that follow ``after``, whose inputs it changed, and return their
+    names. ``people resolve/link/unlink/forget`` call it with ``"people"``: affiliation sets,
+    careers and live stints are derived again, so a merge undone is undone everywhere (its
+    fabricated move disappears from ``moves`` and every indicator)."""
+    names = [name for name, _ in DERIVE_STEPS]
+    if after not in names:
+        raise ValueError(f"no derive step named {after!r}; steps: {', '.join(names)}")
+    done = []
+    for name, step in DERIVE_STEPS[names.index(after) + 1 :]:
+        stderr.print(f"deriving {name} ...")
+        step(store)
+        done.append(name)
+    return done
+
+
 def _derive_organisations(store: Store) -> object:
     from talentflow.resolve.derive import derive_orgs
 

@@ -209,7 +209,7 @@ def resolve_cmd(
 
     with open_store(db) as store:
         result = derive_people(store, PeopleSettings(threshold=threshold), overrides)
-    _report(result.as_dict(), fmt)
+        _report(_with_downstream(store, result.as_dict()), fmt)
 
 
 def _override(kind: str, left: str, right: str, note: str, db: Path | None, fmt: Any) -> None:
@@ -219,7 +219,14 @@ def _override(kind: str, left: str, right: str, note: str, db: Path | None, fmt:
     with open_store(db) as store:
         add_overrides(store, [Override(kind, left, right, note)])
         result = derive_people(store)
-    _report(result.as_dict(), fmt)
+        _report(_with_downstream(store, result.as_dict()), fmt)
+
+
+def _with_downstream(store: Store, data: dict[str, Any]) -> dict[str, Any]:
+    """Derive again what depends on people (affiliation sets, careers, live stints)."""
+    from talentflow.build_pipeline import derive_downstream
+
+    return {**data, "rederived": ", ".join(derive_downstream(store, "people"))}
 
 
 def _report(data: dict[str, Any], fmt: OutputFormat) -> None:
@@ -290,4 +297,4 @@ def forget_cmd(
         if not removed:
             raise TalentflowError(f"no override on '{left}' and '{right}'")
         result = derive_people(store)
-    _report(result.as_dict(), fmt)
+        _report(_with_downstream(store, result.as_dict()), fmt)
