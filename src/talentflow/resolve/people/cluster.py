@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from talentflow.resolve.people.pooled import PooledEvidence
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class LinkDecision:
     """One judgement about two slots (by row number): linked or refused, why, how sure."""
 
@@ -142,16 +142,14 @@ def cluster_slots(
     full name (None for initials only): clusters whose full names share no key stay apart.
     """
     c = Clusters(n)
-    for i, (paper, sid) in enumerate(zip(paper_keys, strong_ids, strict=True)):
-        c.papers[i] = {paper}
-        if sid:
-            c.strong[i] = {sid}
-    for i, keys in enumerate(given_names or ()):
-        if keys:
-            c.names[i] = set(keys)
-    for i, seen in enumerate(org_years or ()):
-        if seen and seen[1]:
-            c.orgs[i] = {seen[0]: set(seen[1])}
+    if len(strong_ids) != n or len(paper_keys) != n:
+        raise ValueError("paper_keys and strong_ids must have one entry per row")
+    c.papers = {i: {paper} for i, paper in enumerate(paper_keys)}
+    c.strong = {i: {sid} for i, sid in enumerate(strong_ids) if sid}
+    c.names = {i: set(keys) for i, keys in enumerate(given_names or ()) if keys}
+    c.orgs = {
+        i: {seen[0]: set(seen[1])} for i, seen in enumerate(org_years or ()) if seen and seen[1]
+    }
     for k, (a, b) in enumerate(cannot_link):
         c.cannot.setdefault(a, set()).add((k, 0))
         c.cannot.setdefault(b, set()).add((k, 1))

@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 import duckdb
@@ -183,9 +184,7 @@ def name_commonness(names: Iterable[ParsedName]) -> dict[tuple[str, str], float]
     distinct = {_name_parts(p) for p in names}
     if not distinct:
         return {}
-    tokens: Counter[str] = Counter()
-    for given, family in distinct:
-        tokens.update({given, family})
+    tokens = Counter(chain.from_iterable((g, f) if g != f else (g,) for g, f in distinct))
     total = len(distinct)
     return {(g, f): (tokens[g] / total) * (tokens[f] / total) for g, f in distinct}
 
@@ -232,24 +231,30 @@ def org_years(
     left out: there two organisations in one year are a dual affiliation far more often
     than a second person.
     """
-    out: list[tuple[int, frozenset[str]] | None] = []
-    for year, words, domain, org, common in zip(
-        table["year"].to_pylist(),
-        table["org_tokens"].to_pylist(),
-        table["domain"].to_pylist(),
-        table["org_key"].to_pylist(),
-        table["tf_name_norm"].to_pylist(),
+    common = pc.fill_null(pc.greater_equal(table["tf_name_norm"], min_commonness), False)
+    rows = pc.indices_nonzero(common).to_pylist()
+    out: list[tuple[int, frozenset[str]] | None] = [None] * table.num_rows
+    if not rows:
+        return out
+    picked = table.take(rows)
+    seen: dict[tuple[Any, ...], tuple[int, frozenset[str]] | None] = {}
+    for row, year, words, domain, org in zip(
+        rows,
+        picked["year"].to_pylist(),
+        picked["org_tokens"].to_pylist(),
+        picked["domain"].to_pylist(),
+        picked["org_key"].to_pylist(),
         strict=True,
     ):
-        if common is None or common < min_commonness:
-            out.append(None)
-            continue
-        found = set(words or ())
-        if domain:
-            found.add(domain.split(".", 1)[0])
-        if org:
-            found.add(f"org:{org}")
-        out.append((int(year), frozenset(found)) if found and year is not None else None)
+        key = (year, tuple(words) if words else None, domain, org)
+        if key not in seen:
+            found = set(words or ())
+            if domain:
+                found.add(domain.split(".", 1)[0])
+            if org:
+                found.add(f"org:{org}")
+            seen[key] = (int(year), frozenset(found)) if found and year is not None else None
+        out[row] = seen[key]
     return out
 
 
