@@ -286,3 +286,16 @@ def test_a_year_elsewhere_in_a_url_is_not_an_edition() -> None:
     )
     assert parsed.other_edition == 0
     assert parsed.papers.num_rows == 1
+
+
+def test_url_fields_that_are_not_text_are_ignored() -> None:
+    parsed = parse(
+        [
+            {"author": "Ada Lovelace", "site": 5},
+            {"author": "Alan Turing", "site": "https://x.org/eccv_2022/a.html", "pdf": ["a"]},
+        ],
+        venue="eccv",
+        year=2018,
+    )
+    assert parsed.other_edition == 1
+    assert [r["name"] for r in slots(parsed)] == ["Ada Lovelace"]

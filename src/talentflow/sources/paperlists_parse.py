@@ -147,19 +147,27 @@ def other_edition_records(data: list[Any], venue: str, year: int) -> list[int]:
     """Indexes of the records whose own pages (``site``, ``pdf``) name another edition of
     the venue than the file's year: the mirror's ECCV 2018 and 2020 files hold the ECCV
     2022 papers (``.../eccv_2022/...``), which would otherwise count as 2018 and 2020 papers
-    and give every author two fabricated earlier years."""
-    pattern = re.compile(rf"(?i){re.escape(venue)}[_\-/ ]?((?:19|20)\d\d)(?!\d)")
-    out = []
-    for i, rec in enumerate(data):
-        years = {
-            int(m.group(1))
-            for key in _URL_FIELDS
-            if isinstance(url := rec.get(key), str)
-            for m in pattern.finditer(url)
-        }
-        if years and year not in years:
-            out.append(i)
-    return out
+    and give every author two fabricated earlier years. The first venue-and-year mention
+    of each URL counts; a record that names the file's year anywhere is kept."""
+    pattern = rf"(?i){re.escape(venue)}[_\-/ ]?(?P<year>(?:19|20)\d\d)(?:\D|$)"
+    named: pa.Array | None = None
+    matches: pa.Array | None = None
+    for key in _URL_FIELDS:
+        try:
+            urls = pa.array([rec.get(key) for rec in data], pa.string())
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # a URL field that is not text
+            urls = pa.array([u if isinstance(u := rec.get(key), str) else None for rec in data])
+        if urls.null_count == len(urls):
+            continue
+        found = pc.cast(pc.struct_field(pc.extract_regex(urls, pattern), "year"), pa.int32())
+        here = pc.fill_null(pc.equal(found, year), False)
+        some = pc.is_valid(found)
+        named = some if named is None else pc.or_(named, some)
+        matches = here if matches is None else pc.or_(matches, here)
+    if named is None or matches is None:
+        return []
+    rows: list[int] = pc.indices_nonzero(pc.and_(named, pc.invert(matches))).to_pylist()
+    return rows
 
 
 def _split_names(text: str, sep: str) -> tuple[list[str], list[int] | None]:
