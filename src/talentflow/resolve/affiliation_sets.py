@@ -42,7 +42,7 @@ import pyarrow as pa
 
 from talentflow.graph.schema import ORGANISATIONS, SLOT_ORGS
 from talentflow.graph.store import Store
-from talentflow.resolve.derive import organisation_rows
+from talentflow.resolve.derive import map_with_progress, organisation_rows
 from talentflow.resolve.orgs import Resolver
 
 # organisations the resolver names after an affiliation text it matched to nothing else
@@ -294,14 +294,8 @@ def resolve_store_sets(
     on_progress: Callable[[int], None] | None = None,
 ) -> dict[str, ResolvedSet]:
     """paper_key -> resolved set, for (paper_key, aff_set) rows."""
-    out: dict[str, ResolvedSet] = {}
-    for n, (key, texts) in enumerate(rows, 1):
-        out[key] = resolve_set(resolver, texts)
-        if on_progress is not None and n % 2000 == 0:
-            on_progress(2000)
-    if on_progress is not None:
-        on_progress(len(rows) % 2000)
-    return out
+    sets = map_with_progress(lambda row: resolve_set(resolver, row[1]), rows, on_progress)
+    return {key: s for (key, _), s in zip(rows, sets, strict=True)}
 
 
 def derive_affiliation_sets(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import pyarrow as pa
 
@@ -50,6 +50,27 @@ class DeriveResult:
     reference: str
 
 
+T = TypeVar("T")
+R = TypeVar("R")
+
+PROGRESS_EVERY = 2000
+"""Items between two progress reports of a resolving loop."""
+
+
+def map_with_progress(
+    fn: Callable[[T], R], items: Sequence[T], on_progress: Callable[[int], None] | None = None
+) -> list[R]:
+    """``fn`` over ``items`` in order, reporting progress every ``PROGRESS_EVERY`` items."""
+    out: list[R] = []
+    for n, item in enumerate(items, 1):
+        out.append(fn(item))
+        if on_progress is not None and n % PROGRESS_EVERY == 0:
+            on_progress(PROGRESS_EVERY)
+    if on_progress is not None:
+        on_progress(len(items) % PROGRESS_EVERY)
+    return out
+
+
 def resolve_inputs(
     resolver: Resolver,
     rows: Sequence[tuple[Any, ...]],
@@ -57,18 +78,13 @@ def resolve_inputs(
     on_progress: Callable[[int], None] | None = None,
 ) -> list[Resolution]:
     """Resolve (affiliation, domain, source_orgs, source_countries, ...) rows in order."""
-    out: list[Resolution] = []
-    for n, row in enumerate(rows, 1):
-        aff, dom, s_orgs, s_countries = row[0], row[1], row[2], row[3]
+
+    def one(row: tuple[Any, ...]) -> Resolution:
         if use_source_labels:
-            out.append(resolver.resolve(aff, dom, s_orgs, s_countries))
-        else:
-            out.append(resolver.resolve(aff, dom))
-        if on_progress is not None and n % 2000 == 0:
-            on_progress(2000)
-    if on_progress is not None:
-        on_progress(len(rows) % 2000)
-    return out
+            return resolver.resolve(row[0], row[1], row[2], row[3])
+        return resolver.resolve(row[0], row[1])
+
+    return map_with_progress(one, rows, on_progress)
 
 
 def organisation_rows(

@@ -15,6 +15,7 @@ from itertools import chain
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from unidecode import unidecode
@@ -354,16 +355,16 @@ def _handles(kinds: pa.ChunkedArray, pids: Any, names: pa.ChunkedArray, handles:
     rows = pc.indices_nonzero(acl).to_pylist()
     if not rows:
         return handles
-    pid_list = pc.take(pids, rows).to_pylist()
-    name_list = pc.take(names, rows).to_pylist()
-    keep = [
-        bool(p) and bool(n) and acl_slug_informative(p, n)
-        for p, n in zip(pid_list, name_list, strict=True)
+    blank = [
+        row
+        for row, p, n in zip(
+            rows, pc.take(pids, rows).to_pylist(), pc.take(names, rows).to_pylist(), strict=True
+        )
+        if not (p and n and acl_slug_informative(p, n))
     ]
-    mask = [True] * len(handles)
-    for row, k in zip(rows, keep, strict=True):
-        mask[row] = k
-    return pc.if_else(pa.array(mask, pa.bool_()), handles, pa.scalar(None, pa.string()))
+    keep = np.ones(len(handles), dtype=bool)
+    keep[blank] = False
+    return pc.if_else(pa.array(keep), handles, pa.scalar(None, pa.string()))
 
 
 def _coauthors(paper_key: pa.ChunkedArray, key_concat: pa.Array) -> pa.ChunkedArray:
