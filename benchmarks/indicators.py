@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from talentflow.build_pipeline import DERIVE_STEPS
+from talentflow.build import DERIVE_STEPS
 from talentflow.careers.derive import derive_careers
 from talentflow.graph.build import build_paperlists
 from talentflow.graph.store import Store, open_store

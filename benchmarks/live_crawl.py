@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
 from live_replay import OpenReviewServer, load  # noqa: E402
-from talentflow.graph.live_build import ingest_live  # noqa: E402
+from talentflow.build.live import _profile_records  # noqa: E402
+from talentflow.graph.live_ingest import ingest_live  # noqa: E402
 from talentflow.graph.store import open_store  # noqa: E402
-from talentflow.live_pipeline import _profile_records  # noqa: E402
 from talentflow.sources.http_cache import RetryPolicy  # noqa: E402
 from talentflow.sources.live_http import RateLimiter, RecordCache, polite_fetcher  # noqa: E402
 from talentflow.sources.openreview import OpenReviewSettings, crawl_profiles  # noqa: E402

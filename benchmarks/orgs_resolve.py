@@ -64,7 +64,7 @@ def speed(store: Store) -> dict[str, float]:
     fresh = Resolver(reference)
     t5 = time.perf_counter()
     c5 = time.process_time()
-    derive_orgs(store, resolver=fresh, progress=False)
+    derive_orgs(store, resolver=fresh)
     t6 = time.perf_counter()
     c6 = time.process_time()
     return {

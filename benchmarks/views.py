@@ -36,7 +36,7 @@ MIRROR = ROOT.parent / "shared" / "data" / "paperlists"
 
 
 def build_store(path: Path) -> None:
-    from talentflow.build_pipeline import DERIVE_STEPS
+    from talentflow.build import DERIVE_STEPS
     from talentflow.graph.build import build_paperlists
     from talentflow.graph.store import open_store
     from talentflow.sources.paperlists import mirror_files

@@ -48,7 +48,7 @@ def mirror_store_path(mirror_dir: Path, tmp_path_factory: pytest.TempPathFactory
     path = tmp_path_factory.mktemp("mirror") / "mirror.duckdb"
     with open_store(path) as store:
         build_paperlists(store, mirror_files(mirror_dir), workers=2)
-        from talentflow.build_pipeline import DERIVE_STEPS
+        from talentflow.build import DERIVE_STEPS
 
         for _, step in DERIVE_STEPS:
             step(store)

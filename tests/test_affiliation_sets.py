@@ -185,7 +185,7 @@ def test_parser_keeps_an_unalignable_aff_list_on_the_paper() -> None:
 
 
 def test_build_runs_the_step_after_people_and_before_careers() -> None:
-    from talentflow.build_pipeline import DERIVE_STEPS
+    from talentflow.build import DERIVE_STEPS
 
     names = [n for n, _ in DERIVE_STEPS]
     assert names.index("people") < names.index("affiliation sets") < names.index("careers")
@@ -270,7 +270,7 @@ def test_mirror_careers_use_the_inferred_decisions(mirror_store: Store) -> None:
 
 @pytest.mark.slow
 def test_step_is_idempotent_on_a_real_venue(mirror_dir: Path, tmp_path: Path) -> None:
-    from talentflow.build_pipeline import run_build
+    from talentflow.build import run_build
 
     db = tmp_path / "cvpr.duckdb"
     run_build(mirror=mirror_dir, venues="cvpr", years="2024", db=db, workers=1)

@@ -269,26 +269,27 @@ def test_table_output_keeps_years_plain_and_groups_counts(tmp_path: Path) -> Non
 def test_unchanged_rebuild_rederives_after_a_failed_derivation(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from talentflow import build_pipeline
+    from talentflow import build
+    from talentflow.build import steps
 
     mirror = small_mirror(tmp_path)
     db = tmp_path / "s.duckdb"
     calls: list[str] = []
 
-    def ok(store: object) -> None:
+    def ok(store: object, reporter: object) -> None:
         calls.append("ok")
 
-    def broken(store: object) -> None:
+    def broken(store: object, reporter: object) -> None:
         raise RuntimeError("derivation killed")
 
-    monkeypatch.setattr(build_pipeline, "DERIVE_STEPS", [("first", ok), ("second", broken)])
+    monkeypatch.setattr(steps, "DERIVE_STEPS", [("first", ok), ("second", broken)])
     with pytest.raises(RuntimeError):
-        build_pipeline.run_build(mirror=mirror, db=db, workers=1)
-    monkeypatch.setattr(build_pipeline, "DERIVE_STEPS", [("first", ok), ("second", ok)])
-    result = build_pipeline.run_build(mirror=mirror, db=db, workers=1)
+        build.run_build(mirror=mirror, db=db, workers=1)
+    monkeypatch.setattr(steps, "DERIVE_STEPS", [("first", ok), ("second", ok)])
+    result = build.run_build(mirror=mirror, db=db, workers=1)
     assert result.run_id is None  # no file changed ...
     assert calls == ["ok", "ok", "ok"]  # ... yet the interrupted derivation ran again
-    build_pipeline.run_build(mirror=mirror, db=db, workers=1)
+    build.run_build(mirror=mirror, db=db, workers=1)
     assert calls == ["ok", "ok", "ok"]  # and once complete, an unchanged rebuild derives nothing
 
 

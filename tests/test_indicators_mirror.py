@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from talentflow.build_pipeline import DERIVE_STEPS
+from talentflow.build import DERIVE_STEPS
 from talentflow.graph.store import Store
 from talentflow.indicators.country import country_profile
 from talentflow.indicators.migration import migration

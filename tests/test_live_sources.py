@@ -28,10 +28,11 @@ from live_replay import (
     truncated,
 )
 from paperlist_files import record, write_list
+from talentflow.build.live import run_live_build
 from talentflow.errors import FetchError
 from talentflow.graph.build import build_paperlists
-from talentflow.graph.store import open_store
-from talentflow.live_pipeline import run_live_build
+from talentflow.graph.store import Store, open_store
+from talentflow.indicators.common import BEST_MOVES_SQL
 from talentflow.sources import openalex as oa
 from talentflow.sources import openreview as orv
 from talentflow.sources.career_entries import (
@@ -481,6 +482,18 @@ def neurips_like_store(tmp_path: Path) -> Path:
     return db
 
 
+def person_of(store: Store, profile_id: str) -> str:
+    """The person the build resolved for the author slots carrying ``profile_id``."""
+    return str(
+        store.scalar(
+            "SELECT DISTINCT sp.person_id FROM authorships a JOIN slot_people sp "
+            "ON sp.paper_key = a.paper_key AND sp.author_index = a.author_index "
+            "WHERE a.profile_id = ?",
+            [profile_id],
+        )
+    )
+
+
 def test_replayed_neurips_crawl_yields_stints_origin_and_training(tmp_path: Path) -> None:
     db = neurips_like_store(tmp_path)
     server = OpenReviewServer()
@@ -513,20 +526,25 @@ def test_replayed_neurips_crawl_yields_stints_origin_and_training(tmp_path: Path
     assert len(stints) == n_entries == sum(len(p["content"].get("history", [])) for p in PROFILES)
     assert linked == 1
     with open_store(db, read_only=True) as store:
+        people = {n: person_of(store, n) for n in ("~Ada_Lovelace1", "~Min_Park1")}
         ada_moves = store.query(
-            "SELECT from_org_id, to_org_id, from_country, to_country, year FROM moves "
-            "WHERE person_id = 'openreview:~Ada_Lovelace1' AND evidence = 'profile' "
-            "ORDER BY year"
+            "SELECT from_org_id, to_org_id, from_country, to_country, year "
+            f"FROM ({BEST_MOVES_SQL}) m WHERE person_id = ? AND evidence = 'profile' "
+            "ORDER BY year",
+            [people["~Ada_Lovelace1"]],
         )
         ada_orgs = store.query(
             "SELECT o.name, s.stage FROM stints s JOIN organisations o ON o.org_id = s.org_id "
-            "WHERE s.person_id = 'openreview:~Ada_Lovelace1' AND s.evidence = 'profile' "
-            "ORDER BY s.first_year"
+            "WHERE s.person_id = ? AND s.evidence = 'profile' ORDER BY s.first_year",
+            [people["~Ada_Lovelace1"]],
         )
         park_moves = store.scalar(
-            "SELECT count(*) FROM moves WHERE person_id = 'openreview:~Min_Park1' "
-            "AND from_country <> to_country"
+            f"SELECT count(*) FROM ({BEST_MOVES_SQL}) m WHERE person_id = ? "
+            "AND from_country <> to_country",
+            [people["~Min_Park1"]],
         )
+        # profile moves are read off the stints, never stored (so never counted twice)
+        assert store.scalar("SELECT count(*) FROM moves WHERE evidence = 'profile'") == 0
     if os.environ.get("TALENTFLOW_REQUIRE_SHARED_DATA") == "1":
         assert ada_orgs, "with the reference data present, profile stints get organisations"
     if ada_orgs:  # the organisation resolver (issue 3) and its reference data are present
@@ -546,7 +564,7 @@ def test_replayed_neurips_crawl_yields_stints_origin_and_training(tmp_path: Path
 
     with open_store(db, read_only=True) as store:
         flows = migration(store, 2000, 2030).flows
-        n_moves = store.scalar("SELECT count(DISTINCT person_id) FROM moves")
+        n_moves = store.scalar(f"SELECT count(DISTINCT person_id) FROM ({BEST_MOVES_SQL}) m")
     cn_us = next(f for f in flows if (f["from_country"], f["to_country"]) == ("CN", "US"))
     assert cn_us["moves"] >= 1  # the migration indicator reads the profile moves
     assert sum(int(f["moves"]) for f in flows) >= n_moves
@@ -563,7 +581,7 @@ def test_replayed_neurips_crawl_yields_stints_origin_and_training(tmp_path: Path
         ot = origin_and_training(by_person[pid])
         assert ot is not None and ot.training_stage is not None, pid
         assert ot.origin_country is not None and ot.training_country is not None, pid
-    ada = origin_and_training(by_person["openreview:~Ada_Lovelace1"])
+    ada = origin_and_training(by_person[people["~Ada_Lovelace1"]])
     assert ada is not None and (ada.origin_country, ada.training_country) == ("CN", "US")
 
     # a rebuild from the same crawl asks for nothing and writes nothing
@@ -607,11 +625,10 @@ def test_replayed_neurips_crawl_yields_stints_origin_and_training(tmp_path: Path
             )
         }
         profile_rows = store.scalar("SELECT count(*) FROM stints WHERE evidence = 'profile'")
-    assert oa_people == {
-        "openreview:~Ada_Lovelace1",
-        "openreview:~Min_Park1",
-        "openreview:~Rosalind_Franklin1",
-    }
+        expected = {
+            person_of(store, n) for n in ("~Ada_Lovelace1", "~Min_Park1", "~Rosalind_Franklin1")
+        }
+    assert oa_people == expected
     assert profile_rows == len(stints)  # the OpenAlex build left the profile stints alone
 
 
@@ -708,7 +725,7 @@ def test_live_modules_import_without_the_live_extra() -> None:
                 return None
 
         sys.meta_path.insert(0, Block())
-        import talentflow.live_pipeline
+        import talentflow.build.live
         from talentflow.errors import MissingExtraError
         from talentflow.sources import openalex
         try:
@@ -824,22 +841,20 @@ def test_profiles_reach_the_pipeline_indicator_through_the_papers_notes(tmp_path
         result = pipeline(store, "nips", 2024)
     assert links == sum(i.startswith("~") for i in listed_ids)
 
-    # expected from the corpus: the indicator's person for an unresolved slot is its name
+    # expected from the corpus: one person per profile (the build resolves people)
     by_alias = OpenReviewServer().by_alias()
-    training_names, origin_names = set(), set()
+    training_people, origin_people = set(), set()
     for n in notes:
-        for name, pid in zip(
-            n["content"]["authors"]["value"], n["content"]["authorids"]["value"], strict=True
-        ):
+        for pid in n["content"]["authorids"]["value"]:
             prof = by_alias.get(pid)
             entries = orv.profile_entries(prof) if prof else []
             if any(e.stage in ("phd", "masters") and e.country for e in entries):
-                training_names.add(name)
+                training_people.add(prof["id"])
             if any(e.stage == "undergraduate" and e.country for e in entries):
-                origin_names.add(name)
-    assert result.evidence["training"] == {"profile": len(training_names)}
-    assert result.evidence["origin"] == {"profile": len(origin_names)}
-    assert len(training_names) >= 25 and len(origin_names) >= 20
+                origin_people.add(prof["id"])
+    assert result.evidence["training"] == {"profile": len(training_people)}
+    assert result.evidence["origin"] == {"profile": len(origin_people)}
+    assert len(training_people) >= 25 and len(origin_people) >= 20
 
 
 def test_openreview_credentials_become_a_bearer_header(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -129,7 +129,7 @@ def _tiny_store(path: Path) -> None:
         store.append_arrow(
             AUTHORSHIPS, pa.Table.from_pylist(slots, schema=AUTHORSHIPS.arrow_schema())
         )
-        derive_orgs(store, resolver=Resolver(ReferenceData.empty()), progress=False)
+        derive_orgs(store, resolver=Resolver(ReferenceData.empty()))
 
 
 def test_top_counts_accepted_slots_by_org_and_country(tmp_path: Path) -> None:
@@ -188,7 +188,7 @@ def test_derive_replaces_decisions_atomically(tmp_path: Path) -> None:
     _tiny_store(db)
     with open_store(db) as store:
         first = store.query("SELECT * FROM slot_orgs ORDER BY paper_key, author_index")
-        derive_orgs(store, resolver=Resolver(ReferenceData.empty()), progress=False)
+        derive_orgs(store, resolver=Resolver(ReferenceData.empty()))
         again = store.query("SELECT * FROM slot_orgs ORDER BY paper_key, author_index")
         assert first == again and len(first) == 6
         n_orgs = store.scalar("SELECT count(*) FROM organisations")

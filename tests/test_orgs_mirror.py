@@ -37,7 +37,7 @@ def orgs_store_path(
     path = tmp_path_factory.mktemp("orgs") / "mirror.duckdb"
     with open_store(path) as store:
         build_paperlists(store, mirror_files(mirror_dir), workers=2)
-        derive_orgs(store, resolver=resolver, progress=False)
+        derive_orgs(store, resolver=resolver)
     return path
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from talentflow.build_pipeline import DERIVE_STEPS
+from talentflow.build import DERIVE_STEPS
 from talentflow.graph.store import Store
 from talentflow.resolve.people.evaluate import evaluate_against_ids
 from talentflow.resolve.people.features import load_slot_table

@@ -361,7 +361,7 @@ def test_cli_errors_are_one_line(small_store: Path, tmp_path: Path) -> None:
 
 
 def test_cli_unlink_removes_the_fabricated_move_everywhere(tmp_path: Path) -> None:
-    from talentflow.build_pipeline import derive_all
+    from talentflow.build import derive_all
 
     path = tmp_path / "careers.duckdb"
     _make_store(path)

@@ -47,7 +47,7 @@ def use_fixture_indicators(
 
 def build_small_store(mirror_dir: Path, path: Path) -> Path:
     """A store of a few real venue-years (NeurIPS 2023-2024, ICML 2024), derived like a build."""
-    from talentflow.build_pipeline import DERIVE_STEPS
+    from talentflow.build import DERIVE_STEPS
     from talentflow.graph.build import build_paperlists
     from talentflow.graph.store import open_store
     from talentflow.sources.paperlists import mirror_files

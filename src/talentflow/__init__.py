@@ -9,15 +9,9 @@ The public surface is small: open a store, build it from a source, read indicato
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("talentflow")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0.0.0+unknown"
-
 from talentflow.errors import BadInputError, MissingExtraError, TalentflowError
 from talentflow.graph.store import Store, open_store
+from talentflow.version import __version__
 
 __all__ = [
     "BadInputError",

@@ -12,9 +12,9 @@ position such as "PhD student", mapped like the papers' positions; ``country`` a
 code or a country name; ``start``/``end`` years (either may be empty). Stints are stored
 with evidence ``csv`` under person ids ``<dataset>:<person>`` and organisation ids
 ``<dataset>:<organisation>`` (an organisation of a CSV is its own name, not matched to
-the store's organisations); moves are derived between each person's consecutive stints
-(ordered by start) at different organisations or countries, dated to the later stint's
-start (moves without that year are counted in ``undated_moves``, not stored).
+the store's organisations); moves are read off each person's consecutive stints
+(:mod:`talentflow.careers.moves`: at different organisations or countries, dated to the
+later stint's start; moves without that year are counted in ``undated_moves``, not stored).
 Loading a dataset again replaces its rows and nothing else.
 
 Adapters turn two published datasets into the same rows (never copied into the repo):
@@ -31,14 +31,15 @@ Adapters turn two published datasets into the same rows (never copied into the r
 from __future__ import annotations
 
 import csv
-import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
 
+from talentflow.careers.moves import moves_off_stints_sql
 from talentflow.careers.stages import STAGES, stage_of
+from talentflow.careers.store import replace_rows
 from talentflow.errors import BadInputError, TalentflowError
 from talentflow.graph.schema import MOVES, STINTS
 from talentflow.graph.store import Store
@@ -175,22 +176,30 @@ def read_careers_csv(path: Path) -> list[CareerRow]:
         raise BadInputError(where, "not UTF-8 text") from None
 
 
-def _when(start: int | None, end: int | None) -> int | None:
-    return start if start is not None else end
-
-
 def _moves_between(
-    stints: list[tuple[str, str | None, str | None, str, int | None, int | None]],
-) -> Iterator[tuple[str, str | None, str | None, str | None, str | None, int | None]]:
-    by_person: dict[str, list[tuple[str | None, str | None, int | None, int | None]]] = {}
-    for pid, org, cc, _stage, start, end in stints:
-        by_person.setdefault(pid, []).append((org, cc, start, end))
-    for pid, items in by_person.items():
-        # By start (else end); stints with neither keep the file's order (stable sort).
-        items.sort(key=lambda s: (_when(s[2], s[3]) is None, _when(s[2], s[3]) or 0))
-        for (o1, c1, _s1, _e1), (o2, c2, s2, _e2) in itertools.pairwise(items):
-            if o1 != o2 or (c1 and c2 and c1 != c2):
-                yield pid, o1, o2, c1, c2, s2
+    store: Store, stints: list[tuple[str, str | None, str | None, str, int | None, int | None]]
+) -> list[tuple[str, str | None, str | None, str | None, str | None, int | None]]:
+    """Moves off each person's consecutive stints (:mod:`talentflow.careers.moves`; an
+    empty end is unknown in a CSV), in file order where the years do not decide."""
+    table = pa.table(
+        {
+            "person_id": pa.array([s[0] for s in stints], pa.string()),
+            "evidence": pa.array([EVIDENCE] * len(stints), pa.string()),
+            "org_id": pa.array([s[1] for s in stints], pa.string()),
+            "country": pa.array([s[2] for s in stints], pa.string()),
+            "first_year": pa.array([s[4] for s in stints], pa.int32()),
+            "last_year": pa.array([s[5] for s in stints], pa.int32()),
+            "seq": pa.array(range(len(stints)), pa.int64()),
+        }
+    )
+    store.con.register("_csv_stints", table)
+    try:
+        rows = store.con.execute(
+            moves_off_stints_sql("SELECT * FROM _csv_stints", open_end_is_ongoing=False)
+        ).fetchall()
+    finally:
+        store.con.unregister("_csv_stints")
+    return [(r[0], r[1], r[2], r[3], r[4], r[5]) for r in rows]
 
 
 def load_careers(
@@ -228,7 +237,7 @@ def load_careers(
         for r in rows
     ]
     move_rows = []
-    for pid, o1, o2, c1, c2, year in _moves_between(stint_rows):
+    for pid, o1, o2, c1, c2, year in _moves_between(store, stint_rows):
         if year is None:
             result.undated_moves += 1
         else:
@@ -274,14 +283,13 @@ def load_careers(
         ],
         schema=MOVES.arrow_schema(),
     )
-    prefix = f"{name}:%"
-    with store.transaction() as con:
-        for t in ("stints", "moves"):
-            con.execute(
-                f"DELETE FROM {t} WHERE evidence = ? AND person_id LIKE ?", [EVIDENCE, prefix]
-            )
-        store.append_arrow(STINTS, stints_table)
-        store.append_arrow(MOVES, moves_table)
+    replace_rows(
+        store,
+        "evidence = ? AND person_id LIKE ?",
+        [EVIDENCE, f"{name}:%"],
+        stints_table,
+        moves_table,
+    )
     result.stints = stints_table.num_rows
     result.moves = moves_table.num_rows
     result.people = len({p for p, *_ in stint_rows} | {m[0] for m in move_rows})

@@ -37,6 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from talentflow.careers.stages import stage_case_sql
+from talentflow.careers.store import conform, replace_rows
 from talentflow.engine import DuckDBEngine, Engine
 from talentflow.graph.schema import MOVES, STINTS
 from talentflow.graph.store import Store
@@ -226,24 +227,16 @@ def careers_from_papers(engine: Engine) -> tuple[pa.Table, pa.Table]:
             "evidence": pa.array([EVIDENCE] * m.num_rows, pa.string()),
         }
     )
-    return _conform(stints, STINTS.arrow_schema()), _conform(moves, MOVES.arrow_schema())
-
-
-def _conform(data: pa.Table, schema: pa.Schema) -> pa.Table:
-    return pa.table({f.name: data.column(f.name).cast(f.type) for f in schema}, schema=schema)
+    return conform(stints, STINTS.arrow_schema()), conform(moves, MOVES.arrow_schema())
 
 
 def derive_careers(store: Store) -> CareersResult:
     """Rebuild the ``paper``-evidence stints and moves from the store's author slots.
 
-    Registered in ``build_pipeline.DERIVE_STEPS`` after organisations and people; rows of
+    Registered in ``talentflow.build.steps.DERIVE_STEPS`` after organisations and people; rows of
     other evidence are left as they are. One transaction: all replaced, or nothing.
     """
     stints, moves = careers_from_papers(DuckDBEngine(store))
-    with store.transaction() as con:
-        con.execute("DELETE FROM stints WHERE evidence = ?", [EVIDENCE])
-        con.execute("DELETE FROM moves WHERE evidence = ?", [EVIDENCE])
-        store.append_arrow(STINTS, stints)
-        store.append_arrow(MOVES, moves)
+    replace_rows(store, "evidence = ?", [EVIDENCE], stints, moves)
     people = len(set(stints.column("person_id").to_pylist()))
     return CareersResult(stints=stints.num_rows, moves=moves.num_rows, people=people)

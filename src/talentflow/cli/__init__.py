@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any, ParamSpec, TypeVar
+from typing import Annotated, Any
 
 import typer
 
@@ -15,11 +13,8 @@ from talentflow.cli.engine_options import (
     SparkConfOption,
     SparkMasterOption,
 )
+from talentflow.cli.options import DbOption, FormatOption, reports_errors
 from talentflow.cli.output import OutputFormat, emit, stderr
-from talentflow.errors import TalentflowError
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 app = typer.Typer(
     name="talentflow",
@@ -30,26 +25,6 @@ app = typer.Typer(
 )
 export_app = typer.Typer(help="Export tables of the store to CSV or Parquet.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option("--db", help="Store file (default ./talentflow.duckdb or $TALENTFLOW_DB)."),
-]
-FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")]
-
-
-def reports_errors(fn: Callable[P, R]) -> Callable[P, R]:
-    """Turn a TalentflowError into one line on stderr and exit status 1."""
-
-    @wraps(fn)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return fn(*args, **kwargs)
-        except TalentflowError as exc:
-            stderr.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(1) from None
-
-    return wrapper
 
 
 @app.command()
@@ -125,7 +100,7 @@ def build(
     openalex-snapshot/ reads it with DuckDB into the store; add --engine spark --tables
     tables/ to read it with Spark into Parquet tables instead.
     """
-    from talentflow.build_pipeline import run_build
+    from talentflow.build import run_build
     from talentflow.engines import parse_conf
 
     result = run_build(

@@ -13,7 +13,6 @@ from typing import Annotated, Any
 
 import typer
 
-from talentflow.cli import DbOption, FormatOption, reports_errors
 from talentflow.cli.engine_options import (
     DEFAULT_SPARK_MASTER,
     EngineOption,
@@ -22,6 +21,7 @@ from talentflow.cli.engine_options import (
     TablesOption,
     engine_from_options,
 )
+from talentflow.cli.options import DbOption, FormatOption, reports_errors
 from talentflow.cli.output import OutputFormat, emit, stderr
 
 FromOption = Annotated[int, typer.Option("--from", help="First year.")]

@@ -27,7 +27,7 @@ def _split(value: str | None) -> set[str] | None:
 
 def register(app: typer.Typer) -> None:
     """Add ``jobs``, ``demand`` and ``founders`` to the ``talentflow`` app."""
-    from talentflow.cli import DbOption, FormatOption, reports_errors
+    from talentflow.cli.options import DbOption, FormatOption, reports_errors
 
     app.add_typer(jobs_app, name="jobs")
     app.add_typer(founders_app, name="founders")

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from talentflow.cli import DbOption, FormatOption, reports_errors
+from talentflow.cli.options import DbOption, FormatOption, reports_errors
 from talentflow.cli.output import OutputFormat, emit, stderr
 from talentflow.errors import BadInputError
 

@@ -12,10 +12,11 @@ from typing import Annotated, Any
 
 import typer
 
-from talentflow.cli import DbOption, FormatOption, reports_errors
+from talentflow.cli.options import DbOption, FormatOption, reports_errors
 from talentflow.cli.output import OutputFormat, emit, stderr
 from talentflow.errors import TalentflowError
 from talentflow.graph.store import Store
+from talentflow.progress import Reporter
 
 people_app = typer.Typer(
     help="People: one person across papers, venues and years.", no_args_is_help=True
@@ -208,7 +209,9 @@ def resolve_cmd(
     from talentflow.resolve.people import PeopleSettings, derive_people
 
     with open_store(db) as store:
-        result = derive_people(store, PeopleSettings(threshold=threshold), overrides)
+        result = derive_people(
+            store, PeopleSettings(threshold=threshold), overrides, reporter=_rich()
+        )
         _report(_with_downstream(store, result.as_dict()), fmt)
 
 
@@ -218,15 +221,21 @@ def _override(kind: str, left: str, right: str, note: str, db: Path | None, fmt:
 
     with open_store(db) as store:
         add_overrides(store, [Override(kind, left, right, note)])
-        result = derive_people(store)
+        result = derive_people(store, reporter=_rich())
         _report(_with_downstream(store, result.as_dict()), fmt)
+
+
+def _rich() -> Reporter:
+    from talentflow.build.progress import RICH
+
+    return RICH
 
 
 def _with_downstream(store: Store, data: dict[str, Any]) -> dict[str, Any]:
     """Derive again what depends on people (affiliation sets, careers, live stints)."""
-    from talentflow.build_pipeline import derive_downstream
+    from talentflow.build import derive_downstream
 
-    return {**data, "rederived": ", ".join(derive_downstream(store, "people"))}
+    return {**data, "rederived": ", ".join(derive_downstream(store, "people", _rich()))}
 
 
 def _report(data: dict[str, Any], fmt: OutputFormat) -> None:
@@ -296,5 +305,5 @@ def forget_cmd(
         removed = remove_overrides(store, left, right)
         if not removed:
             raise TalentflowError(f"no override on '{left}' and '{right}'")
-        result = derive_people(store)
+        result = derive_people(store, reporter=_rich())
         _report(_with_downstream(store, result.as_dict()), fmt)

@@ -423,6 +423,18 @@ CAREER_ENTRIES = Table(
     ("source", "record_id", "entry_index"),
 )
 
+ENTRY_ORGS = Table(
+    "entry_orgs",
+    "Organisation decision per distinct (institution, domain) of the career entries.",
+    (
+        Column("institution", "VARCHAR", "institution name as given"),
+        Column("domain", "VARCHAR", "institution web/e-mail domain as given"),
+        Column("org_id", "VARCHAR", "resolved organisation, NULL when unresolved"),
+        Column("org_country", "VARCHAR", "the organisation's country (ISO alpha-2)"),
+    ),
+    unique_key=("institution", "domain"),
+)
+
 META = Table(
     "store_meta",
     "Key/value facts about the store (schema version, ...).",
@@ -453,6 +465,7 @@ TABLES: tuple[Table, ...] = (
     LIVE_RECORDS,
     LIVE_IDS,
     CAREER_ENTRIES,
+    ENTRY_ORGS,
     LIVE_SLOT_LINKS,
 )
 

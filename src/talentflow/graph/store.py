@@ -249,7 +249,7 @@ class IngestRun:
         self.finished = True
         if not self.changed:
             return None
-        from talentflow import __version__
+        from talentflow.version import __version__
 
         self._flush()
         now = datetime.now(UTC).replace(tzinfo=None)

@@ -8,9 +8,9 @@ moves in, in the order of :data:`EVIDENCE_ORDER` (a self-reported history beats 
 file, which beats dated affiliations, which beat what papers imply), so one person's move is
 never counted twice from two sources. Career histories (``profile``, ``openalex``) bring
 stints only: their moves are read off each person's consecutive stints of that evidence
-(a change of country or organisation, dated to the later stint's start, and only when the
-earlier stint had ended by then: overlapping positions are not moves). Each result says
-how many of its people rest on each kind of evidence.
+here, by the one definition of :mod:`talentflow.careers.moves` (which the CSV loader also
+uses), and are not stored in ``moves``. Each result says how many of its people rest on
+each kind of evidence.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
+from talentflow.careers.moves import moves_off_stints_sql
 from talentflow.engine import DuckDBEngine, Engine, Relation
 from talentflow.errors import TalentflowError
 from talentflow.graph.store import Store
@@ -33,9 +34,7 @@ _RANK = (
 
 # Stints and moves of each person's best evidence: two named relations (portable SQL) that
 # every indicator reads as tables, held computed once per scope by the engine (see
-# ``best_evidence``). Sources that bring dated stints but no moves (career histories): their
-# moves are read off consecutive stints here, so every engine derives them the same way.
-HISTORY_EVIDENCE = ("profile", "openalex")
+# ``best_evidence``).
 
 BEST_STINTS_SQL = f"""
 WITH stint_evidence AS (
@@ -46,38 +45,23 @@ FROM stints s JOIN stint_evidence pe ON pe.person_id = s.person_id
 WHERE {_RANK.replace("evidence", "s.evidence")} = pe.best_rank
 """
 
+HISTORY_EVIDENCE = ("profile", "openalex")
+
+# Career histories bring stints only; their moves are read off consecutive stints here, by
+# the one definition (:mod:`talentflow.careers.moves`), so every engine derives them alike.
+_HISTORY_MOVES = moves_off_stints_sql(
+    f"SELECT *, 0 AS seq FROM stints WHERE evidence IN {HISTORY_EVIDENCE!r}",
+    open_end_is_ongoing=True,
+)
+
 BEST_MOVES_SQL = f"""
-WITH history_order AS (
-  SELECT person_id, org_id, country, first_year, last_year, evidence,
-         lag(org_id) OVER (
-           PARTITION BY person_id, evidence
-           ORDER BY first_year, coalesce(last_year, 9999), coalesce(country, ''),
-                    coalesce(org_id, '')) AS prev_org_id,
-         lag(country) OVER (
-           PARTITION BY person_id, evidence
-           ORDER BY first_year, coalesce(last_year, 9999), coalesce(country, ''),
-                    coalesce(org_id, '')) AS prev_country,
-         lag(last_year) OVER (
-           PARTITION BY person_id, evidence
-           ORDER BY first_year, coalesce(last_year, 9999), coalesce(country, ''),
-                    coalesce(org_id, '')) AS prev_last_year
-  FROM stints
-  WHERE evidence IN {HISTORY_EVIDENCE!r} AND first_year IS NOT NULL
-),
-history_moves AS (
-  SELECT person_id, prev_org_id AS from_org_id, org_id AS to_org_id,
-         prev_country AS from_country, country AS to_country, first_year AS year, evidence
-  FROM history_order
-  WHERE prev_last_year IS NOT NULL AND prev_last_year <= first_year
-    AND ((prev_country IS NOT NULL AND country IS NOT NULL AND prev_country <> country)
-         OR (prev_org_id IS NOT NULL AND org_id IS NOT NULL AND prev_org_id <> org_id))
-),
-all_moves AS (
+WITH all_moves AS (
   SELECT person_id, from_org_id, to_org_id, from_country, to_country, year, evidence
   FROM moves
   UNION ALL
   SELECT person_id, from_org_id, to_org_id, from_country, to_country, year, evidence
-  FROM history_moves
+  FROM ({_HISTORY_MOVES}) history_moves
+  WHERE year IS NOT NULL
 ),
 move_evidence AS (
   SELECT person_id, min({_RANK}) AS best_rank FROM all_moves GROUP BY person_id

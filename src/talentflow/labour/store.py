@@ -106,7 +106,7 @@ def ingest_postings(
             with_role,
             unchanged=True,
         )
-    from talentflow import __version__
+    from talentflow.version import __version__
 
     run_id = uuid.uuid4().hex[:16]
     started = datetime.now(UTC).replace(tzinfo=None)

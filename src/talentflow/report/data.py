@@ -241,8 +241,8 @@ def headline(store: Store) -> dict[str, Any]:
 def provenance(store: Store) -> dict[str, Any]:
     """Where the data came from: every source file's hash and date, the build runs,
     the software and schema versions."""
-    from talentflow import __version__
     from talentflow.graph.schema import SCHEMA_VERSION
+    from talentflow.version import __version__
 
     files = store.query(
         "SELECT file_key, source, venue, year, file_sha256, records, other_edition, author_slots, "

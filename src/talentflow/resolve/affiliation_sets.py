@@ -27,7 +27,7 @@ Both are weaker than an aligned affiliation (``confidence`` 0.7 and 0.6) and are
 measured in ``benchmarks/affiliation_sets.py`` by hiding the alignment of papers whose
 affiliations are aligned (figures in ``benchmarks/RESULTS.md`` and
 ``docs/organisations.md``). The step runs in the build after people resolution and before
-careers (``build_pipeline.DERIVE_STEPS``), so stints, moves and indicators use them;
+careers (``talentflow.build.steps.DERIVE_STEPS``), so stints, moves and indicators use them;
 exclude them with ``country_basis NOT IN ('paper_set', 'person_papers')``.
 """
 
@@ -40,9 +40,10 @@ from typing import Any
 
 import pyarrow as pa
 
-from talentflow.graph.schema import ORGANISATIONS, SLOT_ORGS
+from talentflow.graph.schema import SLOT_ORGS
 from talentflow.graph.store import Store
-from talentflow.resolve.derive import map_with_progress, organisation_rows
+from talentflow.progress import SILENT, Reporter
+from talentflow.resolve.derive import map_with_progress, organisation_rows, store_organisations
 from talentflow.resolve.orgs import Resolver
 
 # organisations the resolver names after an affiliation text it matched to nothing else
@@ -302,6 +303,7 @@ def derive_affiliation_sets(
     store: Store,
     settings: AffiliationSetSettings | None = None,
     resolver: Resolver | None = None,
+    reporter: Reporter = SILENT,
 ) -> AffiliationSetResult:
     """Add inferred decisions to ``slot_orgs`` for the slots of papers with an unaligned set
     that have no row there (no affiliation, domain or source label of their own).
@@ -310,8 +312,6 @@ def derive_affiliation_sets(
     ``slot_people``); earlier inferred rows are replaced, other rows never touched, so
     running it twice changes nothing.
     """
-    from talentflow.build_pipeline import progress_bar
-    from talentflow.cli.output import stderr
     from talentflow.resolve.reference import load_reference
 
     settings = settings or AffiliationSetSettings()
@@ -322,10 +322,9 @@ def derive_affiliation_sets(
         return AffiliationSetResult(0, 0, 0, 0, settings.as_dict())
     if resolver is None:
         resolver = Resolver(load_reference())
-    with progress_bar() as bar:
-        task = bar.add_task("resolving affiliation sets", total=len(set_rows))
-        sets = resolve_store_sets(resolver, set_rows, on_progress=lambda k: bar.advance(task, k))
-        task2 = bar.add_task("inferring slot organisations", total=1)
+    with reporter.bar("resolving affiliation sets", total=len(set_rows)) as advance:
+        sets = resolve_store_sets(resolver, set_rows, on_progress=advance)
+    with reporter.bar("inferring slot organisations", total=1) as advance:
         rows = con.sql(_SLOTS_SQL.replace("{inferred}", _INFERRED_SQL)).fetchall()
         # a slot with a row of its own (even without an organisation) is not filled in
         slots = [
@@ -335,7 +334,7 @@ def derive_affiliation_sets(
             replace(d, country=d.country or _org_country(resolver, d.org_id))
             for d in infer(slots, sets, settings)
         ]
-        bar.advance(task2)
+        advance(1)
     _write(store, resolver, decisions, settings)
     counts = Counter(d.basis for d in decisions)
     result = AffiliationSetResult(
@@ -345,12 +344,11 @@ def derive_affiliation_sets(
         person_papers=counts[PERSON_BASIS],
         settings=settings.as_dict(),
     )
-    stderr.print(
+    reporter.note(
         f"affiliation sets: {result.papers_with_set:,} papers with an unaligned set, "
         f"{result.slots_without_org:,} of their slots without an organisation; inferred "
         f"{result.paper_set:,} from the paper's set, {result.person_papers:,} from the "
-        "person's papers",
-        highlight=False,
+        "person's papers"
     )
     return result
 
@@ -389,7 +387,7 @@ def _write(
     )
     with store.transaction():
         con.execute(f"DELETE FROM slot_orgs WHERE country_basis IN ({_INFERRED_SQL})")
-        store.append_arrow(ORGANISATIONS, orgs_table)
+        store_organisations(store, orgs_table)
         store.append_arrow(SLOT_ORGS, rows)
 
 

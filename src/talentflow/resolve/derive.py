@@ -1,8 +1,11 @@
-"""Derive step: resolve every author slot's affiliation into ``organisations`` and ``slot_orgs``.
+"""Derive step: resolve every author slot's affiliation and every career entry's institution
+into ``organisations``, ``slot_orgs`` and ``entry_orgs``.
 
 Each distinct (affiliation, domain, source labels) input is resolved once; the
-decisions are joined back to the slots in SQL and both tables are replaced in
-one transaction, so a failure leaves the previous decisions in place.
+decisions are joined back to the slots in SQL. Career entries (profile and OpenAlex
+histories) are resolved per distinct (institution, domain). The three tables are replaced
+in one transaction, so a failure leaves the previous decisions in place. This module is
+the only writer of ``organisations`` (:func:`store_organisations`).
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from typing import Any, TypeVar
 
 import pyarrow as pa
 
-from talentflow.graph.schema import ORGANISATIONS, SLOT_ORGS
+from talentflow.graph.schema import ENTRY_ORGS, ORGANISATIONS, SLOT_ORGS
 from talentflow.graph.store import Store
+from talentflow.progress import SILENT, Reporter
 from talentflow.resolve.orgs import Resolution, Resolver
 from talentflow.resolve.reference import ReferenceData, load_reference
 
@@ -24,6 +28,8 @@ FROM authorships
 WHERE affiliation IS NOT NULL OR aff_domain IS NOT NULL
    OR source_orgs IS NOT NULL OR source_countries IS NOT NULL
 GROUP BY ALL
+ORDER BY slots DESC, affiliation NULLS FIRST, aff_domain NULLS FIRST,
+         source_orgs NULLS FIRST, source_countries NULLS FIRST
 """
 
 _DECISION_SCHEMA = pa.schema(
@@ -126,30 +132,23 @@ def derive_orgs(
     store: Store,
     resolver: Resolver | None = None,
     reference: ReferenceData | None = None,
-    progress: bool = True,
+    reporter: Reporter = SILENT,
 ) -> DeriveResult:
-    """Resolve every author slot and replace ``organisations`` and ``slot_orgs``.
+    """Resolve every author slot and career entry; replace ``organisations``, ``slot_orgs``
+    and ``entry_orgs``.
 
     Example::
 
         with open_store("talentflow.duckdb") as store:
             derive_orgs(store)
     """
-    from talentflow.cli.output import stderr
-
     if resolver is None:
         reference = reference if reference is not None else load_reference()
         resolver = Resolver(reference)
-    stderr.print(resolver.reference.describe(), highlight=False, soft_wrap=True)
+    reporter.note(resolver.reference.describe())
     inputs = store.con.sql(_INPUTS_SQL).fetchall()
-    if progress:
-        from talentflow.build_pipeline import progress_bar
-
-        with progress_bar() as bar:
-            task = bar.add_task("resolving affiliations", total=len(inputs))
-            decisions = resolve_inputs(resolver, inputs, on_progress=lambda k: bar.advance(task, k))
-    else:
-        decisions = resolve_inputs(resolver, inputs)
+    with reporter.bar("resolving affiliations", total=len(inputs)) as advance:
+        decisions = resolve_inputs(resolver, inputs, on_progress=advance)
     inputs_table = pa.table(
         {
             "input_id": pa.array(range(len(inputs)), pa.int64()),
@@ -170,15 +169,20 @@ def derive_orgs(
         },
         schema=_DECISION_SCHEMA,
     )
-    orgs_table = organisation_rows(resolver, {d.org_id for d in decisions if d.org_id})
+    entries_table = resolve_entries(store, resolver)
+    used = {d.org_id for d in decisions if d.org_id}
+    used |= {o for o in entries_table.column("org_id").to_pylist() if o}
+    orgs_table = organisation_rows(resolver, used)
     con = store.con
     con.register("_tf_org_inputs", inputs_table)
     con.register("_tf_org_decisions", decisions_table)
     try:
         with store.transaction():
             con.execute("DELETE FROM slot_orgs")
+            con.execute("DELETE FROM entry_orgs")
             con.execute("DELETE FROM organisations")
-            store.append_arrow(ORGANISATIONS, orgs_table)
+            store_organisations(store, orgs_table)
+            store.append_arrow(ENTRY_ORGS, entries_table)
             cols = ", ".join(SLOT_ORGS.column_names)
             con.execute(
                 f"""
@@ -209,10 +213,36 @@ def derive_orgs(
         with_country=int(counts[2]),
         reference=resolver.reference.describe(),
     )
-    stderr.print(
+    reporter.note(
         f"organisations: {result.slots:,} slots from {result.inputs:,} distinct inputs; "
         f"{result.with_org:,} with an organisation, {result.with_country:,} with a country; "
-        f"{result.organisations:,} organisations",
-        highlight=False,
+        f"{result.organisations:,} organisations"
     )
     return result
+
+
+def store_organisations(store: Store, rows: pa.Table) -> None:
+    """Append ``organisations`` rows (the only place that writes the table; the caller
+    holds the transaction and leaves out ids already stored)."""
+    store.append_arrow(ORGANISATIONS, rows)
+
+
+def resolve_entries(store: Store, resolver: Resolver) -> pa.Table:
+    """``entry_orgs`` rows: each distinct (institution, domain) of the career entries with
+    its organisation and the country the resolver gives it."""
+    pairs = store.con.execute(
+        "SELECT DISTINCT institution, domain FROM career_entries "
+        "WHERE institution IS NOT NULL OR domain IS NOT NULL ORDER BY 1, 2"
+    ).fetchall()
+    rows: list[dict[str, Any]] = []
+    for institution, domain in pairs:
+        found = resolver.resolve(institution, domain)
+        rows.append(
+            {
+                "institution": institution,
+                "domain": domain,
+                "org_id": found.org_id,
+                "org_country": found.country,
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=ENTRY_ORGS.arrow_schema())

@@ -106,8 +106,8 @@ def create_app(db: Path, pool_size: int = 4, warm_years: int = 0) -> FastAPI:
     from fastapi import FastAPI, HTTPException, Query
     from fastapi.responses import HTMLResponse, Response
 
-    from talentflow import __version__
     from talentflow.report.assets import geo_js, plotly_js
+    from talentflow.version import __version__
     from talentflow.web.page import dashboard_html
 
     pool = StorePool(db, pool_size)

@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from talentflow.errors import BadInputError, MissingExtraError, TalentflowError
 from talentflow.graph.schema import PEOPLE, PERSON_LINKS, SLOT_PEOPLE
 from talentflow.graph.store import Store
+from talentflow.progress import SILENT, Reporter
 from talentflow.resolve.names import parse_name
 from talentflow.resolve.people.cluster import LinkDecision, cluster_slots
 from talentflow.resolve.people.features import (
@@ -392,27 +393,25 @@ def derive_people(
     store: Store,
     settings: PeopleSettings | None = None,
     overrides_file: Path | None = None,
+    reporter: Reporter = SILENT,
 ) -> PeopleResult:
     """Rebuild ``people``, ``slot_people`` and ``person_links`` in one transaction.
 
     Overrides stored in ``people_overrides`` always apply; ``overrides_file`` adds (or
     replaces) pairs there first.
     """
-    from talentflow.build_pipeline import progress_bar
-
     settings = settings or PeopleSettings()
     if overrides_file is not None:
         add_overrides(store, read_overrides_file(overrides_file))
-    with progress_bar() as progress:
-        task = progress.add_task("resolving people", total=5)
+    with reporter.bar("resolving people", total=5) as advance:
         slots = load_slot_table(store)
-        progress.advance(task)
+        advance(1)
         features = build_features(slots)
-        progress.advance(task)
+        advance(1)
         res = resolve_features(features, settings, stored_overrides(store))
-        progress.advance(task)
+        advance(1)
         people, slot_people, person_links = _tables(res, settings)
-        progress.advance(task)
+        advance(1)
         with store.transaction() as con:
             for name in ("person_links", "slot_people", "people"):
                 con.execute(f"DELETE FROM {name}")
@@ -425,7 +424,7 @@ def derive_people(
             ):
                 con.execute("DELETE FROM store_meta WHERE key = ?", [key])
                 con.execute("INSERT INTO store_meta VALUES (?, ?)", [key, value])
-        progress.advance(task)
+        advance(1)
     linked = Counter(d.evidence for d in res.decisions if d.decision == "linked")
     ev = Counter(slot_people["evidence"].to_pylist())
     return PeopleResult(

@@ -1,7 +1,9 @@
 """The live builds: ``talentflow build --source openreview|openalex``.
 
-Each crawls what the requested venue-years need (resumable, cached, paced), then
-ingests the crawled records and re-projects the live stints in one transaction.
+Each crawls what the requested venue-years need (resumable, cached, paced), ingests the
+crawled records as source facts (one transaction), then runs the derive sequence, whose
+organisations step resolves the entries' institutions and whose last step projects the
+live stints.
 """
 
 from __future__ import annotations
@@ -12,15 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from talentflow.build.progress import RICH, progress_bar
+from talentflow.build.steps import derive_all, derived_is_current
 from talentflow.errors import TalentflowError
-from talentflow.graph.live_build import (
-    LiveIngestResult,
-    LiveRecord,
-    SlotLinks,
-    ingest_live,
-    link_notes_to_slots,
-)
+from talentflow.graph.live_ingest import LiveIngestResult, LiveRecord, SlotLinks, ingest_live
 from talentflow.graph.store import Store, open_store
+from talentflow.progress import Reporter
+from talentflow.resolve.slot_links import link_notes_to_slots
 from talentflow.sources import openalex as oa
 from talentflow.sources import openreview as orv
 from talentflow.sources.http_cache import CachedFetcher, RetryPolicy
@@ -46,6 +46,7 @@ class LiveBuildResult:
     source: str
     crawls: dict[str, CrawlStats] = field(default_factory=dict)
     ingest: LiveIngestResult | None = None
+    live_stints: int = 0
     bad_files: list[str] = field(default_factory=list)  # same shape as a paper-list build
 
     def as_dict(self) -> dict[str, object]:
@@ -55,6 +56,7 @@ class LiveBuildResult:
                 out[f"{name}_{k}"] = v
         if self.ingest is not None:
             out.update(self.ingest.as_dict())
+            out["live_stints"] = self.live_stints
         return out
 
 
@@ -228,6 +230,7 @@ def run_live_build(
     retry: RetryPolicy | None = None,
     base_url: str | None = None,
     openreview_settings: orv.OpenReviewSettings | None = None,
+    reporter: Reporter = RICH,
 ) -> LiveBuildResult:
     """Crawl and ingest one live source for these venue-years (see ``talentflow build``)."""
     if source not in LIVE_SOURCES:
@@ -235,8 +238,6 @@ def run_live_build(
             f"unknown live source '{source}' (available: {', '.join(LIVE_SOURCES)})"
         )
     if progress is None:
-        from talentflow.build_pipeline import progress_bar
-
         with progress_bar() as rich_progress:
 
             def factory(description: str) -> ProgressCallback:
@@ -261,6 +262,7 @@ def run_live_build(
                 retry=retry,
                 base_url=base_url,
                 openreview_settings=openreview_settings,
+                reporter=reporter,
             )
     bar = progress
     result = LiveBuildResult(source=source)
@@ -336,6 +338,11 @@ def run_live_build(
                 **oa_settings.as_dict(),
             }
         result.ingest = ingest_live(store, source, records, run_settings, links)
+        if result.ingest.run_id is not None or not derived_is_current(store):
+            derive_all(store, reporter)
+        result.live_stints = int(
+            store.scalar("SELECT count(*) FROM stints WHERE evidence IN ('profile', 'openalex')")
+        )
     return result
 
 
