@@ -237,7 +237,7 @@ def all_indicators(engine: Any) -> tuple[dict[str, Any], dict[str, float]]:
 
 def run_duckdb(tables: Path, work: Path, memory_limit: str) -> dict[str, Any]:
     from talentflow.careers.derive import careers_from_papers
-    from talentflow.engine import DuckDBEngine
+    from talentflow.engines import DuckDBEngine
     from talentflow.graph.parquet import parquet_files
     from talentflow.graph.schema import MOVES, PEOPLE, SLOT_PEOPLE, STINTS, TABLES
     from talentflow.graph.store import open_store

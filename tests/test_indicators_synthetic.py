@@ -18,7 +18,7 @@ import pytest
 
 from talentflow.careers.derive import CAREERS_SQL, MOVES_SQL, STINTS_SQL, derive_careers
 from talentflow.careers.stages import stage_case_sql, stage_of
-from talentflow.engine import render
+from talentflow.engines import render
 from talentflow.graph.store import Store, open_store
 from talentflow.indicators import country as country_mod
 from talentflow.indicators import migration as migration_mod

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from talentflow.engine import DuckDBEngine
+from talentflow.engines import DuckDBEngine
 from talentflow.engines.compare import differences
 from talentflow.errors import TalentflowError
 from talentflow.graph.store import open_store

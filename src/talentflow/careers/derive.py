@@ -37,7 +37,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from talentflow.careers.stages import stage_case_sql
-from talentflow.engine import DuckDBEngine, Engine
+from talentflow.engines import DuckDBEngine, Engine
 from talentflow.graph.schema import MOVES, STINTS
 from talentflow.graph.store import Store
 

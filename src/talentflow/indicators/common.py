@@ -20,7 +20,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
-from talentflow.engine import DuckDBEngine, Engine, Relation
+from talentflow.engines import DuckDBEngine, Engine, Relation
 from talentflow.errors import TalentflowError
 from talentflow.graph.store import Store
 

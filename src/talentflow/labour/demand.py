@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from talentflow.engine import DuckDBEngine, Engine
+from talentflow.engines import DuckDBEngine, Engine
 from talentflow.errors import BadInputError, TalentflowError
 from talentflow.graph.store import Store
 from talentflow.indicators.stats import wilson
