@@ -32,10 +32,10 @@ from talentflow.errors import FetchError
 from talentflow.graph.build import build_paperlists
 from talentflow.graph.store import open_store
 from talentflow.live_pipeline import run_live_build
+from talentflow.normalise.countries import country_code
 from talentflow.sources import openalex as oa
 from talentflow.sources import openreview as orv
 from talentflow.sources.career_entries import (
-    iso_country,
     origin_and_training,
     stage_from_position,
     year_or_none,
@@ -219,7 +219,7 @@ def test_years_as_integer_null_or_empty_string() -> None:
     ],
 )
 def test_country_names_become_iso_codes(text: str | None, code: str | None) -> None:
-    assert iso_country(text) == code
+    assert country_code(text) == code
 
 
 def _profile(pid: str) -> dict[str, Any]:

@@ -131,8 +131,8 @@ def paper_roles(text: str) -> set[str]:
 def _country(value: Any) -> str | None:
     if not value:
         return None
-    # country names -> ISO codes live in one place: resolve/countries.py
-    from talentflow.resolve.countries import country_code
+    # country names -> ISO codes live in one place: normalise/countries.py
+    from talentflow.normalise.countries import country_code
 
     return country_code(str(value)) or None
 

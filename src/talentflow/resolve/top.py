@@ -10,7 +10,7 @@ from typing import Any
 
 from talentflow.engines import DuckDBEngine, rows
 from talentflow.graph.store import Store
-from talentflow.resolve.countries import country_name
+from talentflow.normalise.countries import country_name
 
 _TOTALS = """
 SELECT count(*) AS slots,
