@@ -199,8 +199,8 @@ def test_a_relation_is_computed_once_per_scope(small_store: Store, tmp_path: Pat
 @pytest.fixture(scope="module")
 def careers_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small synthetic talent graph with its careers (stints and moves) derived."""
+    from devtools.synthetic import SyntheticSpec, generate
     from talentflow.careers.derive import derive_careers
-    from talentflow.synthetic import SyntheticSpec, generate
 
     path = tmp_path_factory.mktemp("careers") / "careers.duckdb"
     with open_store(path) as store:
@@ -210,11 +210,11 @@ def careers_store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_indicators_inside_an_outer_scope_answer_the_same(careers_store_path: Path) -> None:
+    from devtools.synthetic import SyntheticSpec
     from talentflow.indicators.common import best_evidence
     from talentflow.indicators.country import country_profile
     from talentflow.indicators.migration import migration
     from talentflow.indicators.pipeline import pipeline
-    from talentflow.synthetic import SyntheticSpec
 
     venue = SyntheticSpec().venue
     with open_store(careers_store_path, read_only=True) as store:

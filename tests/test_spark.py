@@ -183,7 +183,7 @@ def indicator_calls(
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from talentflow.synthetic import SyntheticSpec, generate
+    from devtools.synthetic import SyntheticSpec, generate
 
     return generate(SyntheticSpec(people=1500, orgs=40, seed=7))
 
