@@ -17,8 +17,8 @@ run: setup
 	$(UV) run talentflow report --db $(DB) --out $(OUT)/report.html
 
 lint: setup
-	$(UV) run ruff check src tests benchmarks
-	$(UV) run ruff format --check src tests benchmarks
+	$(UV) run ruff check src tests benchmarks devtools
+	$(UV) run ruff format --check src tests benchmarks devtools
 	$(UV) run mypy
 
 test: lint

@@ -32,7 +32,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from talentflow.engine import DuckDBEngine
+from talentflow.engines import DuckDBEngine
 from talentflow.errors import TalentflowError
 from talentflow.graph.store import open_store
 from talentflow.indicators.stats import wilson

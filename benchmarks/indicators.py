@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from devtools.synthetic import SyntheticSpec, generate
 from talentflow.build import DERIVE_STEPS
 from talentflow.careers.derive import derive_careers
 from talentflow.graph.build import build_paperlists
@@ -30,7 +31,6 @@ from talentflow.indicators.orgflows import orgflows
 from talentflow.indicators.pedigree import pedigree
 from talentflow.indicators.pipeline import pipeline
 from talentflow.sources.paperlists import mirror_files
-from talentflow.synthetic import SyntheticSpec, generate
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -2,7 +2,7 @@
 
     python3 -m uv run python benchmarks/origin_eval_unseen.py [build/origin/names.csv.gz]
 
-Needs the labelled names that ``python -m talentflow.origin.build_tables`` writes to its
+Needs the labelled names that ``python -m devtools.build_origin_tables`` writes to its
 work folder (not shipped). Evaluates held-out names with at least one token, and with
 no token, that never occurs in the training split (at most 1,000 per group).
 Prints JSON (aggregate metrics only).

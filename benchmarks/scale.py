@@ -1,6 +1,6 @@
 """Benchmark (issue 9): OpenAlex-sized talent graphs end to end on DuckDB and on Spark.
 
-For each size (author slots) the synthetic generator (:mod:`talentflow.synthetic`) draws a
+For each size (author slots) the synthetic generator (:mod:`devtools.synthetic`) draws a
 talent graph whose every slot carries a strong id (an OpenReview-style ``~Person_N``), and
 writes it as the Parquet tables layout (``talentflow export tables``) without any people,
 stints or moves. Then, each in its own process so that peak memory is its own:
@@ -85,7 +85,7 @@ def peak_rss_gb() -> float:
 
 def people_for(slots: int) -> int:
     """People to ask the generator for, so that it draws about ``slots`` author slots."""
-    from talentflow.synthetic import SyntheticSpec, generate
+    from devtools.synthetic import SyntheticSpec, generate
 
     probe = generate(SyntheticSpec(people=20_000, seed=99))
     return max(100, round(20_000 * slots / probe.authorships.num_rows))
@@ -145,9 +145,9 @@ def generate_tables(slots: int, out: Path, seed: int = 1) -> dict[str, Any]:
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
+    from devtools.synthetic import SyntheticSpec, generate
     from talentflow.graph.parquet import MANIFEST, PARTITION_BY
     from talentflow.graph.schema import SCHEMA_VERSION, TABLES
-    from talentflow.synthetic import SyntheticSpec, generate
 
     start = time.perf_counter()
     chunks = max(1, -(-slots // CHUNK_SLOTS))
@@ -237,7 +237,7 @@ def all_indicators(engine: Any) -> tuple[dict[str, Any], dict[str, float]]:
 
 def run_duckdb(tables: Path, work: Path, memory_limit: str) -> dict[str, Any]:
     from talentflow.careers.derive import careers_from_papers
-    from talentflow.engine import DuckDBEngine
+    from talentflow.engines import DuckDBEngine
     from talentflow.graph.parquet import parquet_files
     from talentflow.graph.schema import MOVES, PEOPLE, SLOT_PEOPLE, STINTS, TABLES
     from talentflow.graph.store import open_store

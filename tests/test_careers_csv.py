@@ -17,7 +17,6 @@ from talentflow.careers.csv_loader import (
     advisor_student_rows,
     gemslab_rows,
     load_careers,
-    normalise_country,
     read_careers_csv,
 )
 from talentflow.errors import BadInputError, TalentflowError
@@ -25,6 +24,7 @@ from talentflow.graph.store import Store, open_store
 from talentflow.indicators.country import country_profile
 from talentflow.indicators.migration import migration
 from talentflow.indicators.orgflows import orgflows
+from talentflow.normalise.countries import country_code
 
 CAREERS = """person,organisation,country,stage,start,end
 p1,Seoul National University,KR,Undergrad student,2010,2014
@@ -126,7 +126,7 @@ def test_advisor_student_dataset(store: Store, shared_data: Path) -> None:
     assert result.people == len({s["Student ID"] for s in students})
     # Origin: the first previous university, in the home country.
     home = Counter(
-        normalise_country(s["Student Home Country"])
+        country_code(s["Student Home Country"], lenient=True)
         for s, p in zip(students, previous, strict=True)
         if p and s["Student Home Country"].strip()
     )
@@ -148,7 +148,7 @@ def test_advisor_student_dataset(store: Store, shared_data: Path) -> None:
     }
     inflow: Counter[int] = Counter()
     for s, p in zip(students, previous, strict=True):
-        cc = normalise_country(s["Student Home Country"])
+        cc = country_code(s["Student Home Country"], lenient=True)
         if (
             len(p) == 1
             and cc

@@ -94,16 +94,35 @@ def profile_store(tmp_path: Path) -> Iterator[Store]:
             CAREER_ENTRIES,
             pa.Table.from_pylist(
                 [
-                    {**entry, "entry_index": 0, "position": "PhD Student", "stage": "phd",
-                     "institution": "MIT", "domain": "mit.edu", "country_raw": "US",
-                     "country": "US", "country_basis": "stated", "first_year": 2015,
-                     "last_year": 2019, "evidence": "profile"},
-                    {**entry, "entry_index": 1, "position": "Researcher",
-                     "stage": "industry_research", "institution": "Tsinghua University",
-                     "domain": "tsinghua.edu.cn", "country_raw": "CN", "country": "CN",
-                     "country_basis": "stated", "first_year": 2019, "last_year": None,
-                     "evidence": "profile"},
-                ],  # fmt: skip
+                    {
+                        **entry,
+                        "entry_index": 0,
+                        "position": "PhD Student",
+                        "stage": "phd",
+                        "institution": "MIT",
+                        "domain": "mit.edu",
+                        "country_raw": "US",
+                        "country": "US",
+                        "country_basis": "stated",
+                        "first_year": 2015,
+                        "last_year": 2019,
+                        "evidence": "profile",
+                    },
+                    {
+                        **entry,
+                        "entry_index": 1,
+                        "position": "Researcher",
+                        "stage": "industry_research",
+                        "institution": "Tsinghua University",
+                        "domain": "tsinghua.edu.cn",
+                        "country_raw": "CN",
+                        "country": "CN",
+                        "country_basis": "stated",
+                        "first_year": 2019,
+                        "last_year": None,
+                        "evidence": "profile",
+                    },
+                ],
                 schema=CAREER_ENTRIES.arrow_schema(),
             ),
         )
@@ -111,11 +130,19 @@ def profile_store(tmp_path: Path) -> Iterator[Store]:
             ENTRY_ORGS,
             pa.Table.from_pylist(
                 [
-                    {"institution": "MIT", "domain": "mit.edu", "org_id": "mit",
-                     "org_country": "US"},
-                    {"institution": "Tsinghua University", "domain": "tsinghua.edu.cn",
-                     "org_id": "tsinghua", "org_country": "CN"},
-                ],  # fmt: skip
+                    {
+                        "institution": "MIT",
+                        "domain": "mit.edu",
+                        "org_id": "mit",
+                        "org_country": "US",
+                    },
+                    {
+                        "institution": "Tsinghua University",
+                        "domain": "tsinghua.edu.cn",
+                        "org_id": "tsinghua",
+                        "org_country": "CN",
+                    },
+                ],
                 schema=ENTRY_ORGS.arrow_schema(),
             ),
         )

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from devtools.synthetic import SyntheticSpec, generate
 from talentflow.careers.derive import derive_careers
 from talentflow.cli import app
 from talentflow.graph.store import open_store
 from talentflow.indicators.migration import migration
-from talentflow.synthetic import SyntheticSpec, generate
 
 runner = CliRunner()
 

@@ -1,6 +1,6 @@
 """Injected truth: a synthetic talent graph with known careers, recovered exactly.
 
-The generator (talentflow.synthetic) draws careers as person x year matrices and computes
+The generator (devtools.synthetic) draws careers as person x year matrices and computes
 the true moves and stints with NumPy; the store gets only author slots and decisions.
 Every expectation below is computed from the generator's truth in plain Python, never
 from the code under test.
@@ -16,9 +16,10 @@ from typing import Any
 import pyarrow as pa
 import pytest
 
+from devtools.synthetic import POSITIONS, STAGE_NAMES, SyntheticGraph, SyntheticSpec, generate
 from talentflow.careers.derive import CAREERS_SQL, MOVES_SQL, STINTS_SQL, derive_careers
 from talentflow.careers.stages import stage_case_sql, stage_of
-from talentflow.engine import render
+from talentflow.engines import render
 from talentflow.graph.store import Store, open_store
 from talentflow.indicators import country as country_mod
 from talentflow.indicators import migration as migration_mod
@@ -31,7 +32,6 @@ from talentflow.indicators.migration import migration
 from talentflow.indicators.orgflows import orgflows
 from talentflow.indicators.pedigree import pedigree
 from talentflow.indicators.pipeline import pipeline
-from talentflow.synthetic import POSITIONS, STAGE_NAMES, SyntheticGraph, SyntheticSpec, generate
 
 SPEC = SyntheticSpec(people=1500, orgs=40, seed=7)
 

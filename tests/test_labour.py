@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 from conftest import require_shared
 from paperlist_files import record, write_list
 from talentflow.cli import app
-from talentflow.engine import DuckDBEngine
+from talentflow.engines import DuckDBEngine
 from talentflow.errors import BadInputError, TalentflowError
 from talentflow.graph.build import build_paperlists
 from talentflow.graph.schema import ORGANISATIONS, PEOPLE, SLOT_PEOPLE, STINTS

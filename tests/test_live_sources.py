@@ -33,10 +33,10 @@ from talentflow.errors import FetchError
 from talentflow.graph.build import build_paperlists
 from talentflow.graph.store import Store, open_store
 from talentflow.indicators.common import BEST_MOVES_SQL
+from talentflow.normalise.countries import country_code
 from talentflow.sources import openalex as oa
 from talentflow.sources import openreview as orv
 from talentflow.sources.career_entries import (
-    iso_country,
     origin_and_training,
     stage_from_position,
     year_or_none,
@@ -220,7 +220,7 @@ def test_years_as_integer_null_or_empty_string() -> None:
     ],
 )
 def test_country_names_become_iso_codes(text: str | None, code: str | None) -> None:
-    assert iso_country(text) == code
+    assert country_code(text) == code
 
 
 def _profile(pid: str) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from talentflow.build.openalex_snapshot import TABLE_QUERIES, load_into_store, spark_tables
-from talentflow.engine import DuckDBEngine
+from talentflow.engines import DuckDBEngine
 from talentflow.engines.compare import differences
 from talentflow.errors import TalentflowError
 from talentflow.graph.store import open_store

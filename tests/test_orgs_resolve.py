@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from talentflow.resolve.countries import country_code, place_mentions, stated_country
+from talentflow.normalise.countries import country_code
+from talentflow.resolve.countries import place_mentions, stated_country
 from talentflow.resolve.domains import cctld_country, clean_domain, is_email_provider, suffixes
 from talentflow.resolve.orgs import BASES, KINDS, Resolver
 from talentflow.resolve.reference import ReferenceData

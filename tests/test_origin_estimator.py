@@ -1,7 +1,7 @@
 """The name-origin estimator on held-out labelled names: accuracy, calibration, mixtures.
 
 The held-out names (talentflow/origin/data/heldout_names.csv.gz) were drawn by
-build_tables from names-dataset's country tables (and the Vietnamese lexicon)
+devtools/build_origin_tables.py from names-dataset's country tables (and the Vietnamese lexicon)
 and never used for training or calibration; see docs/origin.md.
 """
 

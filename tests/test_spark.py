@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from talentflow.engine import DuckDBEngine, Engine, Relation
+from talentflow.engines import DuckDBEngine, Engine, Relation
 from talentflow.engines.compare import differences, json_differences
 from talentflow.graph.inspect import _BY_VENUE_YEAR, EXPORT_AUTHORSHIPS_SQL
 from talentflow.graph.parquet import export_tables
@@ -183,7 +183,7 @@ def indicator_calls(
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from talentflow.synthetic import SyntheticSpec, generate
+    from devtools.synthetic import SyntheticSpec, generate
 
     return generate(SyntheticSpec(people=1500, orgs=40, seed=7))
 

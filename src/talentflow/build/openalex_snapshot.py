@@ -236,7 +236,7 @@ def load_into_store(store: object, snapshot: Path, label: str = "snapshot") -> d
     Returns the rows added per table. ``label`` (e.g. the snapshot's date) is kept as the
     rows' ``file_sha256`` provenance.
     """
-    from talentflow.engine import render
+    from talentflow.engines import render
     from talentflow.graph.schema import table
     from talentflow.graph.store import Store
 
@@ -290,7 +290,7 @@ def spark_tables(
     from pyspark.sql import SparkSession
     from pyspark.sql import functions as F
 
-    from talentflow.engine import render
+    from talentflow.engines import render
     from talentflow.engines.spark import SPARK_TYPES, ddl
     from talentflow.graph.parquet import MANIFEST, PARTITION_BY
     from talentflow.graph.schema import SCHEMA_VERSION, TABLES, table

@@ -43,6 +43,7 @@ from talentflow.careers.store import replace_rows
 from talentflow.errors import BadInputError, TalentflowError
 from talentflow.graph.schema import MOVES, STINTS
 from talentflow.graph.store import Store
+from talentflow.normalise.countries import country_code
 
 EVIDENCE = "csv"
 REQUIRED = ("person", "organisation")
@@ -92,30 +93,6 @@ class LoadResult:
             "undated_moves": self.undated_moves,
             "countries_unresolved": self.countries_unresolved,
         }
-
-
-def normalise_country(value: str | None) -> str | None:
-    """An ISO alpha-2 code from a code or a country name (None when unknown)."""
-    text = (value or "").strip()
-    if not text:
-        return None
-    try:  # the organisations resolver's normaliser, when installed (issue 3)
-        from talentflow.resolve.countries import country_code
-
-        found = country_code(text)
-        if found:
-            return found
-    except ImportError:
-        pass
-    if len(text) == 2 and text.isalpha():
-        return text.upper()
-    try:
-        import pycountry
-
-        hit = pycountry.countries.lookup(text)
-        return str(hit.alpha_2)
-    except (ImportError, LookupError):
-        return None
 
 
 def _year(text: str | None, path: str, record: int, column: str) -> int | None:
@@ -220,7 +197,7 @@ def load_careers(
         if value is None:
             return None
         if value not in codes:
-            codes[value] = normalise_country(value)
+            codes[value] = country_code(value, lenient=True)
             if codes[value] is None:
                 unresolved.add(value)
         return codes[value]

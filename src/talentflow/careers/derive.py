@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 
 from talentflow.careers.stages import stage_case_sql
 from talentflow.careers.store import conform, replace_rows
-from talentflow.engine import DuckDBEngine, Engine
+from talentflow.engines import DuckDBEngine, Engine
 from talentflow.graph.schema import MOVES, STINTS
 from talentflow.graph.store import Store
 

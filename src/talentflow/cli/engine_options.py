@@ -22,8 +22,7 @@ from typing import Annotated
 
 import typer
 
-from talentflow.engine import Engine
-from talentflow.engines import DEFAULT_SPARK_MASTER, open_engine, parse_conf
+from talentflow.engines import DEFAULT_SPARK_MASTER, Engine, open_engine, parse_conf
 
 __all__ = [
     "DEFAULT_SPARK_MASTER",

@@ -206,7 +206,7 @@ def register(app: typer.Typer) -> None:
         Example: talentflow founders pedigree --cohort-orgs "Moonshot AI,Zhipu AI,MiniMax,
         Baichuan,01.AI,DeepSeek" --earlier Tsinghua --earlier Microsoft
         """
-        from talentflow.engine import DuckDBEngine
+        from talentflow.engines import DuckDBEngine
         from talentflow.errors import TalentflowError
         from talentflow.graph.store import open_store
         from talentflow.labour.founders import founders_pedigree, store_cohort_pedigree

@@ -1,11 +1,10 @@
-"""Choosing the engine that runs talentflow's portable SQL.
+"""talentflow's query engines: one portable SQL text, several engines.
 
-Every query is written once (DuckDB dialect, ``:name`` placeholders, see
-:mod:`talentflow.engine`). It runs on
-
-- ``duckdb`` over the store (the default), or over an exported tables directory;
-- ``spark`` (optional extra) over an exported tables directory, or over the store, which is
-  then exported to a temporary directory first.
+The machinery lives in one module per part (:mod:`~talentflow.engines.base`: the
+:class:`Engine` protocol, :class:`Relation` and SQL rendering;
+:mod:`~talentflow.engines.duckdb`; :mod:`~talentflow.engines.spark`, optional;
+:mod:`~talentflow.engines.compare`; :mod:`~talentflow.engines.registry`: choosing one).
+This face only re-exports; the Spark engine (and PySpark) is imported only when asked for.
 
 >>> from talentflow.engines import open_engine
 >>> with open_engine("duckdb", store=store) as engine:  # doctest: +SKIP
@@ -14,34 +13,36 @@ Every query is written once (DuckDB dialect, ``:name`` placeholders, see
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager, contextmanager
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import duckdb
-import pyarrow as pa
-
-from talentflow.engine import DuckDBEngine, Engine, Relation, duckdb_materialise, render
-from talentflow.errors import TalentflowError
-from talentflow.graph.parquet import export_tables, parquet_files, read_manifest
-from talentflow.graph.schema import TABLES
-from talentflow.graph.store import Store
+from talentflow.engines.base import (
+    DEFAULT_SPARK_MASTER,
+    Engine,
+    Relation,
+    hold_relations,
+    render,
+    rows,
+)
+from talentflow.engines.duckdb import DuckDBEngine, ParquetDuckDBEngine, duckdb_materialise
+from talentflow.engines.registry import ENGINE_NAMES, open_engine, parse_conf
 
 if TYPE_CHECKING:  # pragma: no cover
     from talentflow.engines.spark import SparkEngine
 
-ENGINE_NAMES = ("duckdb", "spark")
-DEFAULT_SPARK_MASTER = "local[2]"
-
 __all__ = [
     "DEFAULT_SPARK_MASTER",
     "ENGINE_NAMES",
+    "DuckDBEngine",
+    "Engine",
     "ParquetDuckDBEngine",
+    "Relation",
     "SparkEngine",
+    "duckdb_materialise",
+    "hold_relations",
     "open_engine",
     "parse_conf",
+    "render",
+    "rows",
 ]
 
 
@@ -55,91 +56,3 @@ def __getattr__(name: str) -> Any:
 
         return SparkEngine
     raise AttributeError(name)
-
-
-class ParquetDuckDBEngine:
-    """DuckDB over an exported tables directory (no store file needed)."""
-
-    name = "duckdb"
-
-    def __init__(self, tables_dir: Path, con: duckdb.DuckDBPyConnection | None = None) -> None:
-        read_manifest(tables_dir)
-        self.tables_dir = tables_dir
-        self.con = con if con is not None else duckdb.connect()
-        for t in TABLES:
-            files = parquet_files(tables_dir, t.name)
-            if files:
-                listed = ", ".join("'" + str(f).replace("'", "''") + "'" for f in files)
-                source = f"read_parquet([{listed}], hive_partitioning = true)"
-                cols = ", ".join(f'CAST("{c.name}" AS {c.type}) AS "{c.name}"' for c in t.columns)
-                self.con.execute(f"CREATE OR REPLACE VIEW {t.name} AS SELECT {cols} FROM {source}")
-            else:
-                cols = ", ".join(f'CAST(NULL AS {c.type}) AS "{c.name}"' for c in t.columns)
-                self.con.execute(f"CREATE OR REPLACE VIEW {t.name} AS SELECT {cols} WHERE false")
-
-    def sql(self, query: str, params: Mapping[str, Any] | None = None) -> pa.Table:
-        text = render(query, params, "duckdb")
-        result: pa.Table = self.con.sql(text).to_arrow_table()
-        return result
-
-    def materialise(self, relations: Sequence[Relation]) -> AbstractContextManager[None]:
-        """Hold ``relations`` as temporary tables of this engine's connection."""
-        return duckdb_materialise(self.con, relations)
-
-    def close(self) -> None:
-        self.con.close()
-
-
-def parse_conf(pairs: list[str] | None) -> dict[str, str]:
-    """``["k=v", ...]`` (from ``--spark-conf``) as a dictionary; names a malformed pair."""
-    conf: dict[str, str] = {}
-    for pair in pairs or []:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise TalentflowError(f"--spark-conf expects KEY=VALUE, got '{pair}'")
-        conf[key.strip()] = value.strip()
-    return conf
-
-
-@contextmanager
-def open_engine(
-    name: str = "duckdb",
-    *,
-    store: Store | None = None,
-    tables_dir: Path | None = None,
-    master: str = DEFAULT_SPARK_MASTER,
-    conf: Mapping[str, str] | None = None,
-) -> Iterator[Engine]:
-    """The engine ``name`` over ``store`` or an exported ``tables_dir`` (closed on exit).
-
-    ``tables_dir`` wins when both are given. For Spark over a store, the store's tables are
-    first exported to a temporary directory, removed on exit.
-    """
-    if name not in ENGINE_NAMES:
-        raise TalentflowError(f"unknown engine '{name}' (available: {', '.join(ENGINE_NAMES)})")
-    if store is None and tables_dir is None:
-        raise TalentflowError("an engine needs a store (--db) or a tables directory (--tables)")
-    if name == "duckdb":
-        if tables_dir is not None:
-            parquet_engine = ParquetDuckDBEngine(tables_dir)
-            try:
-                yield parquet_engine
-            finally:
-                parquet_engine.close()
-        else:
-            assert store is not None
-            yield DuckDBEngine(store)
-        return
-    from talentflow.engines.spark import SparkEngine, spark_session
-
-    session = spark_session(master, conf)
-    with tempfile.TemporaryDirectory(prefix="talentflow-tables-") as tmp:
-        if tables_dir is None:
-            assert store is not None
-            tables_dir = Path(tmp)
-            export_tables(store, tables_dir)
-        engine: SparkEngine = SparkEngine(session, tables_dir)
-        try:
-            yield engine
-        finally:
-            engine.close()

@@ -18,15 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from talentflow.engine import Relation, hold_relations, render
+from talentflow.engines.base import DEFAULT_SPARK_MASTER, Relation, hold_relations, render
 from talentflow.errors import TalentflowError, require
 from talentflow.graph.parquet import parquet_files, read_manifest
 from talentflow.graph.schema import TABLES, Table
 
 if TYPE_CHECKING:  # pragma: no cover
     from pyspark.sql import DataFrame, SparkSession
-
-DEFAULT_MASTER = "local[2]"
 
 # Spark's types for the schema's DuckDB types. DuckDB's TIMESTAMP has no time zone, like
 # Spark's TIMESTAMP_NTZ.
@@ -79,7 +77,7 @@ def _check_java() -> None:
 
 
 def spark_session(
-    master: str = DEFAULT_MASTER,
+    master: str = DEFAULT_SPARK_MASTER,
     conf: Mapping[str, str] | None = None,
     app_name: str = "talentflow",
 ) -> SparkSession:

@@ -7,6 +7,6 @@
 - :func:`talentflow.indicators.pedigree.pedigree`: a cohort's earlier organisations;
 - :func:`talentflow.indicators.country.country_profile`: one country's profile.
 
-Every query is portable SQL run through :mod:`talentflow.engine` (DuckDB or Spark); the
+Every query is portable SQL run through :mod:`talentflow.engines` (DuckDB or Spark); the
 intervals (:mod:`talentflow.indicators.stats`) are computed in Python for both engines.
 """

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from talentflow.careers.moves import moves_off_stints_sql
-from talentflow.engine import DuckDBEngine, Engine, Relation
+from talentflow.engines import DuckDBEngine, Engine, Relation
 from talentflow.errors import TalentflowError
 from talentflow.graph.store import Store
 

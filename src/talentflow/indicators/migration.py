@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from talentflow.engine import Engine
+from talentflow.engines import Engine
 from talentflow.graph.store import Store
 from talentflow.indicators.common import (
     IndicatorResult,

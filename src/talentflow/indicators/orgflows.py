@@ -19,7 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from talentflow.engine import Engine
+from talentflow.engines import Engine
 from talentflow.errors import TalentflowError
 from talentflow.graph.store import Store
 from talentflow.indicators.common import (

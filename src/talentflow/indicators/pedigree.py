@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from talentflow.engine import Engine
+from talentflow.engines import Engine
 from talentflow.errors import BadInputError, TalentflowError
 from talentflow.graph.store import Store
 from talentflow.indicators.common import (

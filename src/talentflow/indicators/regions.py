@@ -7,13 +7,11 @@ other country is its own region here.
 
 from __future__ import annotations
 
+from talentflow.normalise.reference import word_list
+
 EUROPE_EXCL_UK: frozenset[str] = frozenset(
-    {
-        "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE",
-        "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
-        "IS", "LI", "NO", "CH",
-    }
-)  # fmt: skip
+    word_list("talentflow.indicators.data", "europe_excl_uk.txt")
+)
 
 
 def region_of(country: str) -> str:

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from talentflow.engine import DuckDBEngine, Engine
+from talentflow.engines import DuckDBEngine, Engine
 from talentflow.errors import BadInputError, TalentflowError
 from talentflow.graph.store import Store
 from talentflow.indicators.stats import wilson
@@ -131,8 +131,8 @@ def paper_roles(text: str) -> set[str]:
 def _country(value: Any) -> str | None:
     if not value:
         return None
-    # country names -> ISO codes live in one place: resolve/countries.py
-    from talentflow.resolve.countries import country_code
+    # country names -> ISO codes live in one place: normalise/countries.py
+    from talentflow.normalise.countries import country_code
 
     return country_code(str(value)) or None
 

@@ -22,7 +22,7 @@ from typing import Any
 
 from unidecode import unidecode
 
-from talentflow.engine import Engine
+from talentflow.engines import Engine
 from talentflow.errors import BadInputError, TalentflowError
 
 NAMES_SQL = """

@@ -107,16 +107,6 @@ def _countries_in(location: str) -> tuple[str, ...]:
     return tuple(c for c, _ in sorted(found.items(), key=lambda kv: kv[1]))
 
 
-def country_code(name: str | None) -> str | None:
-    """One country name (e.g. a paper list's ``United States``) -> ISO code, else None."""
-    if not name:
-        return None
-    if re.fullmatch(r"[A-Z]{2}", name.strip()):
-        return name.strip()
-    found = countries_in(name)
-    return found[0] if len(found) == 1 else None
-
-
 def is_remote(location: str) -> bool:
     """Whether a location text offers remote work."""
     low = location.lower()

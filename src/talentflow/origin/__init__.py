@@ -8,7 +8,7 @@ person's nationality or identity, and only ever as shares of a group of names:
 {'estimate': 0.41, 'low': 0.40, 'high': 0.42, 'suppressed': False}
 
 Runs on numpy and the tables shipped in ``origin/data`` (built once by
-``python -m talentflow.origin.build_tables``; see docs/origin.md).
+``python -m devtools.build_origin_tables``; see docs/origin.md).
 """
 
 from __future__ import annotations

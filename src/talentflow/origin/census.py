@@ -9,7 +9,7 @@ string count once.
 
 from __future__ import annotations
 
-from talentflow.engine import DuckDBEngine
+from talentflow.engines import DuckDBEngine
 from talentflow.errors import TalentflowError
 from talentflow.graph.store import Store
 from talentflow.origin.shares import ShareResult, ShareSettings, estimate_shares

@@ -55,7 +55,7 @@ def read_names_csv(path: Path, need_group: bool = False) -> tuple[list[str], lis
 
 
 def heldout_path() -> Path:
-    """The shipped held-out labelled names (see ``build_tables``)."""
+    """The shipped held-out labelled names (see ``devtools/build_origin_tables.py``)."""
     return Path(str(resources.files("talentflow.origin").joinpath("data", HELDOUT_FILE)))
 
 

@@ -1,6 +1,6 @@
 """Features of a name token: hashed character n-grams plus syllable-inventory flags.
 
-The same code builds the training matrix (``build_tables``) and scores names at
+The same code builds the training matrix (``devtools/build_origin_tables.py``) and scores names at
 run time, so the two cannot drift. Every feature belongs to one token (or to the
 name's shape: token count, initials), which makes a name's score the sum of its
 tokens' scores: both name orders score the same, and token scores are cached.

@@ -148,7 +148,7 @@ def load_tables() -> dict[str, Any]:
     except FileNotFoundError:
         raise TalentflowError(
             f"origin model tables missing ({MODEL_FILE}); rebuild them with "
-            "'python -m talentflow.origin.build_tables' (see docs/origin.md)"
+            "'python -m devtools.build_origin_tables' (see docs/origin.md)"
         ) from None
 
 

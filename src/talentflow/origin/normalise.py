@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 from unidecode import unidecode
 
+from talentflow.normalise.reference import word_list
+
 #: Tokens that say nothing about origin (suffixes, titles).
-STOP_TOKENS = frozenset(
-    {"jr", "sr", "ii", "iii", "iv", "phd", "dr", "prof", "md", "mr", "mrs", "ms", "esq"}
-)
+STOP_TOKENS = frozenset(word_list("talentflow.origin.data", "name_stop_tokens.txt"))
 
 
 @dataclass(frozen=True, slots=True)

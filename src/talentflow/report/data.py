@@ -12,7 +12,6 @@ is none (not implemented, needs a filter, no data, failed).
 from __future__ import annotations
 
 import dataclasses
-import importlib
 import inspect
 import json
 import logging
@@ -22,6 +21,11 @@ from typing import Any, Literal
 
 from talentflow.errors import TalentflowError
 from talentflow.graph.store import Store
+from talentflow.indicators import country as country_indicator
+from talentflow.indicators import migration as migration_indicator
+from talentflow.indicators import orgflows as orgflows_indicator
+from talentflow.indicators import pipeline as pipeline_indicator
+from talentflow.origin import census as census_indicator
 
 log = logging.getLogger(__name__)
 
@@ -75,13 +79,13 @@ class ViewData:
     notes: dict[str, str] = field(default_factory=dict)
 
 
-# Where each indicator lives: (module, function). Imported only when asked for.
-INDICATORS: dict[str, tuple[str, str]] = {
-    "pipeline": ("talentflow.indicators.pipeline", "pipeline"),
-    "migration": ("talentflow.indicators.migration", "migration"),
-    "orgflows": ("talentflow.indicators.orgflows", "orgflows"),
-    "census": ("talentflow.origin.census", "run_census"),
-    "country": ("talentflow.indicators.country", "country_profile"),
+# The indicator each view section shows, by name.
+INDICATORS: dict[str, Callable[..., Any]] = {
+    "pipeline": pipeline_indicator.pipeline,
+    "migration": migration_indicator.migration,
+    "orgflows": orgflows_indicator.orgflows,
+    "census": census_indicator.run_census,
+    "country": country_indicator.country_profile,
 }
 
 # The census is aggregate-only: these are the only keys a view ever passes on.
@@ -103,23 +107,12 @@ CENSUS_CELL_KEYS = ("estimate", "low", "high", "suppressed")
 
 
 def _find(name: str) -> Callable[..., Any] | None:
-    module_name, attr = INDICATORS[name]
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
-            return None
-        raise
-    fn = getattr(module, attr, None)
-    return fn if callable(fn) else None
+    return INDICATORS.get(name)
 
 
 def available(name: str) -> bool:
-    """Whether the indicator ``name`` is installed."""
-    try:
-        return _find(name) is not None
-    except Exception:
-        return False
+    """Whether the indicator ``name`` exists."""
+    return _find(name) is not None
 
 
 def to_json(value: Any) -> Any:
@@ -145,11 +138,7 @@ def to_json(value: Any) -> Any:
 
 
 def _call(name: str, store: Store, **kwargs: Any) -> Outcome:
-    try:
-        fn = _find(name)
-    except Exception as exc:  # a half-written module must not take the view down
-        log.warning("indicator %s failed to import: %s", name, exc)
-        return Outcome("error", detail=f"{type(exc).__name__}: {exc}")
+    fn = _find(name)
     if fn is None:
         return Outcome("not_implemented")
     params = inspect.signature(fn).parameters

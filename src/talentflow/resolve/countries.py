@@ -1,27 +1,24 @@
-"""Country names and codes: the one place where text becomes ISO 3166-1 alpha-2.
+"""The country an affiliation text states (names alone: `talentflow.normalise.countries`).
 
-Shared by ingest, matching and display. ``country_code`` normalises a country
-name, alias or code ("USA", "UK", "Korea", "P.R. China", "Türkiye", "DE") to an
-alpha-2 code; ``stated_country`` finds the country an affiliation text states,
+``stated_country`` finds the country an affiliation text states,
 through a country name, a US state / Canadian province / Chinese province, a
 large research city, or a US-style address ("Stanford, CA 94305").
 
-Data: pycountry (ISO 3166) plus two curated files under ``resolve/data``:
-``country_aliases.csv`` (names pycountry lacks; empty code = a region such as
-"Europe" that names no country) and ``places.csv`` (cities and regions).
+Data: pycountry (ISO 3166), the country aliases of ``normalise/data`` and
+``resolve/data/places.csv`` (cities and regions).
 """
 
 from __future__ import annotations
 
-import csv
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
 import pycountry
 from unidecode import unidecode
+
+from talentflow.normalise.countries import alias_rows, country_code
+from talentflow.normalise.reference import data_rows, word_list
 
 # Paper Copilot and others write these for places ISO 3166 treats as their own code.
 _SUBDIVISION_COUNTRIES = ("US", "CA", "AU", "CN")
@@ -38,130 +35,8 @@ _AU_STATES = (
 _SKIP_PLACES = frozenset({"Victoria", "Washington"})
 # US state / Canadian province codes in an address ("Stanford, CA 94305"): matched
 # case-sensitively after a comma. DE (Delaware) is left out: it is Germany as often.
-_US_CODES = [
-    "AL",
-    "AK",
-    "AZ",
-    "AR",
-    "CA",
-    "CO",
-    "CT",
-    "FL",
-    "GA",
-    "HI",
-    "ID",
-    "IL",
-    "IN",
-    "IA",
-    "KS",
-    "KY",
-    "LA",
-    "ME",
-    "MD",
-    "MA",
-    "MI",
-    "MN",
-    "MS",
-    "MO",
-    "MT",
-    "NE",
-    "NV",
-    "NH",
-    "NJ",
-    "NM",
-    "NY",
-    "NC",
-    "ND",
-    "OH",
-    "OK",
-    "OR",
-    "PA",
-    "RI",
-    "SC",
-    "SD",
-    "TN",
-    "TX",
-    "UT",
-    "VT",
-    "VA",
-    "WA",
-    "WV",
-    "WI",
-    "WY",
-    "DC",
-]
-_CA_CODES = ["ON", "QC", "BC", "AB", "NS", "MB", "SK", "NB"]
-
-
-def _data_rows(name: str) -> Iterator[list[str]]:
-    text = resources.files("talentflow.resolve.data").joinpath(name).read_text("utf-8")
-    reader = csv.reader(line for line in text.splitlines() if not line.startswith("#"))
-    next(reader)  # header
-    for row in reader:
-        if row:
-            yield row
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form used for lookups: 'Türkiye' -> 'turkiye'."""
-    return re.sub(r"[^a-z0-9]+", " ", unidecode(text).lower()).strip()
-
-
-@cache
-def _name_table() -> dict[str, str]:
-    """Folded country name or alias -> alpha-2 ('' for regions naming no country)."""
-    table: dict[str, str] = {}
-    for c in pycountry.countries:
-        names = [c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)]
-        if ", " in c.name:  # "Korea, Republic of" -> "Republic of Korea"
-            head, tail = c.name.split(", ", 1)
-            names.append(f"{tail} {head}")
-        for n in names:
-            if n:
-                table.setdefault(fold(n), c.alpha_2)
-    for alias, code in _data_rows("country_aliases.csv"):
-        table[fold(alias)] = code.strip().upper()
-    return table
-
-
-def country_code(value: str | None) -> str | None:
-    """Normalise a country name, alias or alpha-2/alpha-3 code to ISO alpha-2.
-
-    Returns None for an empty, unknown or region-only value ('Europe', 'Unknown').
-
-    >>> country_code("P.R. China"), country_code("UK"), country_code("Korea")
-    ('CN', 'GB', 'KR')
-    """
-    if not value:
-        return None
-    text = value.strip()
-    if not text:
-        return None
-    key = fold(text)
-    code = _name_table().get(key)
-    if code is not None:
-        return code or None
-    if len(text) in (2, 3) and text.isalpha():
-        found = (
-            pycountry.countries.get(alpha_2=text.upper())
-            if len(text) == 2
-            else pycountry.countries.get(alpha_3=text.upper())
-        )
-        if found is not None:
-            return str(found.alpha_2)
-        if text.upper() == "UK":
-            return "GB"
-    return None
-
-
-def country_name(code: str | None) -> str | None:
-    """Display name of an alpha-2 code ('KR' -> 'South Korea')."""
-    if not code:
-        return None
-    found = pycountry.countries.get(alpha_2=code.upper())
-    if found is None:
-        return None
-    return str(getattr(found, "common_name", None) or found.name)
+_US_CODES = list(word_list("talentflow.resolve.data", "us_state_codes.txt"))
+_CA_CODES = list(word_list("talentflow.resolve.data", "canada_province_codes.txt"))
 
 
 @cache
@@ -182,9 +57,9 @@ def _place_table() -> dict[str, str]:
             places.setdefault(unidecode(name), cc)
     for n in _AU_STATES:
         places[n] = "AU"
-    for alias, code in _data_rows("country_aliases.csv"):
+    for alias, code in alias_rows():
         places[unidecode(alias)] = code.strip().upper()
-    for place, code in _data_rows("places.csv"):
+    for place, code in data_rows("talentflow.resolve.data", "places.csv"):
         places[unidecode(place)] = code.strip().upper()
     # Never read a country out of these words: they are also ordinary words or names.
     for word in ("Chad", "Jersey", "Guernsey", "Man", "Georgia", "Jordan", "Niger", "Mali"):

@@ -17,67 +17,13 @@ from importlib import resources
 
 import pycountry
 
+from talentflow.normalise.reference import word_list
+
 # Second-level labels under a country code that are registries, not organisations
 # ("ac.uk", "edu.cn", "co.jp", "go.kr", ...).
-_SECOND_LEVEL = frozenset(
-    [
-        "ac",
-        "edu",
-        "co",
-        "com",
-        "org",
-        "gov",
-        "net",
-        "go",
-        "re",
-        "or",
-        "ne",
-        "gob",
-        "gouv",
-        "nic",
-        "res",
-        "sch",
-        "mil",
-        "gv",
-        "gc",
-        "lg",
-        "ed",
-        "in",
-        "nom",
-    ]
-)
+_SECOND_LEVEL = frozenset(word_list("talentflow.resolve.data", "registry_second_levels.txt"))
 # Country codes sold as generic names: they say nothing about a location.
-_VANITY_CCTLDS = frozenset(
-    [
-        "io",
-        "ai",
-        "co",
-        "me",
-        "tv",
-        "cc",
-        "ly",
-        "to",
-        "fm",
-        "gg",
-        "ws",
-        "sh",
-        "la",
-        "am",
-        "im",
-        "is",
-        "su",
-        "eu",
-        "ac",
-        "nu",
-        "vc",
-        "ms",
-        "tk",
-        "ml",
-        "ga",
-        "cf",
-        "gq",
-    ]
-)
+_VANITY_CCTLDS = frozenset(word_list("talentflow.resolve.data", "vanity_cctlds.txt"))
 # Generic top-level domains reserved to one country.
 _GENERIC_COUNTRY = {"edu": "US", "gov": "US", "mil": "US", "cat": "ES", "uk": "GB"}
 _HOST_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from talentflow.graph.store import Store
-from talentflow.resolve.countries import country_code
+from talentflow.normalise.countries import country_code
 from talentflow.resolve.orgs import Resolver
 
 _PC_CHINA = {"HK": "CN", "MO": "CN", "TW": "CN"}

@@ -26,6 +26,8 @@ from functools import cached_property, lru_cache
 
 from unidecode import unidecode
 
+from talentflow.normalise.reference import word_list
+
 __all__ = [
     "ParsedName",
     "canonical_surname",
@@ -36,49 +38,10 @@ __all__ = [
 ]
 
 # Titles and honorifics dropped wherever they stand; suffixes dropped at the end.
-_TITLES = frozenset(
-    [
-        "dr",
-        "prof",
-        "professor",
-        "mr",
-        "mrs",
-        "ms",
-        "miss",
-        "sir",
-        "dame",
-        "madam",
-        "mx",
-        "assoc",
-        "asst",
-        "assistant",
-        "associate",
-    ]
-)
-_SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv", "phd", "md", "msc", "bsc", "mba"])
+_TITLES = frozenset(word_list("talentflow.resolve.data", "name_titles.txt"))
+_SUFFIXES = frozenset(word_list("talentflow.resolve.data", "name_suffixes.txt"))
 # Particles kept inside the family name ("van der Maaten" -> "vandermaaten").
-_PARTICLES = frozenset(
-    [
-        "van",
-        "von",
-        "der",
-        "den",
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "le",
-        "la",
-        "du",
-        "dos",
-        "das",
-        "ter",
-        "ten",
-        "zu",
-        "bin",
-    ]
-)
+_PARTICLES = frozenset(word_list("talentflow.resolve.data", "name_particles.txt"))
 
 # Romanisation variants of the same Korean (and a few Chinese) family names; matching treats
 # them as one family name, display keeps what the source wrote.

@@ -31,7 +31,9 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from talentflow.resolve.countries import country_code, stated_country
+from talentflow.normalise.countries import country_code
+from talentflow.normalise.reference import word_list
+from talentflow.resolve.countries import stated_country
 from talentflow.resolve.domains import (
     cctld_country,
     clean_domain,
@@ -81,86 +83,7 @@ _INSTITUTION_WORDS = re.compile(
 )
 # Registry names made only of these words ('National University', 'School of Management')
 # are matched only as a whole segment, never inside a longer name.
-_GENERIC_WORDS = frozenset(
-    [
-        "university",
-        "universities",
-        "of",
-        "the",
-        "and",
-        "for",
-        "in",
-        "at",
-        "college",
-        "school",
-        "institute",
-        "institution",
-        "science",
-        "sciences",
-        "technology",
-        "technological",
-        "engineering",
-        "management",
-        "business",
-        "national",
-        "international",
-        "polytechnic",
-        "polytechnical",
-        "applied",
-        "arts",
-        "medical",
-        "medicine",
-        "health",
-        "state",
-        "federal",
-        "central",
-        "western",
-        "eastern",
-        "northern",
-        "southern",
-        "north",
-        "south",
-        "east",
-        "west",
-        "new",
-        "open",
-        "free",
-        "catholic",
-        "islamic",
-        "christian",
-        "american",
-        "european",
-        "asian",
-        "public",
-        "private",
-        "research",
-        "studies",
-        "education",
-        "technical",
-        "city",
-        "community",
-        "academy",
-        "graduate",
-        "center",
-        "centre",
-        "laboratory",
-        "laboratories",
-        "computer",
-        "computing",
-        "information",
-        "communication",
-        "communications",
-        "economics",
-        "law",
-        "design",
-        "agricultural",
-        "agriculture",
-        "normal",
-        "teachers",
-        "mathematics",
-        "physics",
-    ]
-)
+_GENERIC_WORDS = frozenset(word_list("talentflow.resolve.data", "generic_org_words.txt"))
 _RANK = {"curated": 0, "csrankings": 1, "hipo": 2, "affiliation-text": 3}
 
 _DEPARTMENT = re.compile(
@@ -214,17 +137,16 @@ def _data_rows(name: str) -> Iterator[dict[str, str]]:
 def curated_version() -> str:
     """Version of the curated tables: the VERSION file plus a hash of their content."""
     root = resources.files("talentflow.resolve.data")
+    files = {
+        name: root.joinpath(name)
+        for name in ("ai_orgs.csv", "academic_aliases.csv", "places.csv", "email_providers.txt")
+    }
+    files["country_aliases.csv"] = resources.files("talentflow.normalise.data").joinpath(
+        "country_aliases.csv"
+    )
     h = hashlib.sha256()
-    for name in sorted(
-        (
-            "ai_orgs.csv",
-            "academic_aliases.csv",
-            "places.csv",
-            "country_aliases.csv",
-            "email_providers.txt",
-        )
-    ):
-        h.update(root.joinpath(name).read_bytes())
+    for name in sorted(files):
+        h.update(files[name].read_bytes())
     return f"{root.joinpath('VERSION').read_text().strip()}-{h.hexdigest()[:8]}"
 
 

@@ -1,16 +1,16 @@
 """Top organisations and countries of a venue-year (``talentflow orgs top``).
 
 Counts author slots of accepted papers. Written once in the DuckDB dialect and
-run through ``talentflow.engine`` so the same text can run on Spark.
+run through ``talentflow.engines`` so the same text can run on Spark.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from talentflow.engine import DuckDBEngine, rows
+from talentflow.engines import DuckDBEngine, rows
 from talentflow.graph.store import Store
-from talentflow.resolve.countries import country_name
+from talentflow.normalise.countries import country_name
 
 _TOTALS = """
 SELECT count(*) AS slots,

@@ -10,7 +10,7 @@ is a list of patterns tried in order; an unrecognised role keeps stage ``other``
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -86,88 +86,6 @@ def stage_from_position(
     if text and not academic and _INDUSTRY_OTHER.search(text):
         return "industry_other"
     return "other"
-
-
-# Country texts that pycountry's lookup does not resolve, or resolves wrongly.
-_COUNTRY_ALIASES = {
-    "usa": "US",
-    "u.s.": "US",
-    "u.s.a.": "US",
-    "united states of america": "US",
-    "uk": "GB",
-    "u.k.": "GB",
-    "england": "GB",
-    "scotland": "GB",
-    "wales": "GB",
-    "south korea": "KR",
-    "korea": "KR",
-    "republic of korea": "KR",
-    "korea, republic of": "KR",
-    "north korea": "KP",
-    "taiwan": "TW",
-    "hong kong": "HK",
-    "macau": "MO",
-    "macao": "MO",
-    "russia": "RU",
-    "iran": "IR",
-    "vietnam": "VN",
-    "turkey": "TR",
-    "türkiye": "TR",
-    "czech republic": "CZ",
-    "the netherlands": "NL",
-    "holland": "NL",
-    "uae": "AE",
-    "prc": "CN",
-    "mainland china": "CN",
-}
-
-
-@lru_cache(maxsize=1)
-def _shared_country_code() -> Callable[[str], str | None] | None:
-    """``talentflow.resolve.countries.country_code`` (issue 3) when it is installed."""
-    import importlib
-
-    try:
-        module = importlib.import_module("talentflow.resolve.countries")
-    except ImportError:
-        return None
-    fn = getattr(module, "country_code", None)
-    return fn if callable(fn) else None
-
-
-@lru_cache(maxsize=4096)
-def iso_country(text: str | None) -> str | None:
-    """ISO 3166-1 alpha-2 code of a country name or code, or None when unknown.
-
-    Uses ``talentflow.resolve.countries`` when it exists (the project's one place for
-    country normalisation), else pycountry with a short alias list.
-    """
-    if not text or not text.strip():
-        return None
-    shared = _shared_country_code()
-    if shared is not None:
-        found = shared(text)
-        return str(found) if found else None
-    value = text.strip()
-    alias = _COUNTRY_ALIASES.get(value.lower())
-    if alias:
-        return alias
-    import pycountry
-
-    if len(value) in (2, 3) and value.isalpha():
-        hit = pycountry.countries.get(alpha_2=value.upper()) if len(value) == 2 else None
-        hit = hit or (pycountry.countries.get(alpha_3=value.upper()) if len(value) == 3 else None)
-        if hit is not None:
-            return str(hit.alpha_2)
-    try:
-        return str(pycountry.countries.lookup(value).alpha_2)
-    except LookupError:
-        pass
-    try:
-        fuzzy = pycountry.countries.search_fuzzy(value)
-    except LookupError:
-        return None
-    return str(fuzzy[0].alpha_2) if len(fuzzy) == 1 else None
 
 
 _TLD_COUNTRY_EXCEPTIONS = {"uk": "GB", "edu": "US", "gov": "US", "mil": "US"}

@@ -32,10 +32,10 @@ import httpx
 import orjson
 
 from talentflow.errors import BadInputError, FetchError, require
+from talentflow.normalise.countries import country_code
 from talentflow.sources.career_entries import (
     CareerEntry,
     country_from_domain,
-    iso_country,
     stage_from_position,
     year_or_none,
 )
@@ -168,7 +168,7 @@ def profile_entries(profile: dict[str, Any]) -> list[CareerEntry]:
         domain = (inst.get("domain") or "").strip().lower() or None
         position = (h.get("position") or "").strip() or None
         country_raw = inst.get("country") or None
-        country = iso_country(country_raw)
+        country = country_code(country_raw)
         basis = "stated" if country else None
         if country is None:
             country = country_from_domain(domain)

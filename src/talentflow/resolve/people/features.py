@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 from unidecode import unidecode
 
 from talentflow.graph.store import Store
+from talentflow.normalise.reference import word_list
 from talentflow.resolve.affiliation_sets import INFERRED_BASES
 from talentflow.resolve.names import ParsedName, parse_name
 
@@ -48,82 +49,7 @@ ORDER BY a.paper_key, a.author_index
 """
 
 # Words that say nothing about which organisation it is.
-_ORG_STOP = frozenset(
-    [
-        "of",
-        "the",
-        "and",
-        "for",
-        "in",
-        "at",
-        "de",
-        "da",
-        "di",
-        "du",
-        "des",
-        "la",
-        "le",
-        "der",
-        "und",
-        "fur",
-        "department",
-        "dept",
-        "school",
-        "faculty",
-        "college",
-        "institute",
-        "institution",
-        "center",
-        "centre",
-        "laboratory",
-        "lab",
-        "labs",
-        "group",
-        "division",
-        "unit",
-        "program",
-        "programme",
-        "graduate",
-        "key",
-        "state",
-        "national",
-        "computer",
-        "computing",
-        "science",
-        "sciences",
-        "engineering",
-        "electrical",
-        "electronic",
-        "information",
-        "technology",
-        "technologies",
-        "mathematics",
-        "mathematical",
-        "statistics",
-        "data",
-        "ai",
-        "artificial",
-        "intelligence",
-        "machine",
-        "learning",
-        "research",
-        "systems",
-        "system",
-        "inc",
-        "ltd",
-        "llc",
-        "corp",
-        "corporation",
-        "co",
-        "gmbh",
-        "university",
-        "universite",
-        "universidad",
-        "universita",
-        "universitat",
-        "univ",
-    ]
-)
+_ORG_STOP = frozenset(word_list("talentflow.resolve.data", "org_stop_words.txt"))
 _WORD = re.compile(r"[a-z0-9]+")
 _SECOND_LEVEL = frozenset(
     ["ac", "co", "com", "edu", "gov", "net", "org", "or", "ne", "go", "mil", "res", "sch", "gob"]

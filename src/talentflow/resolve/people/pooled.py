@@ -38,6 +38,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from talentflow.normalise.reference import word_list
 from talentflow.resolve.names import is_korean_surname, middles_compatible
 from talentflow.resolve.people.initials import InitialsBridge
 
@@ -247,17 +248,8 @@ ORDER BY a.kind, shared DESC, a.key_concat, ra, rb
 """
 
 
-# Words of titles, keywords and areas that name no subject (words under 3 letters are
-# dropped anyway).
-# fmt: off
-_STOP = (
-    "the", "for", "and", "with", "via", "from", "are", "our", "using", "based", "towards",
-    "toward", "into", "its", "this", "that", "beyond", "under", "over", "when", "what", "how",
-    "can", "not", "new", "learning", "deep", "neural", "network", "networks", "model",
-    "models", "method", "methods", "approach", "data", "analysis", "study", "framework",
-    "efficient",
-)
-# fmt: on
+# Words of titles, keywords and areas that name no subject.
+_STOP = word_list("talentflow.resolve.data", "subject_stop_words.txt")
 _STOP_SQL = ", ".join(f"'{w}'" for w in _STOP)
 
 # Distinct words per paper (over every paper of the data) and their document frequency.

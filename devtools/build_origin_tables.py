@@ -3,7 +3,7 @@
 Run from the repository root (takes a few minutes and ~3 GB of memory)::
 
     python3 -m uv run --with names-dataset==3.3.1 --with scikit-learn==1.9.1 \\
-        --with pypinyin==0.55.0 python -m talentflow.origin.build_tables
+        --with pypinyin==0.55.0 python -m devtools.build_origin_tables
 
 What it reads (nothing from ``../shared/data``):
 
@@ -55,7 +55,8 @@ from talentflow.origin.features import (
 from talentflow.origin.groups import GROUPS
 from talentflow.origin.normalise import token_keys
 
-DATA_DIR = Path(__file__).parent / "data"
+# The package data it writes (this script is run from a clone, not shipped).
+DATA_DIR = Path(__file__).resolve().parents[1] / "src" / "talentflow" / "origin" / "data"
 SEED = 20241210
 PER_GROUP = 36_000  # names generated per group: 80% train, 10% calibration, 10% held out
 HELDOUT_PER_GROUP = 1_500

@@ -1,11 +1,12 @@
-"""One query definition, several engines.
+"""One query definition, several engines: what every engine shares.
 
 Indicator and resolution queries are written once, as SQL in the DuckDB dialect
 with ``:name`` placeholders. SQLGlot binds the placeholders as literals and
 generates the target dialect, so the same text runs on the embedded DuckDB store
-and on Apache Spark (``talentflow.engines.spark``, optional) over the same tables.
+(:mod:`talentflow.engines.duckdb`) and on Apache Spark (:mod:`talentflow.engines.spark`,
+optional) over the same tables.
 
->>> from talentflow.engine import render
+>>> from talentflow.engines import render
 >>> render("SELECT venue FROM papers WHERE year = :y", {"y": 2024}, "spark")
 'SELECT venue FROM papers WHERE year = 2024'
 """
@@ -17,14 +18,13 @@ from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-import duckdb
 import pyarrow as pa
 import sqlglot
 from sqlglot import exp
 
-from talentflow.graph.store import Store
-
 SOURCE_DIALECT = "duckdb"
+DEFAULT_SPARK_MASTER = "local[2]"
+"""The Spark master a Spark engine uses unless told otherwise (two local cores)."""
 
 
 def _literal(value: Any) -> exp.Expression:
@@ -113,56 +113,6 @@ def hold_relations(
             if held[name] == 0:
                 del held[name]
                 drop(name)
-
-
-# Relations held per DuckDB connection (temporary tables belong to the connection, and
-# several engine objects may share one connection, e.g. an indicator calling another).
-_DUCKDB_HELD: dict[int, dict[str, int]] = {}
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-@contextmanager
-def duckdb_materialise(
-    con: duckdb.DuckDBPyConnection, relations: Sequence[Relation]
-) -> Iterator[None]:
-    """``Engine.materialise`` on a DuckDB connection: one temporary table per relation
-    (connection-local, so it also works on a read-only store)."""
-    held = _DUCKDB_HELD.setdefault(id(con), {})
-
-    def create(relation: Relation) -> None:
-        text = render(relation.query, None, "duckdb")
-        con.execute(f"CREATE OR REPLACE TEMPORARY TABLE {_quote(relation.name)} AS {text}")
-
-    def drop(name: str) -> None:
-        con.execute(f"DROP TABLE IF EXISTS temp.main.{_quote(name)}")
-
-    try:
-        with hold_relations(held, relations, create, drop):
-            yield
-    finally:
-        if not held:
-            _DUCKDB_HELD.pop(id(con), None)
-
-
-class DuckDBEngine:
-    """The embedded default: the store's own DuckDB connection."""
-
-    name = "duckdb"
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def sql(self, query: str, params: Mapping[str, Any] | None = None) -> pa.Table:
-        text = render(query, params, "duckdb")
-        result: pa.Table = self.store.con.sql(text).to_arrow_table()
-        return result
-
-    def materialise(self, relations: Sequence[Relation]) -> AbstractContextManager[None]:
-        """Hold ``relations`` as temporary tables of the store's connection."""
-        return duckdb_materialise(self.store.con, relations)
 
 
 def rows(table: pa.Table) -> list[dict[str, Any]]:

@@ -26,6 +26,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from talentflow.careers.stages import STAGES
 from talentflow.graph.schema import (
     AUTHORSHIPS,
     MOVES,
@@ -41,15 +42,7 @@ from talentflow.graph.store import Store
 
 # Stage codes of the generator (index into STAGE_NAMES).
 UG, MS, PHD, POSTDOC, FACULTY, IND_RESEARCH, IND_OTHER = range(7)
-STAGE_NAMES = (
-    "undergraduate",
-    "masters",
-    "phd",
-    "postdoc",
-    "faculty",
-    "industry_research",
-    "industry_other",
-)
+STAGE_NAMES = tuple(s for s in STAGES if s != "unknown")
 # Positions as the sources spell them, several per stage (all map back to the stage).
 POSITIONS: tuple[tuple[str, ...], ...] = (
     ("Undergrad student", "Undergraduate Student", "Bachelor student"),
