@@ -35,8 +35,8 @@ from typing import Any
 from talentflow.engines import DuckDBEngine
 from talentflow.errors import TalentflowError
 from talentflow.graph.store import open_store
+from talentflow.indicators.founders import store_cohort_pedigree
 from talentflow.indicators.stats import wilson
-from talentflow.labour.founders import store_cohort_pedigree
 from talentflow.resolve.affiliation_sets import (
     INFERRED_BASES,
     PAPER_BASIS,

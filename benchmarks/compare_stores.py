@@ -50,12 +50,24 @@ def _select(table: Table, db: str, digits: int) -> str:
 
 
 def compare(before: Path, after: Path, digits: int = 9) -> list[tuple[str, int, int, int, int]]:
-    """Per table: (name, rows before, rows after, only before, only after)."""
+    """Per table: (name, rows before, rows after, only before, only after); a table that
+    one store lacks (a new table) has -1 rows there."""
     con = duckdb.connect()
     con.execute(f"ATTACH '{before}' AS a (READ_ONLY)")
     con.execute(f"ATTACH '{after}' AS b (READ_ONLY)")
     out = []
+    present = {
+        (db, name)
+        for db, name in con.execute(
+            "SELECT database_name, table_name FROM duckdb_tables()"
+        ).fetchall()
+    }
     for t in TABLES:
+        if ("a", t.name) not in present or ("b", t.name) not in present:
+            side = "b" if ("b", t.name) in present else "a"
+            n = con.execute(f"SELECT count(*) FROM {side}.main.{t.name}").fetchall()[0][0]
+            out.append((t.name, n if side == "a" else -1, n if side == "b" else -1, 0, 0))
+            continue
         a, b = _select(t, "a", digits), _select(t, "b", digits)
         n_a = con.execute(f"SELECT count(*) FROM a.main.{t.name}").fetchall()[0][0]
         n_b = con.execute(f"SELECT count(*) FROM b.main.{t.name}").fetchall()[0][0]
@@ -72,15 +84,19 @@ def main() -> int:
     parser.add_argument("after", type=Path)
     parser.add_argument("--digits", type=int, default=9, help="significant places of DOUBLEs")
     args = parser.parse_args()
-    differ = 0
+    differ = compared = 0
     for name, n_a, n_b, only_a, only_b in compare(args.before, args.after, args.digits):
+        if min(n_a, n_b) < 0:
+            print(f"{name:28s} only in {'after' if n_a < 0 else 'before'}: {max(n_a, n_b):,} rows")
+            continue
         verdict = "equal" if only_a == only_b == 0 else "different"
         differ += verdict == "different"
+        compared += 1
         print(
             f"{name:28s} {verdict:9s} rows {n_a:>9,} / {n_b:>9,}  "
             f"only before {only_a:,}  only after {only_b:,}"
         )
-    print(f"{len(TABLES) - differ} tables equal, {differ} different")
+    print(f"{compared - differ} tables equal, {differ} different")
     return 1 if differ else 0
 
 

@@ -20,13 +20,13 @@ from typing import Any
 
 from talentflow.engines import DuckDBEngine
 from talentflow.errors import TalentflowError
+from talentflow.graph.jobs_ingest import load_postings
 from talentflow.graph.store import open_store
+from talentflow.indicators.demand import compute_demand
+from talentflow.indicators.founders import founders_pedigree, store_cohort_pedigree
 from talentflow.indicators.stats import wilson
-from talentflow.labour.demand import compute_demand
-from talentflow.labour.evaluate import parse_check, read_labels, role_scores, split_roles
-from talentflow.labour.founders import founders_pedigree, store_cohort_pedigree
-from talentflow.labour.roles import role_ids, taxonomy
-from talentflow.labour.store import load_postings
+from talentflow.resolve.jobs_evaluate import parse_check, read_labels, role_scores, split_roles
+from talentflow.resolve.roles import role_ids, taxonomy
 from talentflow.sources.jobs_cn import read_cn_collection
 from talentflow.sources.jobs_hn import read_hn_collection
 

@@ -21,14 +21,14 @@ from talentflow.cli import app
 from talentflow.engines import DuckDBEngine
 from talentflow.errors import BadInputError, TalentflowError
 from talentflow.graph.build import build_paperlists
+from talentflow.graph.jobs_ingest import load_postings
 from talentflow.graph.schema import ORGANISATIONS, PEOPLE, SLOT_PEOPLE, STINTS
 from talentflow.graph.store import Store, open_store
-from talentflow.labour.demand import compute_demand, parse_months, ratio_interval
-from talentflow.labour.evaluate import parse_check, read_labels, role_scores, split_roles
-from talentflow.labour.founders import match_founders, read_founders, store_cohort_pedigree
-from talentflow.labour.places import countries_in
-from talentflow.labour.roles import role_ids, taxonomy
-from talentflow.labour.store import load_postings
+from talentflow.indicators.demand import compute_demand, parse_months, ratio_interval
+from talentflow.indicators.founders import match_founders, read_founders, store_cohort_pedigree
+from talentflow.normalise.places import countries_in
+from talentflow.resolve.jobs_evaluate import parse_check, read_labels, role_scores, split_roles
+from talentflow.resolve.roles import role_ids, taxonomy
 from talentflow.sources.jobs_files import read_postings
 from talentflow.sources.jobs_hn import parse_first_line, read_hn_collection
 from talentflow.sources.paperlists import mirror_files
@@ -1109,7 +1109,7 @@ def test_roles_against_hand_labels() -> None:
 def test_a_new_parser_version_reparses_unchanged_files(
     tmp_path: Path, hn_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import talentflow.labour.store as labour_store
+    import talentflow.graph.jobs_ingest as labour_store
 
     with open_store(tmp_path / "s.duckdb") as store:
         load_postings(store, [hn_dir])

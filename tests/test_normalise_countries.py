@@ -2,7 +2,7 @@
 
 The cases are the union of what the four former normalisers were tested or relied on
 for (resolve/countries, sources/career_entries.iso_country, careers/csv_loader's
-normalise_country, labour/places); ``lenient`` is the career CSV's reading.
+normalise_country, normalise/places); ``lenient`` is the career CSV's reading.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def test_country_name_is_the_common_name() -> None:
 def test_one_country_normaliser() -> None:
     # the former copies are gone: every caller imports this module's function
     import talentflow.careers.csv_loader as csv_loader
-    import talentflow.labour.places as places
+    import talentflow.normalise.places as places
     import talentflow.sources.career_entries as career_entries
 
     assert not hasattr(career_entries, "iso_country")

@@ -53,8 +53,8 @@ def register(app: typer.Typer) -> None:
         Example: talentflow jobs load ../shared/data/hn-jobs-gantryops
         ../shared/data/ruanyf-whoishiring-cn
         """
+        from talentflow.graph.jobs_ingest import load_postings
         from talentflow.graph.store import open_store
-        from talentflow.labour.store import load_postings
 
         with open_store(db) as store:
             results = load_postings(store, paths, dataset)
@@ -68,7 +68,7 @@ def register(app: typer.Typer) -> None:
 
         Example: talentflow jobs roles --format json
         """
-        from talentflow.labour.roles import taxonomy
+        from talentflow.resolve.roles import taxonomy
 
         tax = taxonomy()
         rows = [
@@ -94,7 +94,7 @@ def register(app: typer.Typer) -> None:
         Example: talentflow jobs evaluate --labels tests/fixtures/labour/role_labels.csv
         """
         from talentflow.graph.store import open_store
-        from talentflow.labour.evaluate import evaluate_store_roles
+        from talentflow.resolve.jobs_evaluate import evaluate_store_roles
 
         with open_store(db, read_only=True) as store:
             result = evaluate_store_roles(store, labels)
@@ -151,7 +151,7 @@ def register(app: typer.Typer) -> None:
         Example: talentflow demand --dataset hn-jobs-gantryops --region ALL,US --format json
         """
         from talentflow.graph.store import open_store
-        from talentflow.labour.demand import compute_demand
+        from talentflow.indicators.demand import compute_demand
 
         with open_store(db, read_only=True) as store:
             result = compute_demand(
@@ -209,7 +209,7 @@ def register(app: typer.Typer) -> None:
         from talentflow.engines import DuckDBEngine
         from talentflow.errors import TalentflowError
         from talentflow.graph.store import open_store
-        from talentflow.labour.founders import founders_pedigree, store_cohort_pedigree
+        from talentflow.indicators.founders import founders_pedigree, store_cohort_pedigree
 
         if (founders is None) == (cohort_orgs is None):
             raise TalentflowError("give exactly one of --founders FILE.csv and --cohort-orgs")

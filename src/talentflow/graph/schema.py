@@ -348,7 +348,7 @@ JOB_POSTINGS = Table(
 
 POSTING_ROLES = Table(
     "posting_roles",
-    "Role decision per posting (taxonomy labour/roles.json), kept apart from the posting.",
+    "Role decision per posting (taxonomy resolve/data/roles.json), kept apart from the posting.",
     (
         Column("posting_key", "VARCHAR", "the posting", False),
         Column("role", "VARCHAR", "role id of the taxonomy", False),

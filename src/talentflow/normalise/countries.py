@@ -4,7 +4,7 @@ Shared by ingest (paper lists, OpenReview profiles, career CSVs), matching, labo
 display. ``country_code`` normalises a country name, alias or code ("USA", "UK", "Korea",
 "P.R. China", "Türkiye", "DE") to an alpha-2 code; finding a country inside a free
 text (an affiliation, a job location) is the job of ``resolve/countries.py`` and
-``labour/places.py``, which use this module for the names themselves.
+``normalise/places.py``, which use this module for the names themselves.
 
 Data: pycountry (ISO 3166) plus ``normalise/data/country_aliases.csv`` (names pycountry
 lacks; empty code = a region such as "Europe" that names no country).

@@ -132,7 +132,7 @@ def read_posting_file(path: Path, dataset: str | None = None) -> ParsedPostings:
         )
     if not postings:
         raise BadInputError(where, "no postings")
-    from talentflow.labour.places import is_remote
+    from talentflow.normalise.places import is_remote
 
     for p in postings.values():
         p.remote = is_remote(p.location or "") if p.location else None

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from talentflow.errors import BadInputError
-from talentflow.labour.places import countries_in, is_remote
+from talentflow.normalise.places import countries_in, is_remote
 from talentflow.sources.jobs_records import (
     JobFile,
     ParsedPostings,

@@ -16,7 +16,7 @@ from datetime import datetime
 import pyarrow as pa
 
 from talentflow.graph.schema import JOB_POSTINGS
-from talentflow.labour.places import countries_in
+from talentflow.normalise.places import countries_in
 
 SOURCE_NAME = "jobs"
 # Bump when a posting parser changes what it reads from unchanged files, so that loading

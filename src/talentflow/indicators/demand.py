@@ -43,8 +43,8 @@ from talentflow.engines import DuckDBEngine, Engine
 from talentflow.errors import BadInputError, TalentflowError
 from talentflow.graph.store import Store
 from talentflow.indicators.stats import wilson
-from talentflow.labour.places import countries_in
-from talentflow.labour.roles import classify, taxonomy
+from talentflow.normalise.places import countries_in
+from talentflow.resolve.roles import classify, taxonomy
 
 ALL = "ALL"
 UNKNOWN = "unknown"
@@ -397,7 +397,7 @@ def method_note(supply: SupplyIndex, datasets: list[str]) -> dict[str, Any]:
     note: dict[str, Any] = {
         "demand": (
             "distinct postings per period (month, year or all) that advertise at least one "
-            "opening in the role (roles from the rule classifier, labour/roles.json); a "
+            "opening in the role (roles from the rule classifier, resolve/data/roles.json); a "
             "posting counts once in each role and each country its location names; no "
             "country -> 'unknown'"
         ),

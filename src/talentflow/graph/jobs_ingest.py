@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from talentflow.graph.schema import INGEST_RUNS, JOB_FILES, JOB_POSTINGS, POSTING_ROLES
 from talentflow.graph.store import Store
-from talentflow.labour.roles import classify, taxonomy
+from talentflow.resolve.roles import classify, taxonomy
 from talentflow.sources.jobs_files import read_postings
 from talentflow.sources.jobs_records import (
     PARSER_VERSION,

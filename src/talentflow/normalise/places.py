@@ -27,7 +27,9 @@ from typing import Any
 
 @lru_cache(maxsize=1)
 def _data() -> dict[str, Any]:
-    text = resources.files("talentflow.labour").joinpath("places.json").read_text("utf-8")
+    text = (
+        resources.files("talentflow.normalise").joinpath("data", "places.json").read_text("utf-8")
+    )
     data: dict[str, Any] = json.loads(text)
     return data
 

@@ -106,8 +106,8 @@ def _tuple(d: dict[str, Any], key: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def taxonomy() -> Taxonomy:
-    """The role taxonomy shipped with talentflow (``labour/roles.json``)."""
-    raw = resources.files("talentflow.labour").joinpath("roles.json").read_text("utf-8")
+    """The role taxonomy shipped with talentflow (``resolve/data/roles.json``)."""
+    raw = resources.files("talentflow.resolve").joinpath("data", "roles.json").read_text("utf-8")
     data = json.loads(raw)
     roles = tuple(
         Role(

@@ -156,7 +156,7 @@ def role_scores(
 
 def evaluate_store_roles(store: Any, labels_path: Path) -> dict[str, Any]:
     """Stored role decisions (``posting_roles``) against a role-label CSV."""
-    from talentflow.labour.roles import taxonomy
+    from talentflow.resolve.roles import taxonomy
 
     labels = read_labels(labels_path)
     for col in ("dataset", "posting_id", "roles"):
