@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from talentflow.errors import TalentflowError
 from talentflow.graph.live_build import (
     LiveIngestResult,
@@ -23,7 +25,8 @@ from talentflow.graph.live_build import (
 from talentflow.graph.store import Store, open_store
 from talentflow.sources import openalex as oa
 from talentflow.sources import openreview as orv
-from talentflow.sources.http_cache import CachedFetcher, RetryPolicy
+from talentflow.sources.crawl_place import CrawlPlace, clear_place, load_place, save_place
+from talentflow.sources.http_cache import CachedFetcher, RetryPolicy, ThrottledError
 from talentflow.sources.live_http import (
     CrawlStats,
     ProgressCallback,
@@ -105,13 +108,9 @@ def cached_note_ids(cache_dir: Path, venues: set[str] | None, years: set[int] | 
     for venue in sorted(venues):
         for year in sorted(years):
             for group in orv.venue_groups(venue, year):
-                offset = 0
-                while (rec := state.get(f"{group}#{offset}")) is not None and rec.body:
-                    page = rec.body["notes"]
-                    ids += [i for n in page for i in orv.note_author_ids(n)]
-                    if not page:
-                        break
-                    offset += len(page)
+                ids += [
+                    i for n in orv.cached_venue_notes(group, state) for i in orv.note_author_ids(n)
+                ]
     return ids
 
 
@@ -213,7 +212,7 @@ def _work_records(works: list[dict[str, Any]], url: str) -> list[LiveRecord]:
     return list(out.values())
 
 
-def run_live_build(
+def _crawl_and_ingest(
     *,
     source: str,
     venues: set[str] | None,
@@ -228,6 +227,7 @@ def run_live_build(
     retry: RetryPolicy | None = None,
     base_url: str | None = None,
     openreview_settings: orv.OpenReviewSettings | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> LiveBuildResult:
     """Crawl and ingest one live source for these venue-years (see ``talentflow build``)."""
     if source not in LIVE_SOURCES:
@@ -247,7 +247,7 @@ def run_live_build(
 
                 return advance
 
-            return run_live_build(
+            return _crawl_and_ingest(
                 source=source,
                 venues=venues,
                 years=years,
@@ -261,6 +261,7 @@ def run_live_build(
                 retry=retry,
                 base_url=base_url,
                 openreview_settings=openreview_settings,
+                clock=clock,
             )
     bar = progress
     result = LiveBuildResult(source=source)
@@ -274,9 +275,9 @@ def run_live_build(
                 cache_dir / "openreview" / "http",
                 limiter,
                 user_agent=USER_AGENT,
-                headers=orv.auth_headers_from_env(settings.base_url),
                 retry=retry,
                 sleep=sleep,
+                **orv_login(settings.base_url, clock),
             )
             ids = openreview_ids_in_store(store, venues, years)
             # Venue-years whose paper lists carry no ~ids (e.g. NeurIPS 2022-2024): ask the
@@ -298,7 +299,7 @@ def run_live_build(
                 raise TalentflowError(
                     "no OpenReview author ids for these venues/years: build the paper lists "
                     "first (talentflow build --venues V --years Y), or name a venue on "
-                    f"OpenReview ({', '.join(sorted(orv.VENUE_GROUPS))}) with --venues and --years"
+                    f"OpenReview ({', '.join(orv.known_venues())}) with --venues and --years"
                 )
             state = RecordCache(cache_dir / "openreview", "profiles")
             result.crawls["profiles"] = orv.crawl_profiles(
@@ -320,9 +321,12 @@ def run_live_build(
                 limiter,
                 user_agent=USER_AGENT
                 + (f" mailto:{oa_settings.email}" if oa_settings.email else ""),
-                headers=oa_settings.auth_headers(),
                 retry=retry,
                 sleep=sleep,
+                clock=clock,
+                judge=oa.judge_response,
+                service="OpenAlex",
+                secret_params=oa_settings.key_params(),
             )
             links = []
             records = _crawl_openalex(
@@ -390,3 +394,56 @@ def _crawl_openalex(
         orcids, "orcid", fetcher, authors, settings, bar("OpenAlex authors")
     )
     return _author_records(authors, orcids)
+
+
+def orv_login(base_url: str, clock: Callable[[], float]) -> dict[str, Any]:
+    """The fetcher keywords of an OpenReview crawl: its error reading, clock, and a
+    login session (credentials are found first: a missing login stops here)."""
+    from talentflow.sources.openreview_auth import (
+        OpenReviewSession,
+        find_credentials,
+        login_with_client,
+    )
+
+    creds = find_credentials(base_url)
+    login_client = httpx.Client(timeout=60.0, headers={"User-Agent": USER_AGENT})
+    session = OpenReviewSession(
+        creds, lambda c: login_with_client(login_client, base_url, c), clock=clock
+    )
+    return {
+        "judge": orv.judge_response,
+        "service": "OpenReview",
+        "clock": clock,
+        "session": session,
+    }
+
+
+def run_live_build(*, resume: bool = False, **options: Any) -> LiveBuildResult:
+    """Crawl and ingest one live source (see ``_crawl_and_ingest``). When the service
+    asks for a long wait, the place is saved and :class:`ThrottledError` says when to
+    rerun; ``resume=True`` takes the venues, years and OpenAlex source from there."""
+    source = options["source"]
+    cache_dir = Path(options["cache_dir"])
+    if resume:
+        place = load_place(cache_dir, source)
+        options["venues"] = options.get("venues") or (set(place.venues) if place.venues else None)
+        options["years"] = options.get("years") or (set(place.years) if place.years else None)
+        options["openalex_source"] = options.get("openalex_source") or place.openalex_source
+    try:
+        result = _crawl_and_ingest(**options)
+    except ThrottledError as exc:
+        venues, years = options.get("venues"), options.get("years")
+        save_place(
+            cache_dir,
+            CrawlPlace(
+                source=source,
+                venues=sorted(venues) if venues else None,
+                years=sorted(years) if years else None,
+                openalex_source=options.get("openalex_source"),
+                resume_at=exc.resume_at,
+                reason=exc.reason,
+            ),
+        )
+        raise
+    clear_place(cache_dir, source)
+    return result
