@@ -209,7 +209,8 @@ class OpenReviewServer(ReplayServer):
             return openreview_error(400, "InvalidCredentialsError", "Invalid username or password")
         self.logins += 1
         token = f"tok-{self.logins}"
-        self.tokens[token] = self.clock() + float(data.get("expiresIn") or self.token_seconds)
+        lifetime = min(float(data.get("expiresIn") or self.token_seconds), self.token_seconds)
+        self.tokens[token] = self.clock() + lifetime
         return httpx.Response(
             200, json={"token": token, "user": {"id": data["id"], "profile": {"id": "~Crawler1"}}}
         )
@@ -396,3 +397,16 @@ def openreview_fetcher(
         service="OpenReview",
         session=session,
     )
+
+
+def use_replay_accounts(monkeypatch: Any, tmp_path: Path) -> None:
+    """The replay's OpenReview account and OpenAlex key in the environment; no netrc of
+    the user's, and standard input is not a terminal (never a prompt)."""
+    import io
+
+    monkeypatch.setenv("OPENREVIEW_USERNAME", ACCOUNT[0])
+    monkeypatch.setenv("OPENREVIEW_PASSWORD", ACCOUNT[1])
+    monkeypatch.delenv("OPENREVIEW_TOKEN", raising=False)
+    monkeypatch.setenv("OPENALEX_API_KEY", OPENALEX_KEY)
+    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))

@@ -29,6 +29,7 @@ from live_replay import (
     timeout,
     too_many_requests,
     truncated,
+    use_replay_accounts,
 )
 from paperlist_files import record, write_list
 from talentflow.errors import FetchError
@@ -77,13 +78,8 @@ class Sleeps:
 
 
 @pytest.fixture(autouse=True)
-def live_accounts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """The replay's OpenReview account and OpenAlex key, and no netrc of the user's."""
-    monkeypatch.setenv("OPENREVIEW_USERNAME", ACCOUNT[0])
-    monkeypatch.setenv("OPENREVIEW_PASSWORD", ACCOUNT[1])
-    monkeypatch.delenv("OPENREVIEW_TOKEN", raising=False)
-    monkeypatch.setenv("OPENALEX_API_KEY", OPENALEX_KEY)
-    monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
+def accounts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    use_replay_accounts(monkeypatch, tmp_path)
 
 
 def make_fetcher(tmp_path: Path, sleeps: Sleeps, attempts: int = 4, login: bool = True) -> Any:

@@ -94,6 +94,14 @@ def build(
         str | None,
         typer.Option(help="OpenAlex: crawl the works of this source id (S...) in --years."),
     ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Live sources: go on with the crawl a rate limit interrupted (its venues "
+            "and years are remembered).",
+        ),
+    ] = False,
     engine: Annotated[
         str,
         typer.Option(
@@ -119,7 +127,8 @@ def build(
     Example: talentflow build --mirror ../shared/data/paperlists --venues nips --years 2019-2024
 
     Live sources (docs/live-sources.md): talentflow build --source openreview --venue nips
-    --year 2024 crawls the OpenReview profiles of that venue-year's authors (resumable).
+    --year 2024 crawls the OpenReview profiles of that venue-year's authors (resumable:
+    after a rate limit, talentflow build --source openreview --resume).
 
     OpenAlex snapshot (docs/scale.md): talentflow build --source openalex --mirror
     openalex-snapshot/ reads it with DuckDB into the store; add --engine spark --tables
@@ -144,6 +153,7 @@ def build(
         tables=tables,
         spark_master=spark_master,
         spark_conf=parse_conf(spark_conf),
+        resume=resume,
     )
     summary = result.as_dict()
     rows = [{"measure": k, "value": v} for k, v in summary.items() if k != "bad_files"]
