@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import orjson
 import respx
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "live"
@@ -410,3 +411,53 @@ def use_replay_accounts(monkeypatch: Any, tmp_path: Path) -> None:
     monkeypatch.setenv("OPENALEX_API_KEY", OPENALEX_KEY)
     monkeypatch.setenv("NETRC", str(tmp_path / "no-netrc"))
     monkeypatch.setattr("sys.stdin", io.StringIO(""))
+
+
+def cloned_profiles(n: int) -> list[dict[str, Any]]:
+    """``n`` profiles: the recorded corpus cloned under new ids (``~Bench_Person<k>``)."""
+    base = [orjson.dumps(p) for p in load("openreview_profiles.json")]
+    out = []
+    for k in range(n):
+        p = orjson.loads(base[k % len(base)])  # a deep copy, fast
+        pid = f"~Bench_Person{k + 1}"
+        p["id"] = pid
+        for name in p["content"]["names"]:
+            name["username"] = pid if name.get("preferred") else f"~Bench_Alias{k + 1}"
+        out.append(p)
+    return out
+
+
+def venue_notes(
+    venue_id: str, papers: int, author_ids: list[str], start: int, per_paper: int = 5
+) -> list[dict[str, Any]]:
+    """``papers`` accepted API v2 notes of a venue whose authors are ``author_ids`` taken in
+    turn from position ``start`` (so a venue-year's papers cover every id)."""
+    notes = []
+    for k in range(papers):
+        ids = [author_ids[(start + k * per_paper + j) % len(author_ids)] for j in range(per_paper)]
+        content = {
+            "title": {"value": f"Paper {venue_id} {k}"},
+            "authors": {"value": [i.strip("~").replace("_", " ") for i in ids]},
+            "authorids": {"value": ids},
+            "venueid": {"value": venue_id},
+        }
+        notes.append({"id": f"{venue_id.rsplit('/', 1)[-1][:4]}{k:05d}", "content": content})
+    return notes
+
+
+# NeurIPS 2024 as the paper lists have it: 4,553 main-track papers, 17,834 distinct names.
+NEURIPS_2024 = {"main": 4553, "datasets_and_benchmarks": 460, "profiles": 17834}
+
+
+def neurips_2024_sized() -> OpenReviewServer:
+    """A replay server holding a NeurIPS-2024-sized venue-year (both tracks)."""
+    profiles = cloned_profiles(NEURIPS_2024["profiles"])
+    ids = [p["id"] for p in profiles]
+    main = venue_notes("NeurIPS.cc/2024/Conference", NEURIPS_2024["main"], ids, 0)
+    db = venue_notes(
+        "NeurIPS.cc/2024/Datasets_and_Benchmarks_Track",
+        NEURIPS_2024["datasets_and_benchmarks"],
+        ids,
+        5 * NEURIPS_2024["main"],
+    )
+    return OpenReviewServer(profiles=profiles, notes=main + db)

@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 
 from live_replay import (
     ACCOUNT,
+    NEURIPS_2024,
     OPENALEX_BASE,
     OPENALEX_KEY,
     OPENREVIEW_BASE,
@@ -25,6 +26,7 @@ from live_replay import (
     OpenAlexServer,
     OpenReviewServer,
     load,
+    neurips_2024_sized,
     openreview_fetcher,
     use_replay_accounts,
 )
@@ -328,6 +330,7 @@ def test_a_long_window_stops_the_crawl_and_keeps_its_place(tmp_path: Path) -> No
             profiles_crawl(tmp_path, openreview_fetcher(tmp_path, clock), ALL_IDS, batch_size=10)
         assert server.calls == 3 and clock.sleeps == []
         assert "--resume" in str(err.value) and "2026-12-07 18:30 UTC" in str(err.value)
+        assert "rate limit (429 RateLimitError" in str(err.value)
         state = RecordCache(tmp_path, "profiles")
         assert sum(state.get(i) is not None for i in ALL_IDS) == 20  # two batches kept
         with pytest.raises(ThrottledError):  # inside the window: nothing is sent
@@ -587,3 +590,124 @@ def test_replay_answers_like_the_services() -> None:
         assert details["resetTime"] == "2026-12-07T18:30:00.000Z"
         keyless = client.get(f"{OPENALEX_BASE}/works", params={"cursor": "*"})
         assert keyless.status_code == 401
+
+
+# --- the check: a NeurIPS-2024-sized crawl through a 30-minute window --------------------------
+
+
+def crawl_venue_year(tmp_path: Path, fetcher: Any) -> tuple[int, Any]:
+    """What ``build --source openreview --venue nips --year 2024`` crawls: both tracks'
+    accepted papers, then their authors' profiles (the ingest is tested elsewhere)."""
+    settings = orv.OpenReviewSettings()
+    pages = RecordCache(tmp_path, "notes_pages")
+    ids: list[str] = []
+    for group in orv.venue_groups("nips", 2024):
+        notes, _ = orv.crawl_venue_notes(group, fetcher, pages, settings)
+        ids += [i for n in notes for i in orv.note_author_ids(n)]
+    stats = orv.crawl_profiles(ids, fetcher, RecordCache(tmp_path, "profiles"), settings)
+    return len(set(ids)), stats
+
+
+def test_neurips_sized_crawl_through_a_30_minute_window_takes_two_runs(tmp_path: Path) -> None:
+    clock = FakeClock()
+    server = neurips_2024_sized()
+    server.clock = clock
+    server.limit_from_call = 12  # after the papers (6 pages) and five profile batches
+    with respx.mock(assert_all_called=False) as router:
+        server.mount(router)
+        with pytest.raises(ThrottledError, match="rerun with --resume after 2026-12-07 18:30"):
+            crawl_venue_year(tmp_path, openreview_fetcher(tmp_path, clock))
+        first_run = server.calls
+        clock.now += 30 * 60 + 1
+        authors, stats = crawl_venue_year(tmp_path, openreview_fetcher(tmp_path, clock))
+    second_run = server.calls - first_run
+    assert authors == NEURIPS_2024["profiles"]
+    assert stats.fetched == authors - stats.already_cached
+    assert len(server.answered) == len(set(server.answered))  # no page fetched twice
+    papers = NEURIPS_2024["main"] + NEURIPS_2024["datasets_and_benchmarks"]
+    pages = -(-NEURIPS_2024["main"] // 1000) + -(-NEURIPS_2024["datasets_and_benchmarks"] // 1000)
+    batches = -(-authors // 1000)
+    assert len(server.answered) == pages + batches == 6 + 18
+    assert (first_run, second_run) == (12, 13)  # one 429, then what was left
+    assert clock.sleeps == []  # the window was not slept through
+    assert server.logins == 2  # each run logs in once
+    stored = RecordCache(tmp_path, "profiles")
+    assert all(stored.get(p["id"]) is not None for p in server.profiles)
+    assert sum(len(n["content"]["authorids"]["value"]) for n in server.notes) == 5 * papers
+
+
+# --- docs/live-sources.md: its commands, run against the replay --------------------------------
+
+
+def documented_commands() -> list[list[str]]:
+    """The ``talentflow`` lines of the crawl step of docs/live-sources.md, in order."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "live-sources.md").read_text()
+    step = text.split("### 2. Crawl", 1)[1].split("```", 2)[1]
+    return [
+        line.split()[1:] for line in step.splitlines() if line.strip().startswith("talentflow ")
+    ]
+
+
+@pytest.mark.slow  # real pacing: about 20 s
+def test_the_documented_steps_work_against_the_replay(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from talentflow.cli import app
+
+    notes = load("openreview_notes.json")
+    records = [
+        record(
+            id=n["id"],
+            title=n["content"]["title"]["value"],
+            author=";".join(n["content"]["authors"]["value"]),
+            status="Poster",
+            track="main",
+        )
+        for n in notes
+    ]
+    write_list(tmp_path / "mirror", "nips", 2024, records)
+    monkeypatch.setenv("TALENTFLOW_PAPERLISTS_MIRROR", str(tmp_path / "mirror"))
+    cache, db = tmp_path / "cache", tmp_path / "store.duckdb"
+    clock = FakeClock(time.time())  # the CLI runs on the wall clock
+    server = OpenReviewServer(limit_from_call=2, window_seconds=1800.0, clock=clock)
+    oa_server = OpenAlexServer()
+    commands = documented_commands()
+    assert [c[:3] for c in commands] == [
+        ["build", "--venues", "nips"],
+        ["build", "--source", "openreview"],
+        ["build", "--source", "openreview"],
+        ["build", "--source", "openalex"],
+        ["build", "--source", "openalex"],
+        ["sources"],
+    ]
+    runner = CliRunner()
+    outcomes = []
+    with respx.mock(assert_all_called=False) as router:
+        server.mount(router)
+        oa_server.mount(router)
+        for args in commands:
+            extra = ["--cache-dir", str(cache), "--format", "json"]
+            if args[0] == "build":
+                extra += ["--db", str(db)]
+            out = runner.invoke(app, [*args, *extra])
+            outcomes.append((args, out.exit_code, out.stderr.strip().splitlines()))
+            if out.exit_code == 1:  # the window: the user waits until the time named
+                assert "--resume" in out.stderr
+                clock.now += 1801
+                for saved in cache.rglob("throttled.json"):
+                    saved.write_text(json.dumps({"resume_at": time.time() - 1, "reason": ""}))
+    codes = [code for _, code, _ in outcomes]
+    assert codes == [0, 1, 0, 0, 0, 0], outcomes
+    errors = [line for line in outcomes[1][2] if line.startswith("error:")]
+    assert len(errors) == 1 and "RateLimitError" in errors[0]  # one line (progress aside)
+    assert len(server.answered) == len(set(server.answered))  # nothing fetched twice
+    assert server.asked_ids and oa_server.asked_authors
+    with open_store(db, read_only=True) as store:
+        profiles = store.scalar(
+            "SELECT count(*) FROM live_records WHERE source = 'openreview' AND kind = 'profile'"
+        )
+        works = store.scalar("SELECT count(*) FROM live_records WHERE kind = 'work'")
+    assert profiles == len(PROFILES) and works == 12
+    assert not (cache / "openreview" / "resume.json").exists()  # completed: place forgotten

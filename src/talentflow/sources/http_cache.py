@@ -287,7 +287,8 @@ class CachedFetcher:
                     last_problem = f"HTTP {status}"
                     wait = self.retry.delay(attempt, verdict.wait)
                     if wait > self.retry.max_wait_seconds:
-                        raise self._stop(now + wait, f"asked us to wait (HTTP {status})")
+                        reason = verdict.reason or f"asked us to wait (HTTP {status})"
+                        raise self._stop(now + wait, reason)
                 else:
                     body = response.content
                     expected = response.headers.get("Content-Length")

@@ -28,6 +28,9 @@ class VenueGroup:
     submission_invitation: str  # API v1: where the submissions are; "" on v2
     track: str
 
+    def __str__(self) -> str:
+        return self.venue_id
+
 
 @cache
 def _table() -> tuple[VenueGroup, ...]:
