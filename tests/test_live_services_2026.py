@@ -191,8 +191,9 @@ def openalex_fetcher(tmp_path: Path, clock: FakeClock, key: str | None = OPENALE
     )
 
 
-def works_build(tmp_path: Path) -> Any:
+def works_build(tmp_path: Path, clock: FakeClock | None = None) -> Any:
     """``build --source openalex --openalex-source S4306420609 --years 2024``."""
+    timing: dict[str, Any] = {"sleep": clock.sleep, "clock": clock} if clock else {}
     return run_live_build(
         source="openalex",
         venues=None,
@@ -200,7 +201,7 @@ def works_build(tmp_path: Path) -> Any:
         cache_dir=tmp_path / "cache",
         db=tmp_path / "store.duckdb",
         openalex_source="S4306420609",
-        sleep=lambda s: None,
+        **({"sleep": lambda s: None} | timing),
         **NO_PROGRESS,
     )
 
@@ -711,3 +712,44 @@ def test_the_documented_steps_work_against_the_replay(
         works = store.scalar("SELECT count(*) FROM live_records WHERE kind = 'work'")
     assert profiles == len(PROFILES) and works == 12
     assert not (cache / "openreview" / "resume.json").exists()  # completed: place forgotten
+
+
+def test_resume_takes_the_interrupted_openalex_crawl_from_its_saved_place(
+    tmp_path: Path,
+) -> None:
+    clock = FakeClock()
+    first = OpenAlexServer(budget=1, clock=clock)  # the works page, then the authors: 429
+    with respx.mock(assert_all_called=False) as router:
+        first.mount(router)
+        with pytest.raises(ThrottledError, match="daily budget"):
+            works_build(tmp_path, clock)
+    assert (tmp_path / "cache" / "openalex" / "resume.json").exists()
+    clock.now += 6 * 3600  # past midnight UTC
+    later = OpenAlexServer(clock=clock)
+    with respx.mock(assert_all_called=False) as router:
+        later.mount(router)
+        result = run_live_build(
+            source="openalex",
+            venues=None,
+            years=None,  # taken from the saved place, with the OpenAlex source
+            cache_dir=tmp_path / "cache",
+            db=tmp_path / "store.duckdb",
+            sleep=clock.sleep,
+            clock=clock,
+            resume=True,
+            **NO_PROGRESS,
+        )
+    assert result.crawls["works_2024"].fetched == 0  # the one page of works was kept
+    assert result.ingest is not None and result.ingest.records_ingested == 12 + 5
+    answered = first.answered + later.answered
+    assert len(answered) == len(set(answered))
+    assert not (tmp_path / "cache" / "openalex" / "resume.json").exists()
+    with pytest.raises(TalentflowError, match="nothing to resume"):
+        run_live_build(
+            source="openalex",
+            venues=None,
+            years=None,
+            cache_dir=tmp_path / "cache",
+            resume=True,
+            **NO_PROGRESS,
+        )

@@ -86,9 +86,9 @@ class Session(Protocol):
 class RetryPolicy:
     """How often and how patiently to retry a failing request."""
 
-    max_attempts: int = 8
+    max_attempts: int = 5
     backoff_seconds: float = 1.0
-    max_backoff_seconds: float = 120.0
+    max_backoff_seconds: float = 60.0
     max_wait_seconds: float = 120.0  # a longer wait asked by the server stops the crawl
 
     def delay(self, attempt: int, retry_after: float | None) -> float:
