@@ -145,6 +145,7 @@ class OpenReviewServer(ReplayServer):
     v1_notes: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # by invitation
     hidden: set[str] = field(default_factory=set)  # profile ids the search leaves out
     accounts: dict[str, str] = field(default_factory=lambda: dict([ACCOUNT]))
+    mfa_accounts: set[str] = field(default_factory=set)  # login answers mfaPending
     token_seconds: float = 3600.0
     tokens: dict[str, float] = field(default_factory=dict)  # token -> expiry
     logins: int = 0
@@ -208,6 +209,9 @@ class OpenReviewServer(ReplayServer):
         data = json.loads(request.content)
         if self.accounts.get(data.get("id")) != data.get("password"):
             return openreview_error(400, "InvalidCredentialsError", "Invalid username or password")
+        if data["id"] in self.mfa_accounts:
+            pending = {"mfaPending": True, "mfaPendingToken": "p-1", "mfaMethods": ["totpOtp"]}
+            return httpx.Response(200, json=pending)
         self.logins += 1
         token = f"tok-{self.logins}"
         lifetime = min(float(data.get("expiresIn") or self.token_seconds), self.token_seconds)

@@ -28,6 +28,7 @@ from live_replay import (
     load,
     neurips_2024_sized,
     openreview_fetcher,
+    too_many_requests,
     use_replay_accounts,
 )
 from paperlist_files import record, write_list
@@ -263,6 +264,18 @@ def test_openalex_403_is_a_rate_limit_retried_with_backoff(tmp_path: Path) -> No
     assert len(works) == 12
     assert clock.sleeps == [0.5]
     assert server.calls == 4  # the 403, then three pages
+    short = OpenAlexServer(faults={1: too_many_requests("3")})
+    clock = FakeClock()
+    with respx.mock(assert_all_called=False) as router:
+        short.mount(router)
+        oa.crawl_works(
+            "S4306420609",
+            2024,
+            openalex_fetcher(tmp_path / "again", clock),
+            RecordCache(tmp_path / "again", "works_pages"),
+            oa.OpenAlexSettings(per_page=5),
+        )
+    assert clock.sleeps == [3.0]  # a 429 with a short Retry-After is waited out
 
 
 def test_openalex_429_stops_for_the_day_and_resumes_after_midnight(tmp_path: Path) -> None:
@@ -529,6 +542,29 @@ def test_the_token_is_renewed_before_it_runs_out(tmp_path: Path) -> None:
         profiles_crawl(tmp_path, fetcher, ALL_IDS[10:20])
     assert server.logins == 2
     assert server.calls == 2  # no request was refused and sent again
+
+
+def test_an_account_with_mfa_logs_in_through_openreview_py(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: dict[str, str] = {}
+
+    class PromptingClient:  # openreview-py's client runs the MFA prompts on its own session
+        def __init__(self, baseurl: str, username: str, password: str) -> None:
+            seen.update(baseurl=baseurl, username=username)
+            self.token = "tok-after-mfa"
+
+    import openreview.api
+
+    monkeypatch.setattr(openreview.api, "OpenReviewClient", PromptingClient)
+    server = OpenReviewServer(mfa_accounts={ACCOUNT[0]})
+    server.tokens["tok-after-mfa"] = server.clock() + 3600
+    with respx.mock(assert_all_called=False) as router:
+        server.mount(router)
+        stats = profiles_crawl(tmp_path, openreview_fetcher(tmp_path, FakeClock()), ALL_IDS)
+    assert stats.fetched == len(ALL_IDS)
+    assert seen == {"baseurl": OPENREVIEW_BASE, "username": ACCOUNT[0]}
+    assert {r.headers["Authorization"] for r in server.log} == {"Bearer tok-after-mfa"}
 
 
 def test_an_expired_bare_token_says_how_to_log_in(

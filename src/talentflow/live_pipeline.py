@@ -12,8 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from talentflow.errors import TalentflowError
 from talentflow.graph.live_build import (
     LiveIngestResult,
@@ -277,7 +275,7 @@ def _crawl_and_ingest(
                 user_agent=USER_AGENT,
                 retry=retry,
                 sleep=sleep,
-                **orv_login(settings.base_url, clock),
+                **orv.fetch_options(settings.base_url, clock, USER_AGENT),
             )
             ids = openreview_ids_in_store(store, venues, years)
             # Venue-years whose paper lists carry no ~ids (e.g. NeurIPS 2022-2024): ask the
@@ -394,28 +392,6 @@ def _crawl_openalex(
         orcids, "orcid", fetcher, authors, settings, bar("OpenAlex authors")
     )
     return _author_records(authors, orcids)
-
-
-def orv_login(base_url: str, clock: Callable[[], float]) -> dict[str, Any]:
-    """The fetcher keywords of an OpenReview crawl: its error reading, clock, and a
-    login session (credentials are found first: a missing login stops here)."""
-    from talentflow.sources.openreview_auth import (
-        OpenReviewSession,
-        find_credentials,
-        login_with_client,
-    )
-
-    creds = find_credentials(base_url)
-    login_client = httpx.Client(timeout=60.0, headers={"User-Agent": USER_AGENT})
-    session = OpenReviewSession(
-        creds, lambda c: login_with_client(login_client, base_url, c), clock=clock
-    )
-    return {
-        "judge": orv.judge_response,
-        "service": "OpenReview",
-        "clock": clock,
-        "session": session,
-    }
 
 
 def run_live_build(*, resume: bool = False, **options: Any) -> LiveBuildResult:

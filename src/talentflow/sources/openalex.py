@@ -108,10 +108,11 @@ def judge_response(response: httpx.Response, now: float) -> Verdict | None:
         return Verdict(error=AuthError(f"{NO_KEY} (the API answered 401: key missing or invalid)"))
     if status == 403:
         return Verdict(wait=retry_after_seconds(response, now))  # rate limit: slow down
-    if status == 429:
+    if status == 429:  # a short Retry-After is waited out; a long one or none stops the run
         wait = retry_after_seconds(response, now)
-        until = now + wait if wait is not None else next_midnight_utc(now)
-        return Verdict(stop_until=until, reason="daily budget used up (429)")
+        if wait is not None:
+            return Verdict(wait=wait, reason="daily budget used up (429)")
+        return Verdict(stop_until=next_midnight_utc(now), reason="daily budget used up (429)")
     return None
 
 

@@ -30,7 +30,7 @@ window, and keeps nothing on disk, so an interrupted crawl starts again from zer
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -59,7 +59,12 @@ from talentflow.sources.live_http import (
     RecordCache,
     batched,
 )
-from talentflow.sources.openreview_auth import NO_CREDENTIALS
+from talentflow.sources.openreview_auth import (
+    NO_CREDENTIALS,
+    OpenReviewSession,
+    find_credentials,
+    login_with_client,
+)
 from talentflow.sources.openreview_venues import VenueGroup as VenueGroup
 from talentflow.sources.openreview_venues import known_venues as known_venues
 from talentflow.sources.openreview_venues import venue_groups as venue_groups
@@ -148,6 +153,18 @@ def judge_response(response: httpx.Response, now: float) -> Verdict | None:
         until = f", window ends {utc_text(now + wait)}" if wait is not None else ""
         return Verdict(wait=wait, reason=f"rate limit (429 {name or 'Too Many Requests'}{until})")
     return None
+
+
+def fetch_options(base_url: str, clock: Callable[[], float], user_agent: str) -> dict[str, Any]:
+    """The fetcher keywords of an OpenReview crawl: how to read its errors, the clock, and
+    a login session (the credentials are looked up here: without them the crawl stops
+    before its first request)."""
+    creds = find_credentials(base_url)
+    login_client = httpx.Client(timeout=60.0, headers={"User-Agent": user_agent})
+    session = OpenReviewSession(
+        creds, lambda c: login_with_client(login_client, base_url, c), clock=clock
+    )
+    return {"judge": judge_response, "service": "OpenReview", "clock": clock, "session": session}
 
 
 def validate_profiles_body(body: bytes) -> None:
