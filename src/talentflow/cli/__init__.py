@@ -84,7 +84,10 @@ def build(
     workers: Annotated[int, typer.Option(help="Parallel parser processes.")] = 2,
     email: Annotated[
         str | None,
-        typer.Option(help="OpenAlex polite-pool e-mail (default $TALENTFLOW_OPENALEX_EMAIL)."),
+        typer.Option(
+            help="OpenAlex: your e-mail, sent as mailto (default $TALENTFLOW_OPENALEX_EMAIL); "
+            "the API key comes from $OPENALEX_API_KEY."
+        ),
     ] = None,
     max_age_days: Annotated[
         float | None,

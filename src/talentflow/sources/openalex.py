@@ -48,7 +48,7 @@ NO_KEY = (
 
 @dataclass(frozen=True)
 class OpenAlexSettings:
-    """How to crawl OpenAlex (the e-mail puts requests in the polite pool)."""
+    """How to crawl OpenAlex (the key is required for live runs; the e-mail is optional)."""
 
     email: str | None = None
     api_key: str | None = None
