@@ -14,7 +14,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from talentflow.errors import TalentflowError
-from talentflow.sources.http_cache import utc_text
 
 PLACE_FILE = "resume.json"
 
@@ -61,10 +60,3 @@ def load_place(cache_dir: Path, source: str) -> CrawlPlace:
 def clear_place(cache_dir: Path, source: str) -> None:
     """Forget the saved place (the crawl completed)."""
     _path(cache_dir, source).unlink(missing_ok=True)
-
-
-def describe(place: CrawlPlace) -> str:
-    """One line: what is resumed and since when it may be."""
-    what = ",".join(place.venues or []) or "-"
-    years = ",".join(str(y) for y in place.years or []) or "-"
-    return f"{place.source} {what} {years} (may go on from {utc_text(place.resume_at)})"
