@@ -59,7 +59,10 @@ def build(
     workers: Annotated[int, typer.Option(help="Parallel parser processes.")] = 2,
     email: Annotated[
         str | None,
-        typer.Option(help="OpenAlex polite-pool e-mail (default $TALENTFLOW_OPENALEX_EMAIL)."),
+        typer.Option(
+            help="OpenAlex: your e-mail, sent as mailto (default $TALENTFLOW_OPENALEX_EMAIL); "
+            "the API key comes from $OPENALEX_API_KEY."
+        ),
     ] = None,
     max_age_days: Annotated[
         float | None,
@@ -69,6 +72,14 @@ def build(
         str | None,
         typer.Option(help="OpenAlex: crawl the works of this source id (S...) in --years."),
     ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Live sources: go on with the crawl a rate limit interrupted (its venues "
+            "and years are remembered).",
+        ),
+    ] = False,
     engine: Annotated[
         str,
         typer.Option(
@@ -94,7 +105,8 @@ def build(
     Example: talentflow build --mirror ../shared/data/paperlists --venues nips --years 2019-2024
 
     Live sources (docs/live-sources.md): talentflow build --source openreview --venue nips
-    --year 2024 crawls the OpenReview profiles of that venue-year's authors (resumable).
+    --year 2024 crawls the OpenReview profiles of that venue-year's authors (resumable:
+    after a rate limit, talentflow build --source openreview --resume).
 
     OpenAlex snapshot (docs/scale.md): talentflow build --source openalex --mirror
     openalex-snapshot/ reads it with DuckDB into the store; add --engine spark --tables
@@ -119,6 +131,7 @@ def build(
         tables=tables,
         spark_master=spark_master,
         spark_conf=parse_conf(spark_conf),
+        resume=resume,
     )
     summary = result.as_dict()
     rows = [{"measure": k, "value": v} for k, v in summary.items() if k != "bad_files"]
