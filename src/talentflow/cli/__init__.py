@@ -126,8 +126,10 @@ def build(
     tables/ to read it with Spark into Parquet tables instead.
     """
     from talentflow.build_pipeline import run_build
+    from talentflow.cli.validate import positive
     from talentflow.engines import parse_conf
 
+    positive("--workers", workers)
     result = run_build(
         source=source,
         venues=venues,
@@ -201,9 +203,11 @@ def export_tables(
 
     Example: talentflow export tables --out tables/
     """
+    from talentflow.cli.validate import export_folder
     from talentflow.graph.parquet import export_tables as do_export
     from talentflow.graph.store import open_store
 
+    export_folder(out)
     with open_store(db, read_only=True) as store:
         manifest = do_export(store, out)
     total = sum(manifest.rows.values())
@@ -225,8 +229,10 @@ def sources_command(
 
     Example: talentflow sources --format json
     """
+    from talentflow.cli.validate import folder
     from talentflow.sources.catalog import available_sources
 
+    folder("--mirror", mirror)
     rows = available_sources(cache_dir, mirror)
     emit(fmt, {"sources": rows}, rows, title="sources")
 
@@ -260,8 +266,14 @@ def report(
 
     Example: talentflow report --out report.html --venue nips --year 2024 --country KR --lang ko
     """
+    from talentflow.cli import validate as check
+    from talentflow.graph.store import open_store
     from talentflow.report.page import write_report_file
 
+    country = None if country is None else check.country(country)
+    if venue is not None:
+        with open_store(db, read_only=True) as store:
+            venue = check.store_venue(store, venue, year)
     write_report_file(db, out, venue=venue, year=year, country=country, lang=lang)
     stderr.print(f"wrote {out}")
 
@@ -284,8 +296,13 @@ def serve(
 
     Example: talentflow serve --port 8000   (then open http://127.0.0.1:8000/)
     """
+    from talentflow.cli.validate import port as check_port
     from talentflow.graph.store import default_db_path
     from talentflow.web.app import serve as run_server
+
+    check_port(port)
+    if warm_years < 0:
+        raise TalentflowError(f"--warm-years: must be 0 or more, got {warm_years}")
 
     stderr.print(f"serving {default_db_path(db)} on http://{host}:{port}/ (Ctrl-C stops)")
     run_server(default_db_path(db), host=host, port=port, warm_years=warm_years)

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from talentflow.cli import DbOption, FormatOption, reports_errors
+from talentflow.cli import validate as check
 from talentflow.cli.engine_options import (
     DEFAULT_SPARK_MASTER,
     EngineOption,
@@ -71,7 +72,9 @@ def pipeline(
     """
     from talentflow.indicators.pipeline import pipeline as compute
 
+    check.positive("--top", top)
     with engine_from_options(engine, db, tables, spark_master, spark_conf) as eng:
+        venue = check.venue(venue, check.known_venues(eng), year)
         result = compute(eng, venue, year, basis=basis, elite=elite, top=top)
     _print(
         fmt,
@@ -104,6 +107,8 @@ def migration(
     """
     from talentflow.indicators.migration import migration as compute
 
+    check.year_range(year_from, year_to)
+    country = None if country is None else check.country(country)
     with engine_from_options(engine, db, tables, spark_master, spark_conf) as eng:
         result = compute(eng, year_from, year_to, country=country)
     _print(fmt, result.as_json(), result.table_rows(), "migration", result.method)
@@ -142,6 +147,9 @@ def orgflows(
     """
     from talentflow.indicators.orgflows import orgflows as compute
 
+    check.year_range(year_from, year_to)
+    for option, value in (("--k", k), ("--window", window), ("--top", top)):
+        check.positive(option, value)
     with engine_from_options(engine, db, tables, spark_master, spark_conf) as eng:
         result = compute(
             eng,
@@ -205,6 +213,8 @@ def pedigree(
     """
     from talentflow.indicators.pedigree import pedigree as compute
 
+    if cohort_country is not None:
+        cohort_country = check.country(cohort_country, "--cohort-country")
     with engine_from_options(engine, db, tables, spark_master, spark_conf) as eng:
         result = compute(
             eng,
@@ -247,6 +257,9 @@ def country(
     """
     from talentflow.indicators.country import country_profile
 
+    code = check.country(code, "CODE")
+    check.year_range(year_from, year_to)
+    check.positive("--top", top)
     with engine_from_options(engine, db, tables, spark_master, spark_conf) as eng:
         result = country_profile(eng, code, year_from=year_from, year_to=year_to, top=top)
     _print(

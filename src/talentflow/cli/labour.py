@@ -25,6 +25,17 @@ def _split(value: str | None) -> set[str] | None:
     return {v.strip() for v in value.split(",") if v.strip()}
 
 
+def _region(value: str) -> str:
+    """ALL, unknown or an ISO country code (any case)."""
+    from talentflow.cli.validate import country
+
+    if value.upper() == "ALL":
+        return "ALL"
+    if value.lower() == "unknown":
+        return "unknown"
+    return country(value, "--region")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``jobs``, ``demand`` and ``founders`` to the ``talentflow`` app."""
     from talentflow.cli import DbOption, FormatOption, reports_errors
@@ -150,16 +161,24 @@ def register(app: typer.Typer) -> None:
 
         Example: talentflow demand --dataset hn-jobs-gantryops --region ALL,US --format json
         """
+        from talentflow.cli import validate as check
         from talentflow.graph.store import open_store
         from talentflow.labour.demand import compute_demand
+        from talentflow.labour.roles import taxonomy
 
+        check.positive("--window", window)
+        check.positive("--min-demand", min_demand)
+        regions = _split(region)
+        if regions is not None:
+            regions = {_region(r) for r in regions}
+        check.known("--roles", _split(roles), {r.id for r in taxonomy().roles})
         with open_store(db, read_only=True) as store:
             result = compute_demand(
                 store=store,
                 datasets=sorted(_split(dataset) or []) or None,
                 postings_path=postings,
                 candidates=candidates,
-                regions=_split(region),
+                regions=regions,
                 months=months,
                 roles=_split(roles),
                 window=window,

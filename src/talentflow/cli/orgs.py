@@ -11,7 +11,7 @@ import typer
 
 from talentflow.cli import DbOption, FormatOption, reports_errors
 from talentflow.cli.output import OutputFormat, emit, stderr
-from talentflow.errors import BadInputError
+from talentflow.errors import BadInputError, TalentflowError
 
 orgs_app = typer.Typer(
     help="Organisations and countries: resolve affiliations, top organisations of a venue.",
@@ -78,9 +78,11 @@ def resolve_cmd(
 
     Example: talentflow orgs resolve --input affiliations.csv --format json
     """
+    from talentflow.cli.validate import folder
     from talentflow.resolve.orgs import Resolver
     from talentflow.resolve.reference import load_reference
 
+    folder("--reference-dir", reference_dir)
     rows = read_affiliations_csv(input_csv)
     reference = load_reference(reference_dir, download=False if offline else None)
     stderr.print(reference.describe(), highlight=False, soft_wrap=True)
@@ -120,13 +122,14 @@ def top_cmd(
 
     Example: talentflow orgs top --venue icml --year 2024 --limit 10 --format json
     """
-    from talentflow.errors import TalentflowError
+    from talentflow.cli.validate import store_venue
     from talentflow.graph.store import open_store
     from talentflow.resolve.top import top_organisations
 
     if basis not in ("location", "hq"):
         raise TalentflowError(f"--basis must be location or hq, not '{basis}'")
     with open_store(db, read_only=True) as store:
+        venue = store_venue(store, venue, year)
         data = top_organisations(store, venue, year, limit=limit, basis=basis)
     if fmt is OutputFormat.table:
         emit(

@@ -3,7 +3,9 @@
 Metrics are computed on the names the estimator did not abstain on (``coverage``
 is their fraction): accuracy and macro-F1 of the arg-max group, per-group
 precision / recall / F1 / support, and the expected calibration error of the
-top probability (15 equal-width bins).
+top probability (15 equal-width bins). A group resting on fewer than ``MIN_CELL``
+distinct labelled or predicted names is suppressed (its metrics would describe
+single names).
 """
 
 from __future__ import annotations
@@ -18,9 +20,12 @@ from typing import Any
 import numpy as np
 
 from talentflow.errors import BadInputError
-from talentflow.origin.groups import GROUPS, STATEMENT
+from talentflow.origin.cells import person_keys
+from talentflow.origin.groups import GROUPS, MIN_CELL, STATEMENT
+from talentflow.origin.normalise import NormalisedName
 
 HELDOUT_FILE = "heldout_names.csv.gz"
+SUPPRESSED_METRICS = ("precision", "recall", "f1", "support", "abstained")
 ECE_BINS = 15
 
 
@@ -73,6 +78,10 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray) -> f
     return float(ece)
 
 
+def _people(keys: Sequence[NormalisedName], mask: np.ndarray) -> int:
+    return len({k for k, m in zip(keys, mask, strict=True) if m})
+
+
 def evaluate(names: Sequence[str], groups: Sequence[str]) -> dict[str, Any]:
     """Accuracy, macro-F1, per-group P/R/F1, ECE and coverage on labelled names."""
     from talentflow.origin.model import load_estimator
@@ -87,13 +96,17 @@ def evaluate(names: Sequence[str], groups: Sequence[str]) -> dict[str, Any]:
     pred = probs.argmax(axis=1) if probs.size else np.zeros(0, dtype=np.int64)
     conf = probs.max(axis=1) if probs.size else np.zeros(0)
     correct = pred == y
-    per_group: dict[str, dict[str, float | int]] = {}
+    kept_keys = [k for k, ok in zip(person_keys(names), keep, strict=True) if ok]
+    per_group: dict[str, dict[str, float | int | bool | None]] = {}
     f1s: list[float] = []
     for i, g in enumerate(GROUPS):
         support = int((y == i).sum())
         tp = int(((pred == i) & (y == i)).sum())
         predicted = int((pred == i).sum())
         if support == 0 and predicted == 0:
+            continue
+        if min(_people(kept_keys, y == i), _people(kept_keys, pred == i)) < MIN_CELL:
+            per_group[g] = dict.fromkeys(SUPPRESSED_METRICS) | {"suppressed": True}
             continue
         precision = tp / predicted if predicted else 0.0
         recall = tp / support if support else 0.0
@@ -104,6 +117,7 @@ def evaluate(names: Sequence[str], groups: Sequence[str]) -> dict[str, Any]:
             "f1": round(f1, 4),
             "support": support,
             "abstained": int(((truth == i) & post.abstained).sum()),
+            "suppressed": False,
         }
         if support:
             f1s.append(f1)
