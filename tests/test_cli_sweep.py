@@ -27,6 +27,10 @@ runner = CliRunner()
 CASES: list[tuple[str, list[str], str | None]] = [
     ("build", ["--workers", "0", "--mirror", "{tmp}/nomirror"], "--workers: must be 1 or more"),
     ("careers load", ["{careers}", "--dataset", "x", "--db", "{csv}"], "not a talentflow store"),
+    ("careers load", ["{header_only}", "--dataset", "mine"], "the input holds no rows"),
+    ("careers load", ["{careers}", "--dataset", "mine"], "holds 3 rows and this load has 1"),
+    ("careers load", ["{latin1}", "--dataset", "y"], "not UTF-8 text (byte 0xfc on line 2)"),
+    ("careers load", ["{unterminated}", "--dataset", "y"], "line 3 is never closed"),
     ("census", ["--venue", "nosuch", "--year", "2020"], "no venue 'nosuch'"),
     ("census", ["--venue", "synt", "--year", "2020"], "did you mean synth?"),
     ("census", ["--venue", "synth", "--year", "1900"], "no synth papers of 1900"),
@@ -41,6 +45,7 @@ CASES: list[tuple[str, list[str], str | None]] = [
     ("export tables", ["--out", "{full}"], "holds no previous export"),
     ("founders pedigree", ["--earlier", "X", "--db", "{csv}"], "exactly one of"),
     ("jobs evaluate", ["--labels", "{tmp}/none.csv"], "cannot read file"),
+    ("jobs evaluate", ["--labels", "{latin1}"], "not UTF-8 text"),
     ("jobs load", ["{careers}", "--db", "{csv}"], "not a talentflow store"),
     ("jobs roles", ["--format", "xml"], None),
     ("migration", ["--from", "2020", "--to", "2021", "--country", "ZZ"], "'ZZ' is not"),
@@ -55,7 +60,9 @@ CASES: list[tuple[str, list[str], str | None]] = [
     ("orgs top", ["--venue", "synth", "--year", "2020", "--limit", "-1"], None),
     ("origin evaluate", ["--labeled", "{one_label}"], "1 distinct name(s)"),
     ("origin shares", ["--input", "{repeated}"], "1 distinct name(s) (20 rows)"),
+    ("origin shares", ["--input", "{unterminated}"], "(record 2): a quote opened"),
     ("pedigree", ["--earlier", "X", "--cohort-country", "ZZ", "--year", "2020"], "'ZZ' is not"),
+    ("pedigree", ["--earlier", "syn-org0", "--cohort", "{latin1}"], "not UTF-8 text"),
     ("people forget", ["nope", "nope2"], "no override"),
     ("people link", ["nope", "nope2"], "'nope' is no author slot"),
     ("people resolve", ["--threshold", "2"], "--threshold: must be above 0 and at most 1"),
@@ -94,10 +101,19 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         derive_careers(store)
     inputs = root / "inputs"
     inputs.mkdir()
+    header = "person,organisation,country,role,start,end\n"
     careers = inputs / "careers.csv"
-    careers.write_text(
-        "person,organisation,country,role,start,end\na,MIT,US,PhD student,2015,2019\n"
-    )
+    careers.write_text(header + "a,MIT,US,PhD student,2015,2019\n")
+    two = inputs / "two.csv"
+    two.write_text(header + "a,MIT,US,PhD student,2015,2019\na,KAIST,KR,Professor,2020,\n")
+    result = runner.invoke(app, ["careers", "load", str(two), "--dataset", "mine", "--db", str(db)])
+    assert result.exit_code == 0, result.output  # 2 stints and 1 move
+    header_only = inputs / "header_only.csv"
+    header_only.write_text(header)
+    latin1 = inputs / "latin1.csv"
+    latin1.write_bytes((header + "J\xfcrgen,TU M\xfcnchen,DE,PhD,2015,2019\n").encode("latin-1"))
+    unterminated = inputs / "unterminated.csv"
+    unterminated.write_text(header + 'a,MIT,US,PhD,2015,2019\n"b,ETH,CH,PhD,2016,2020\n')
     csv_db = inputs / "some.csv"
     csv_db.write_text("person,organisation\na,MIT\n")
     bad_prior = inputs / "prior.json"
@@ -112,6 +128,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return {
         "db": db,
         "careers": careers,
+        "header_only": header_only,
+        "latin1": latin1,
+        "unterminated": unterminated,
         "csv": csv_db,
         "bad_prior": bad_prior,
         "one_label": one_label,

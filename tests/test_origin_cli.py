@@ -125,7 +125,7 @@ def test_shares_rejects_a_file_without_names(tmp_path: Path) -> None:
     path.write_text("person\nWei Zhang\n")
     result = runner.invoke(app, ["origin", "shares", "--input", str(path)])
     assert result.exit_code == 1
-    assert "no 'name' column" in result.stderr
+    assert "missing column(s): name" in result.stderr
 
 
 def test_evaluate_on_a_labelled_file(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from talentflow.cli import DbOption, FormatOption, reports_errors
+from talentflow.cli import DbOption, FormatOption, ReplaceOption, reports_errors
 from talentflow.cli import validate as check
 from talentflow.cli.engine_options import (
     DEFAULT_SPARK_MASTER,
@@ -287,6 +287,7 @@ def careers_load(
             "advisor-student or gemslab."
         ),
     ] = "careers",
+    replace: ReplaceOption = False,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -308,7 +309,7 @@ def careers_load(
     else:
         raise TalentflowError(f"--kind must be careers, advisor-student or gemslab: {kind}")
     with open_store(db) as store:
-        result = cl.load_careers(store, rows, dataset, moves=moves)
+        result = cl.load_careers(store, rows, dataset, moves=moves, replace=replace)
     data = result.as_json()
     emit(fmt, data, [{"measure": k, "value": v} for k, v in data.items()], title="loaded")
 

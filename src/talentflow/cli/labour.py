@@ -38,7 +38,7 @@ def _region(value: str) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add ``jobs``, ``demand`` and ``founders`` to the ``talentflow`` app."""
-    from talentflow.cli import DbOption, FormatOption, reports_errors
+    from talentflow.cli import DbOption, FormatOption, ReplaceOption, reports_errors
 
     app.add_typer(jobs_app, name="jobs")
     app.add_typer(founders_app, name="founders")
@@ -56,6 +56,7 @@ def register(app: typer.Typer) -> None:
         dataset: Annotated[
             str | None, typer.Option(help="Dataset name (one path only; default: derived).")
         ] = None,
+        replace: ReplaceOption = False,
         db: DbOption = None,
         fmt: FormatOption = OutputFormat.table,
     ) -> None:
@@ -68,7 +69,7 @@ def register(app: typer.Typer) -> None:
         from talentflow.labour.store import load_postings
 
         with open_store(db) as store:
-            results = load_postings(store, paths, dataset)
+            results = load_postings(store, paths, dataset, replace)
         data = [r.as_dict() for r in results]
         emit(fmt, {"loaded": data}, data, title="jobs load")
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -34,25 +32,17 @@ RESOLVE_COLUMNS = (
 
 def read_affiliations_csv(path: Path) -> list[dict[str, str | None]]:
     """Rows of a CSV with an ``affiliation`` column and optionally ``domain``."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BadInputError(str(path), f"cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInputError(str(path), "not UTF-8 text") from None
-    reader = csv.DictReader(io.StringIO(text))
-    fields = [f.strip().lower() for f in reader.fieldnames or []]
-    if "affiliation" not in fields:
+    from talentflow.sources.user_csv import read_user_csv
+
+    table = read_user_csv(path)
+    if "affiliation" not in table.columns:
         raise BadInputError(
             str(path), "needs a column named 'affiliation' (and optionally 'domain')"
         )
-    reader.fieldnames = fields
-    rows = []
-    for row in reader:
-        rows.append({"affiliation": row.get("affiliation"), "domain": row.get("domain") or None})
-    return rows
+    return [
+        {"affiliation": row.get("affiliation"), "domain": row.get("domain") or None}
+        for _, row in table.records
+    ]
 
 
 @orgs_app.command("resolve")

@@ -10,8 +10,6 @@ single names).
 
 from __future__ import annotations
 
-import csv
-import gzip
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -23,6 +21,7 @@ from talentflow.errors import BadInputError
 from talentflow.origin.cells import person_keys
 from talentflow.origin.groups import GROUPS, MIN_CELL, STATEMENT
 from talentflow.origin.normalise import NormalisedName
+from talentflow.sources.user_csv import read_user_csv
 
 HELDOUT_FILE = "heldout_names.csv.gz"
 SUPPRESSED_METRICS = ("precision", "recall", "f1", "support", "abstained")
@@ -31,31 +30,21 @@ ECE_BINS = 15
 
 def read_names_csv(path: Path, need_group: bool = False) -> tuple[list[str], list[str]]:
     """Names (and groups) from a CSV with a ``name`` column (and ``group`` when needed)."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    try:
-        with opener(path, "rt", encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            fields = reader.fieldnames or []
-            if "name" not in fields:
-                raise BadInputError(str(path), "no 'name' column")
-            if need_group and "group" not in fields:
-                raise BadInputError(str(path), "no 'group' column")
-            names: list[str] = []
-            groups: list[str] = []
-            for i, row in enumerate(reader):
-                name = (row.get("name") or "").strip()
-                if not name:
-                    continue
-                names.append(name)
-                if need_group:
-                    group = (row.get("group") or "").strip().lower()
-                    if group not in GROUPS:
-                        raise BadInputError(
-                            str(path), f"unknown group {group!r} (one of {', '.join(GROUPS)})", i
-                        )
-                    groups.append(group)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise BadInputError(str(path), str(exc)) from None
+    table = read_user_csv(path, ["name", "group"] if need_group else ["name"])
+    names: list[str] = []
+    groups: list[str] = []
+    for i, row in table.records:
+        name = (row.get("name") or "").strip()
+        if not name:
+            continue
+        names.append(name)
+        if need_group:
+            group = (row.get("group") or "").strip().lower()
+            if group not in GROUPS:
+                raise BadInputError(
+                    str(path), f"unknown group {group!r} (one of {', '.join(GROUPS)})", i
+                )
+            groups.append(group)
     return names, groups
 
 
