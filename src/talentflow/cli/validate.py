@@ -1,8 +1,9 @@
 """Checks every command runs on its arguments before any work.
 
 Each check returns the value to use (a venue alias becomes its code, a country
-name its ISO code) or raises :class:`ArgumentError`, one line naming the option
-and why, which ``reports_errors`` prints with exit status 1.
+code its upper case) or raises :class:`ArgumentError`, one line naming the option
+and why (with the nearest valid value when there is one), which ``reports_errors``
+prints with exit status 1.
 
 >>> year_range(2019, 2024)
 (2019, 2024)
