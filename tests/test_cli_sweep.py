@@ -66,6 +66,8 @@ CASES: list[tuple[str, list[str], str | None]] = [
     ("people forget", ["nope", "nope2"], "no override"),
     ("people link", ["nope", "nope2"], "'nope' is no author slot"),
     ("people resolve", ["--threshold", "2"], "--threshold: must be above 0 and at most 1"),
+    ("people resolve", ["--overrides", "{bad_overrides}"], "overrides.csv: 'nope' is no author"),
+    ("people resolve", ["--overrides", "{latin1}"], "not UTF-8 text (byte 0xfc on line 2)"),
     ("people search", ["wang", "--limit", "-1"], "--limit: must be 1 or more"),
     ("people show", ["nope"], "no person 'nope'"),
     ("people unlink", ["nope", "nope2"], "'nope' is no author slot"),
@@ -122,6 +124,8 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     one_label.write_text("name,group\nWei Zhang,chinese\n")
     repeated = inputs / "repeated.csv"
     repeated.write_text("name\n" + "Wei Zhang\n" * 20)
+    bad_overrides = inputs / "overrides.csv"
+    bad_overrides.write_text("# wrong refs\nmust-link,nope,nope2\n")
     full = inputs / "full"
     full.mkdir()
     (full / "keep.txt").write_text("not an export")
@@ -129,6 +133,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "db": db,
         "careers": careers,
         "header_only": header_only,
+        "bad_overrides": bad_overrides,
         "latin1": latin1,
         "unterminated": unterminated,
         "csv": csv_db,

@@ -208,10 +208,12 @@ def resolve_cmd(
     """
     from talentflow.cli.validate import probability
     from talentflow.graph.store import open_store
-    from talentflow.resolve.people import PeopleSettings, derive_people
+    from talentflow.resolve.people import PeopleSettings, derive_people, read_overrides_file
 
     probability("--threshold", threshold)
     with open_store(db) as store:
+        for o in read_overrides_file(overrides) if overrides is not None else []:
+            _check_refs(store, o.left, o.right, where=f"{overrides}: ")
         result = derive_people(store, PeopleSettings(threshold=threshold), overrides)
         _report(_with_downstream(store, result.as_dict()), fmt)
 
@@ -223,7 +225,7 @@ WHERE paper_key || ':' || CAST(author_index AS VARCHAR) = ?
 """
 
 
-def _check_refs(store: Store, *refs: str) -> None:
+def _check_refs(store: Store, *refs: str, where: str = "") -> None:
     """Refuse a slot ref or strong id that no author slot of the store has."""
     from talentflow.resolve.people.features import STRONG_KINDS
 
@@ -231,7 +233,7 @@ def _check_refs(store: Store, *refs: str) -> None:
     for ref in refs:
         if not store.scalar(query, [ref, ref, ref]):
             raise TalentflowError(
-                f"{ref!r} is no author slot (paper_key:author_index) or strong id in the "
+                f"{where}{ref!r} is no author slot (paper_key:author_index) or strong id in the "
                 "store: nothing was stored (find refs with 'talentflow people show')"
             )
 
