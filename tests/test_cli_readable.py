@@ -89,3 +89,19 @@ def test_an_empty_valid_result_says_so(tmp_path: Path) -> None:
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     assert "no rows (the query is valid; nothing matches it)" in result.stderr
+
+
+def test_unknown_stages_are_announced(tmp_path: Path) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "person,organisation,country,stage,start,end\n"
+        "a,MIT,US,PhD student,2015,2019\n"
+        "a,KAIST,KR,Wizard,2020,\n"
+        "b,ETH,CH,postdoc,2018,2020\n"
+    )
+    db = tmp_path / "c.duckdb"
+    args = ["careers", "load", str(path), "--dataset", "mine", "--db", str(db)]
+    result = runner.invoke(app, [*args, "-f", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["stages_unknown"] == ["Wizard"]
+    assert "stages not recognised, stored as 'unknown': Wizard" in result.stderr

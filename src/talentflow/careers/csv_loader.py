@@ -58,6 +58,7 @@ class CareerRow:
     stage: str
     start: int | None
     end: int | None
+    stage_text: str = ""  # the stage as the file wrote it
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,7 @@ class LoadResult:
     moves: int = 0
     undated_moves: int = 0
     countries_unresolved: list[str] = field(default_factory=list)
+    stages_unknown: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -91,6 +93,7 @@ class LoadResult:
             "moves": self.moves,
             "undated_moves": self.undated_moves,
             "countries_unresolved": self.countries_unresolved,
+            "stages_unknown": self.stages_unknown,
         }
 
 
@@ -161,6 +164,7 @@ def read_careers_csv(path: Path) -> list[CareerRow]:
                 stage=_stage(raw.get(stage_col)),
                 start=start,
                 end=end,
+                stage_text=(raw.get(stage_col) or "").strip(),
             )
         )
     return rows
@@ -197,6 +201,7 @@ def load_careers(
     if not name or ":" in name or "%" in name:
         raise TalentflowError(f"dataset name '{dataset}' must be non-empty, without ':' or '%'")
     result = LoadResult(dataset=name)
+    rows = list(rows)
     unresolved: set[str] = set()
     codes: dict[str, str | None] = {}
 
@@ -284,6 +289,7 @@ def load_careers(
     result.moves = moves_table.num_rows
     result.people = len({p for p, *_ in stint_rows} | {m[0] for m in move_rows})
     result.countries_unresolved = sorted(unresolved)
+    result.stages_unknown = sorted({r.stage_text for r in rows if r.stage == "unknown"} - {""})
     return result
 
 

@@ -310,6 +310,12 @@ def careers_load(
         raise TalentflowError(f"--kind must be careers, advisor-student or gemslab: {kind}")
     with open_store(db) as store:
         result = cl.load_careers(store, rows, dataset, moves=moves, replace=replace)
+    if result.stages_unknown:
+        stderr.print(
+            "stages not recognised, stored as 'unknown': " + ", ".join(result.stages_unknown),
+            highlight=False,
+            soft_wrap=True,
+        )
     data = result.as_json()
     emit(fmt, data, [{"measure": k, "value": v} for k, v in data.items()], title="loaded")
 
