@@ -15,6 +15,7 @@ from talentflow.cli.engine_options import (
 )
 from talentflow.cli.options import DbOption, FormatOption, reports_errors
 from talentflow.cli.output import OutputFormat, emit, stderr
+from talentflow.errors import TalentflowError
 
 app = typer.Typer(
     name="talentflow",
@@ -113,8 +114,10 @@ def build(
     tables/ to read it with Spark into Parquet tables instead.
     """
     from talentflow.build import run_build
+    from talentflow.cli.validate import positive
     from talentflow.engines import parse_conf
 
+    positive("--workers", workers)
     result = run_build(
         source=source,
         venues=venues,
@@ -189,9 +192,11 @@ def export_tables(
 
     Example: talentflow export tables --out tables/
     """
+    from talentflow.cli.validate import export_folder
     from talentflow.graph.parquet import export_tables as do_export
     from talentflow.graph.store import open_store
 
+    export_folder(out)
     with open_store(db, read_only=True) as store:
         manifest = do_export(store, out)
     total = sum(manifest.rows.values())
@@ -213,8 +218,10 @@ def sources_command(
 
     Example: talentflow sources --format json
     """
+    from talentflow.cli.validate import folder
     from talentflow.sources.catalog import available_sources
 
+    folder("--mirror", mirror)
     rows = available_sources(cache_dir, mirror)
     emit(fmt, {"sources": rows}, rows, title="sources")
 
@@ -248,8 +255,14 @@ def report(
 
     Example: talentflow report --out report.html --venue nips --year 2024 --country KR --lang ko
     """
+    import talentflow.cli.validate as check
+    from talentflow.graph.store import open_store
     from talentflow.report.page import write_report_file
 
+    country = None if country is None else check.country(country)
+    if venue is not None:
+        with open_store(db, read_only=True) as store:
+            venue = check.store_venue(store, venue, year)
     write_report_file(db, out, venue=venue, year=year, country=country, lang=lang)
     stderr.print(f"wrote {out}")
 
@@ -272,8 +285,13 @@ def serve(
 
     Example: talentflow serve --port 8000   (then open http://127.0.0.1:8000/)
     """
+    from talentflow.cli.validate import port as check_port
     from talentflow.graph.store import default_db_path
     from talentflow.web.app import serve as run_server
+
+    check_port(port)
+    if warm_years < 0:
+        raise TalentflowError(f"--warm-years: must be 0 or more, got {warm_years}")
 
     stderr.print(f"serving {default_db_path(db)} on http://{host}:{port}/ (Ctrl-C stops)")
     run_server(default_db_path(db), host=host, port=port, warm_years=warm_years)
