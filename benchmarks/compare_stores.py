@@ -10,6 +10,11 @@ fitted model's random id. DOUBLE columns are rounded to ``--digits`` significant
     python3 -m uv run python benchmarks/compare_stores.py before.duckdb after.duckdb
 
 Prints one line per table (``equal`` or ``different``) and exits 1 if any differs.
+
+Known difference between two builds of the same code (2026-12-07, whole mirror): the
+display name of an affiliation-text organisation ('aff:...') is the first spelling
+resolved, and the organisations step reads its distinct inputs without an order
+(resolve/derive ``_INPUTS_SQL``), so 'The Salk Institute' / 'Salk Institute' can swap.
 """
 
 from __future__ import annotations

@@ -1,19 +1,20 @@
-"""Benchmark: a NeurIPS-2024-sized OpenReview profile crawl, replayed (no network).
+"""Benchmark: a NeurIPS-2024-sized OpenReview crawl through a rate-limit window, replayed.
 
-Serves N profiles (the recorded corpus, cloned under new ids) from the replay server
-of the tests, crawls them in batches of 50 with pacing switched off, ingests them into
-a fresh store, then runs the crawl again (everything cached). Prints request counts,
-the local overhead (what talentflow itself costs per profile) and the estimated live
-duration: requests at the polite pace plus an assumed server time per request.
+Serves a NeurIPS-2024-sized venue-year (4,553 main-track and 460 Datasets & Benchmarks
+papers, 17,834 distinct authors with profiles cloned from the recorded corpus) from the
+replay server of the tests, which answers like the service in 2026: login required,
+``POST /profiles/search`` with up to 1,000 ids, notes by ``after``, and a 429
+``RateLimitError`` whose 30-minute window opens mid-crawl. Run 1 stops at the window
+and saves its place; run 2 (the clock moved past the window: no real waiting) goes on.
+Then the profiles are ingested into a fresh store. Prints request counts per run, the
+local cost, and the estimated live duration.
 
-    python benchmarks/live_crawl.py [--profiles 17834]
+    python benchmarks/live_crawl.py [--window-at 12] [--window-minutes 30]
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
-import math
 import platform
 import sys
 import tempfile
@@ -25,77 +26,83 @@ import respx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from live_replay import OpenReviewServer, load  # noqa: E402
+from live_replay import NEURIPS_2024, FakeClock, neurips_2024_sized, openreview_fetcher  # noqa: E402
 from talentflow.build.live import _profile_records  # noqa: E402
 from talentflow.graph.live_ingest import ingest_live  # noqa: E402
 from talentflow.graph.store import open_store  # noqa: E402
-from talentflow.sources.http_cache import RetryPolicy  # noqa: E402
-from talentflow.sources.live_http import RateLimiter, RecordCache, polite_fetcher  # noqa: E402
-from talentflow.sources.openreview import OpenReviewSettings, crawl_profiles  # noqa: E402
+from talentflow.sources import openreview as orv  # noqa: E402
+from talentflow.sources.http_cache import ThrottledError  # noqa: E402
+from talentflow.sources.live_http import RecordCache  # noqa: E402
 
 
-def corpus(n: int) -> list[dict[str, object]]:
-    base = load("openreview_profiles.json")
-    out = []
-    for k in range(n):
-        p = copy.deepcopy(base[k % len(base)])
-        pid = f"~Bench_Person{k + 1}"
-        p["id"] = pid
-        for name in p["content"]["names"]:
-            name["username"] = pid if name.get("preferred") else f"~Bench_Alias{k + 1}"
-        out.append(p)
-    return out
+def crawl(root: Path, clock: FakeClock) -> list[str]:
+    """Both tracks' accepted papers, then the profiles of their authors."""
+    fetcher = openreview_fetcher(root, clock)
+    settings = orv.OpenReviewSettings()
+    ids: list[str] = []
+    for group in orv.venue_groups("nips", 2024):
+        notes, _ = orv.crawl_venue_notes(group, fetcher, RecordCache(root, "pages"), settings)
+        ids += [i for n in notes for i in orv.note_author_ids(n)]
+    orv.crawl_profiles(ids, fetcher, RecordCache(root, "profiles"), settings)
+    return sorted(set(ids))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--profiles", type=int, default=17834, help="NeurIPS 2024: distinct names")
+    ap.add_argument("--window-at", type=int, default=12, help="request that meets the 429")
+    ap.add_argument("--window-minutes", type=float, default=30.0)
     args = ap.parse_args()
-    profiles = corpus(args.profiles)
-    ids = [str(p["id"]) for p in profiles]
-    settings = OpenReviewSettings()
-    with tempfile.TemporaryDirectory() as tmp:
+    clock = FakeClock()
+    server = neurips_2024_sized()
+    server.clock = clock
+    server.limit_from_call = args.window_at
+    server.window_seconds = args.window_minutes * 60
+    runs: list[tuple[int, float, str]] = []
+    with tempfile.TemporaryDirectory() as tmp, respx.mock(assert_all_called=False) as router:
         root = Path(tmp)
-
-        def fetcher():  # type: ignore[no-untyped-def]
-            limiter = RateLimiter(1e9)
-            return polite_fetcher(
-                root / "http", limiter, user_agent="bench", retry=RetryPolicy(max_attempts=2)
-            )
-
-        server = OpenReviewServer(profiles=profiles)
-        state = RecordCache(root, "profiles")
-        with respx.mock(assert_all_called=False) as router:
-            server.mount(router)
-            t0 = time.perf_counter()
-            stats = crawl_profiles(ids, fetcher(), state, settings)
-            crawl_s = time.perf_counter() - t0
-            t0 = time.perf_counter()
-            again = crawl_profiles(ids, fetcher(), state, settings)
-            resume_s = time.perf_counter() - t0
+        server.mount(router)
+        ids: list[str] = []
+        for _ in range(3):
+            before, t0 = server.calls, time.perf_counter()
+            try:
+                ids = crawl(root, clock)
+                outcome = "complete"
+            except ThrottledError as exc:
+                outcome = f"stopped: {exc}"
+                clock.now = exc.resume_at + 1  # the user reruns after the window
+            runs.append((server.calls - before, time.perf_counter() - t0, outcome))
+            if outcome == "complete":
+                break
         t0 = time.perf_counter()
         with open_store(root / "bench.duckdb") as store:
-            result = ingest_live(store, "openreview", _profile_records(state, ids), {})
+            result = ingest_live(
+                store, "openreview", _profile_records(RecordCache(root, "profiles"), ids), {}
+            )
         ingest_s = time.perf_counter() - t0
-    requests = stats.requests
-    notes_requests = math.ceil(4553 / 1000) + 1  # main track pages + the D&B track
-    total_requests = requests + notes_requests
-    pace = total_requests / settings.requests_per_second
+    answered = len(server.answered)
     print(f"machine: {platform.machine()}, Python {platform.python_version()}")
-    print(f"profiles: {len(ids):,}; requests: {requests:,} (batches of {settings.batch_size})")
     print(
-        f"replayed crawl (pacing off): {crawl_s:.1f} s = {1000 * crawl_s / len(ids):.2f} ms/profile"
+        f"venue-year: {NEURIPS_2024['main']:,} + {NEURIPS_2024['datasets_and_benchmarks']:,} "
+        f"papers, {len(ids):,} distinct author ids"
     )
-    print(f"rerun, everything cached: {resume_s:.1f} s, requests: {again.requests}")
+    for k, (requests, seconds, outcome) in enumerate(runs, 1):
+        print(f"run {k}: {requests} requests, {seconds:.1f} s local; {outcome}")
+    print(
+        f"answered requests: {answered} ({len(set(server.answered))} distinct: "
+        f"no page fetched twice = {answered == len(set(server.answered))}); "
+        f"logins: {server.logins}; real sleeping: {sum(clock.sleeps):.0f} s"
+    )
     print(
         f"ingest: {ingest_s:.1f} s for {result.records_ingested:,} profiles, "
         f"{result.entries:,} career entries, {result.stints:,} stints"
     )
-    rate = settings.requests_per_second
-    print(f"estimated live: {total_requests} requests at {rate}/s = {pace / 60:.1f} min of pacing")
-    for latency in (0.5, 1.0, 2.0):
-        live = total_requests * max(latency, 1 / settings.requests_per_second) + crawl_s + ingest_s
-        print(f"  with {latency:.1f} s server time per request: {live / 60:.1f} min")
+    settings = orv.OpenReviewSettings()
+    pacing = answered / settings.requests_per_second
+    print(f"estimated live: {answered} answered requests at {settings.requests_per_second}/s")
+    for server_s in (2.0, 10.0, 30.0):  # a 1,000-profile answer is large
+        live = answered * max(server_s, 1 / settings.requests_per_second) + ingest_s
+        print(f"  with {server_s:.0f} s server time per request: {live / 60:.1f} min")
+    print(f"  pacing alone: {pacing / 60:.1f} min; plus each rate-limit window (30-60 min)")
 
 
 if __name__ == "__main__":

@@ -115,7 +115,7 @@ def test_skip_bad_ingests_good_files_and_lists_bad(tmp_path: Path, workers: int)
     result = build(db, mirror, skip_bad=True, workers=workers)
     assert result.files_ingested == 3  # type: ignore[attr-defined]
     assert len(result.bad_files) == 1  # type: ignore[attr-defined]
-    assert "nips2022.json (record 1)" in result.bad_files[0]  # type: ignore[attr-defined]
+    assert "nips2022.json (record 2)" in result.bad_files[0]  # type: ignore[attr-defined]
 
 
 def test_cli_build_bad_file_exits_nonzero_with_reason(tmp_path: Path) -> None:
@@ -124,7 +124,7 @@ def test_cli_build_bad_file_exits_nonzero_with_reason(tmp_path: Path) -> None:
     db = tmp_path / "s.duckdb"
     res = runner.invoke(app, ["build", "--mirror", str(mirror), "--db", str(db)])
     assert res.exit_code == 1
-    assert "nips2022.json (record 0): field 'aff' should be text" in res.stderr
+    assert "nips2022.json (record 1): field 'aff' should be text" in res.stderr
     res = runner.invoke(
         app, ["build", "--mirror", str(mirror), "--db", str(db), "--skip-bad", "-f", "json"]
     )

@@ -73,8 +73,13 @@ def test_generic_csv_loads_stints_and_moves(store: Store, tmp_path: Path) -> Non
     assert {m["evidence"] for m in moves} == {"csv"}
     kr = country_profile(store, "KR", 2010, 2025)
     assert kr.moves_out == [{"country": "US", "people": 2, **_poisson(2)}]
-    # Loading again replaces the dataset; another dataset is kept.
-    load_careers(store, rows[:3], "lab")
+    # Loading again replaces the dataset (with fewer rows only when asked); another is kept.
+    with pytest.raises(TalentflowError, match="holds 10 rows and this load has 5: pass --replace"):
+        load_careers(store, rows[:3], "lab")
+    with pytest.raises(TalentflowError, match="the input holds no rows"):
+        load_careers(store, [], "lab", replace=True)
+    assert store.scalar("SELECT count(*) FROM stints WHERE person_id LIKE 'lab:%'") == 7
+    load_careers(store, rows[:3], "lab", replace=True)
     load_careers(store, rows[3:], "other")
     counts = dict(
         store.con.sql(

@@ -561,7 +561,7 @@ def test_hn_bad_record_names_file_and_record(hn_dir: Path) -> None:
     )
     with pytest.raises(BadInputError) as err:
         read_hn_collection(hn_dir)
-    assert "runs/2026-03-01/raw.json" in str(err.value) and "record 1" in str(err.value)
+    assert "runs/2026-03-01/raw.json" in str(err.value) and "record 2" in str(err.value)
 
 
 # --- user files ------------------------------------------------------------------------
@@ -619,7 +619,7 @@ def test_bad_posting_rows_are_named(tmp_path: Path, row: dict[str, str], reason:
     path = _postings_csv(tmp_path / "bad.csv", [good, row])
     with pytest.raises(BadInputError) as err:
         read_postings(path)
-    assert str(path) in str(err.value) and "record 1" in str(err.value) and reason in str(err.value)
+    assert str(path) in str(err.value) and "record 2" in str(err.value) and reason in str(err.value)
 
 
 def test_missing_columns(tmp_path: Path) -> None:
@@ -668,7 +668,7 @@ def test_bad_input_leaves_store_unchanged(tmp_path: Path, hn_dir: Path) -> None:
         load_postings(store, [hn_dir])
         before = _counts(store)
         _hn_run(hn_dir, "2026-03-01", [{"id": 9, "time": 1, "text": ""}])
-        with pytest.raises(BadInputError, match="record 0"):
+        with pytest.raises(BadInputError, match="record 1"):
             load_postings(store, [hn_dir])
         assert _counts(store) == before
 

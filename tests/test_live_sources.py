@@ -16,8 +16,11 @@ import yaml
 from typer.testing import CliRunner
 
 from live_replay import (
+    ACCOUNT,
     OPENALEX_BASE,
+    OPENALEX_KEY,
     OPENREVIEW_BASE,
+    START,
     OpenAlexServer,
     OpenReviewServer,
     cut_json,
@@ -26,6 +29,7 @@ from live_replay import (
     timeout,
     too_many_requests,
     truncated,
+    use_replay_accounts,
 )
 from paperlist_files import record, write_list
 from talentflow.build.live import run_live_build
@@ -43,6 +47,7 @@ from talentflow.sources.career_entries import (
 )
 from talentflow.sources.http_cache import RetryPolicy
 from talentflow.sources.live_http import RateLimiter, RecordCache, polite_fetcher
+from talentflow.sources.openreview_auth import Credentials, OpenReviewSession, login_with_client
 from talentflow.sources.paperlists import mirror_files
 
 SHARED = Path(
@@ -73,14 +78,28 @@ class Sleeps:
         self.calls.append(seconds)
 
 
-def make_fetcher(tmp_path: Path, sleeps: Sleeps, attempts: int = 4) -> Any:
-    limiter = RateLimiter(1000.0, clock=lambda: 0.0, sleep=lambda s: None)  # paced apart
+@pytest.fixture(autouse=True)
+def accounts(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    use_replay_accounts(monkeypatch, tmp_path)
+
+
+def make_fetcher(tmp_path: Path, sleeps: Sleeps, attempts: int = 4, login: bool = True) -> Any:
+    """A logged-in OpenReview fetcher that also carries the OpenAlex key (paced apart)."""
+    client = httpx.Client()
+    creds = Credentials(username=ACCOUNT[0], password=ACCOUNT[1])
+    session = OpenReviewSession(
+        creds, lambda c: login_with_client(client, OPENREVIEW_BASE, c), clock=lambda: START
+    )
     return polite_fetcher(
         tmp_path / "http",
-        limiter,
+        RateLimiter(1000.0, clock=lambda: 0.0, sleep=lambda s: None),
         user_agent="talentflow-tests",
         retry=RetryPolicy(max_attempts=attempts, backoff_seconds=0.5),
         sleep=sleeps,
+        clock=lambda: START,
+        judge=orv.judge_response,
+        session=session if login else None,
+        secret_params={"api_key": OPENALEX_KEY},
     )
 
 
@@ -291,24 +310,23 @@ def crawl(tmp_path: Path, ids: list[str], sleeps: Sleeps, batch: int = 10, **kw:
     )
 
 
-def test_crawl_in_batches_with_paging_aliases_and_missing_profiles(tmp_path: Path) -> None:
-    server = OpenReviewServer(page_cap=4)
+def test_crawl_in_batches_with_aliases_and_missing_profiles(tmp_path: Path) -> None:
+    server = OpenReviewServer()
     ids = [*ALL_IDS, "~Emmy_Noether2", "~Nobody_Here1"]
     with respx.mock(assert_all_called=False) as router:
         server.mount(router)
         stats = crawl(tmp_path, ids, Sleeps(), batch=10)
     assert stats.wanted == len(ids) == 42
     assert stats.batches == math.ceil(42 / 10)
-    assert stats.pages > stats.batches  # the server's page cap forced offset paging
-    assert stats.requests == server.calls == stats.pages
+    assert stats.requests == server.calls == stats.pages == stats.batches
+    assert server.logins == 1
     assert stats.missing_at_source == 1
     assert stats.fetched == 41
     state = RecordCache(tmp_path, "profiles")
     merged = state.get("~Emmy_Noether2")
     assert merged is not None and merged.body is not None
     assert merged.body["id"] == "~Emmy_Noether1"
-    ghost = state.get("~Nobody_Here1")
-    assert ghost is not None and ghost.missing
+    assert state.get("~Nobody_Here1") is None  # not stored: asked again next run
     assert all(len(b) <= 10 for b in server.asked)
 
 
@@ -346,13 +364,13 @@ def test_truncated_json_without_length_header_is_refetched(tmp_path: Path) -> No
         stats = oa.crawl_authors(
             ["A5000000001", "A5000000004"],
             "openalex_id",
-            make_fetcher(tmp_path, sleeps),
+            make_fetcher(tmp_path, sleeps, login=False),
             RecordCache(tmp_path, "authors"),
             settings,
         )
     assert server.calls == 2 and sleeps.calls == [0.5]
     assert stats.fetched == 2
-    assert set(server.mailto) == {"team@example.org"}  # the polite-pool e-mail is sent
+    assert set(server.mailto) == {"team@example.org"}  # the e-mail is still sent
 
 
 def test_persistent_failure_raises_and_keeps_earlier_batches(tmp_path: Path) -> None:
@@ -438,12 +456,14 @@ def test_openalex_works_cursor_walk_resumes(tmp_path: Path) -> None:
     with respx.mock(assert_all_called=False) as router:
         first.mount(router)
         with pytest.raises(FetchError):
-            oa.crawl_works("S4306420609", 2024, make_fetcher(tmp_path, Sleeps()), pages, settings)
+            oa.crawl_works(
+                "S4306420609", 2024, make_fetcher(tmp_path, Sleeps(), login=False), pages, settings
+            )
     second = OpenAlexServer()
     with respx.mock(assert_all_called=False) as router:
         second.mount(router)
         works, stats = oa.crawl_works(
-            "S4306420609", 2024, make_fetcher(tmp_path, Sleeps()), pages, settings
+            "S4306420609", 2024, make_fetcher(tmp_path, Sleeps(), login=False), pages, settings
         )
     assert len(works) == 12
     assert second.calls == 1  # only the third page: the first two were kept
@@ -512,7 +532,7 @@ def test_replayed_neurips_crawl_yields_stints_origin_and_training(tmp_path: Path
     assert "~Rejected_Author1" not in server.asked_ids  # accepted papers only
     assert result.ingest is not None
     assert result.ingest.records_ingested == len(PROFILES)
-    assert result.crawls["profiles"].requests == math.ceil(41 / 50)
+    assert result.crawls["profiles"].requests == 1  # 41 ids: one POST /profiles/search
     with open_store(db, read_only=True) as store:
         stints = store.query(
             "SELECT person_id, stage, country, first_year, last_year, evidence FROM stints "
@@ -597,7 +617,7 @@ def test_replayed_neurips_crawl_yields_stints_origin_and_training(tmp_path: Path
             progress=lambda d: lambda done, total: None,
             sleep=sleeps,
         )
-    assert again.calls == 0
+    assert again.asked_ids == ["~Nobody_Here1"]  # only what the API did not return
     assert result.ingest is not None and result.ingest.run_id is None
 
     # OpenAlex by the ORCIDs the profiles give: linked to the same people
@@ -699,7 +719,7 @@ def test_cli_sources_and_live_build(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         app, ["sources", "--cache-dir", str(tmp_path / "cache"), "--format", "json"]
     )
     listed = {row["source"]: row for row in json.loads(out.stdout)["sources"]}
-    assert listed["openreview"]["cached_records"] == 41
+    assert listed["openreview"]["cached_records"] == 40  # the unknown id is not kept
     with respx.mock(assert_all_called=False) as router:
         router.get(f"{OPENREVIEW_BASE}/profiles").mock(return_value=httpx.Response(503))
         router.get(f"{OPENALEX_BASE}/authors").mock(return_value=httpx.Response(503))
@@ -760,9 +780,14 @@ def test_venue_year_without_ids_gets_them_from_the_accepted_papers(tmp_path: Pat
                 progress=lambda d: lambda done, total: None,
                 openreview_settings=small_pages,
             )
-    assert first.note_pages == [
-        ("NeurIPS.cc/2024/Conference", 0),
-        ("NeurIPS.cc/2024/Conference", 5),
+    main = sorted(
+        n["id"]
+        for n in load("openreview_notes.json")
+        if n["content"]["venueid"]["value"] == "NeurIPS.cc/2024/Conference"
+    )
+    assert first.note_pages == [  # sort=id, then after=<the last id of the page before>
+        ("NeurIPS.cc/2024/Conference", "0"),
+        ("NeurIPS.cc/2024/Conference", main[4]),
     ]
     second = OpenReviewServer()
     with respx.mock(assert_all_called=False) as router:
@@ -778,8 +803,8 @@ def test_venue_year_without_ids_gets_them_from_the_accepted_papers(tmp_path: Pat
             openreview_settings=small_pages,
         )
     # resumed at the third page of the main track, then the D&B track
-    assert second.note_pages[0] == ("NeurIPS.cc/2024/Conference", 10)
-    assert ("NeurIPS.cc/2024/Datasets_and_Benchmarks_Track", 0) in second.note_pages
+    assert second.note_pages[0] == ("NeurIPS.cc/2024/Conference", main[9])
+    assert ("NeurIPS.cc/2024/Datasets_and_Benchmarks_Track", "0") in second.note_pages
     assert not any(i.endswith(".edu") for i in second.asked_ids)  # e-mails are not profiles
     assert len(second.asked_ids) == 41
     assert result.crawls["profiles"].fetched == 40
@@ -855,62 +880,3 @@ def test_profiles_reach_the_pipeline_indicator_through_the_papers_notes(tmp_path
     assert result.evidence["training"] == {"profile": len(training_people)}
     assert result.evidence["origin"] == {"profile": len(origin_people)}
     assert len(training_people) >= 25 and len(origin_people) >= 20
-
-
-def test_openreview_credentials_become_a_bearer_header(monkeypatch: pytest.MonkeyPatch) -> None:
-    for var in ("OPENREVIEW_USERNAME", "OPENREVIEW_PASSWORD", "OPENREVIEW_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    assert orv.auth_headers_from_env(OPENREVIEW_BASE) == {}
-    monkeypatch.setenv("OPENREVIEW_TOKEN", "tok-123")
-    assert orv.auth_headers_from_env(OPENREVIEW_BASE) == {"Authorization": "Bearer tok-123"}
-    monkeypatch.delenv("OPENREVIEW_TOKEN")
-    monkeypatch.setenv("OPENREVIEW_USERNAME", "me@example.org")
-    monkeypatch.setenv("OPENREVIEW_PASSWORD", "secret")
-    seen: dict[str, str] = {}
-
-    class FakeClient:  # openreview-py's client logs in over its own requests session
-        def __init__(self, baseurl: str, username: str, password: str) -> None:
-            seen.update(baseurl=baseurl, username=username)
-            self.token = "from-login"
-
-    import openreview.api
-
-    monkeypatch.setattr(openreview.api, "OpenReviewClient", FakeClient)
-    headers = orv.auth_headers_from_env(OPENREVIEW_BASE)
-    assert headers == {"Authorization": "Bearer from-login"}
-    assert seen == {"baseurl": OPENREVIEW_BASE, "username": "me@example.org"}
-
-
-def test_openalex_api_key_goes_in_a_header_not_the_url(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("OPENALEX_API_KEY", "k-secret")
-    db = neurips_like_store(tmp_path)
-    with respx.mock(assert_all_called=False) as router:
-        OpenReviewServer().mount(router)
-        run_live_build(
-            source="openreview",
-            venues={"nips"},
-            years={2024},
-            cache_dir=tmp_path / "cache",
-            db=db,
-            sleep=Sleeps(),
-            progress=lambda d: lambda done, total: None,
-        )
-    server = OpenAlexServer()
-    with respx.mock(assert_all_called=False) as router:
-        server.mount(router)
-        run_live_build(
-            source="openalex",
-            venues={"nips"},
-            years={2024},
-            cache_dir=tmp_path / "cache",
-            db=db,
-            sleep=Sleeps(),
-            progress=lambda d: lambda done, total: None,
-        )
-    assert server.log
-    assert all(r.headers["Authorization"] == "Bearer k-secret" for r in server.log)
-    assert not any("k-secret" in str(r.url) for r in server.log)
-    cached = b"".join(p.read_bytes() for p in (tmp_path / "cache").rglob("*") if p.is_file())
-    assert b"k-secret" not in cached

@@ -125,7 +125,7 @@ def test_shares_rejects_a_file_without_names(tmp_path: Path) -> None:
     path.write_text("person\nWei Zhang\n")
     result = runner.invoke(app, ["origin", "shares", "--input", str(path)])
     assert result.exit_code == 1
-    assert "no 'name' column" in result.stderr
+    assert "missing column(s): name" in result.stderr
 
 
 def test_evaluate_on_a_labelled_file(tmp_path: Path) -> None:
@@ -246,3 +246,23 @@ def test_census_of_neurips_2024_on_the_real_mirror(mirror_store: Store) -> None:
     shown = sum(c["estimate"] for c in result["shares"].values() if not c["suppressed"])
     assert shown == pytest.approx(1.0, abs=0.02)
     assert not any(name in json.dumps(result) for name in names[:500])
+
+
+@pytest.mark.parametrize(
+    ("mix", "reason"),
+    [
+        ({"chinese": -1.0, "anglo": 2.0}, "negative or non-finite weights for chinese"),
+        ({"chinese": 0, "anglo": 0}, "all zero"),
+        ({"chinese": True}, "JSON object"),
+    ],
+)
+def test_shares_refuses_a_bad_prior(tmp_path: Path, mix: dict[str, object], reason: str) -> None:
+    names = _write_names(tmp_path / "names.csv", CHINESE + OTHERS)
+    prior = tmp_path / "prior.json"
+    prior.write_text(json.dumps(mix), encoding="utf-8")
+    result = runner.invoke(
+        app, ["origin", "shares", "--input", str(names), "--prior", str(prior), "-f", "json"]
+    )
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert reason in result.stderr and "Traceback" not in result.output

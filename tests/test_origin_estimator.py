@@ -163,10 +163,17 @@ def test_small_groups_and_small_inputs_are_suppressed() -> None:
     assert all(
         cell["suppressed"] and cell["estimate"] is None for cell in result["shares"].values()
     )
-    many = ["Wei Zhang", "Xiaoming Li", "Jianfeng Wang", "Yu Chen"] * 30 + ["Hiroshi Tanaka"] * 3
+    chinese = ["Wei Zhang", "Xiaoming Li", "Jianfeng Wang", "Yu Chen", "Tianyi Liu"]
+    chinese += ["Weihong Zhou", "Zengzhi Huang", "Ruoxi Sun", "Qiang Yang", "Jing Xu"]
+    chinese += ["Haoran Wu", "Yuxin Zhao", "Zhiwei Lin", "Xiaoyu Ma"]
+    many = chinese * 3 + ["Hiroshi Tanaka"] * 30
     result = estimate_shares(many, ShareSettings(bootstrap=50)).as_dict()
     assert result["shares"]["chinese"]["suppressed"] is False
+    # Cells count distinct people: one name 30 times (or any spelling of it) is one person.
     assert result["shares"]["japanese"]["suppressed"] is True
+    repeated = chinese[:4] * 30 + ["Zhang, Wei", "WEI ZHANG"] * 10
+    result = estimate_shares(repeated, ShareSettings(bootstrap=50)).as_dict()
+    assert all(cell["suppressed"] for cell in result["shares"].values())
     assert "not nationality" in result["statement"]
 
 

@@ -310,3 +310,48 @@ def test_every_web_route_leaks_nothing(
 
     leaks = asyncio.run(sweep())
     assert not leaks, f"per-person origin estimates served: {leaks}"
+
+
+def _write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def test_origin_shares_refuses_one_name_repeated(tmp_path: Path) -> None:
+    """A name repeated (in any spelling) is one person: no share is published for it."""
+    target = PLANTED[0]
+    variants = [target, target.upper(), ", ".join(reversed(target.split()))]
+    path = _write_csv(tmp_path / "repeated.csv", ["name"], [[v] for v in variants * 8])
+    result = CliRunner().invoke(
+        app, ["origin", "shares", "--input", str(path), "--format", "json", "--bootstrap", "50"]
+    )
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert "1 distinct name(s) (24 rows)" in result.stderr
+    assert not LABEL_RE.search(result.stderr)
+
+
+def test_origin_evaluate_refuses_inputs_below_the_minimum(tmp_path: Path) -> None:
+    one = _write_csv(tmp_path / "one.csv", ["name", "group"], [[PLANTED[0], "chinese"]])
+    result = CliRunner().invoke(app, ["origin", "evaluate", "--labeled", str(one)])
+    assert result.exit_code == 1, result.output
+    assert result.stdout == ""
+    assert "1 distinct name(s)" in result.stderr
+
+
+def test_origin_evaluate_suppresses_a_group_resting_on_one_name(tmp_path: Path) -> None:
+    """Ten distinct names clear the floor, but the one name labelled 'chinese' (repeated
+    twenty times) is still one person: its group's metrics would reveal its prediction."""
+    rows = [[n, "other"] for n in PLANTED[5:15]] + [[PLANTED[0], "chinese"]] * 20
+    path = _write_csv(tmp_path / "labelled.csv", ["name", "group"], rows)
+    result = CliRunner().invoke(
+        app, ["origin", "evaluate", "--labeled", str(path), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    per_group = json.loads(result.stdout)["per_group"]
+    assert per_group["chinese"]["suppressed"] is True
+    assert per_group["chinese"]["recall"] is None
+    assert all(m["suppressed"] for m in per_group.values())

@@ -207,13 +207,13 @@ def test_gz_name_without_gzip_content() -> None:
 def test_record_that_is_not_an_object_names_index() -> None:
     with pytest.raises(BadInputError) as info:
         parse([{"author": "A"}, ["not", "a", "record"]])
-    assert info.value.record == 1
-    assert "record 1" in str(info.value)
+    assert info.value.record == 2  # records are numbered from 1
+    assert "record 2" in str(info.value)
     assert "not an object" in str(info.value)
 
 
 def test_field_of_wrong_type_names_field_and_record() -> None:
-    with pytest.raises(BadInputError, match=r"record 2\): field 'aff' should be text, got list"):
+    with pytest.raises(BadInputError, match=r"record 3\): field 'aff' should be text, got list"):
         parse([{"author": "A"}, {"author": "B"}, {"author": "C", "aff": ["x"]}])
 
 

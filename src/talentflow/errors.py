@@ -34,6 +34,18 @@ class MissingExtraError(TalentflowError):
         )
 
 
+def refuse_shrinking(what: str, stored: int, new: int, replace: bool) -> None:
+    """A load that would replace ``stored`` rows of a dataset with fewer needs ``--replace``;
+    a load of nothing is refused."""
+    if new == 0:
+        raise TalentflowError(f"{what}: the input holds no rows; nothing was loaded")
+    if new < stored and not replace:
+        raise TalentflowError(
+            f"{what} holds {stored:,} rows and this load has {new:,}: "
+            "pass --replace to replace it with fewer"
+        )
+
+
 def require(module: str, extra: str) -> object:
     """Import an optional dependency, or say exactly which extra to install."""
     import importlib

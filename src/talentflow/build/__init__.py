@@ -42,6 +42,7 @@ def run_build(
     tables: Path | None = None,
     spark_master: str = "local[2]",
     spark_conf: dict[str, str] | None = None,
+    resume: bool = False,
 ) -> BuildResult | LiveBuildResult | SnapshotBuildResult:
     """Build or refresh the store from one source (see ``talentflow build``)."""
     if source == "openalex" and mirror is not None:  # the OpenAlex snapshot (issue 9)
@@ -68,6 +69,7 @@ def run_build(
             email=email,
             max_age_days=max_age_days,
             openalex_source=openalex_source,
+            resume=resume,
         )
     if source != "paperlists":
         raise TalentflowError(

@@ -23,7 +23,8 @@ from talentflow.progress import Reporter
 from talentflow.resolve.slot_links import link_notes_to_slots
 from talentflow.sources import openalex as oa
 from talentflow.sources import openreview as orv
-from talentflow.sources.http_cache import CachedFetcher, RetryPolicy
+from talentflow.sources.crawl_place import CrawlPlace, clear_place, load_place, save_place
+from talentflow.sources.http_cache import CachedFetcher, RetryPolicy, ThrottledError
 from talentflow.sources.live_http import (
     CrawlStats,
     ProgressCallback,
@@ -107,13 +108,9 @@ def cached_note_ids(cache_dir: Path, venues: set[str] | None, years: set[int] | 
     for venue in sorted(venues):
         for year in sorted(years):
             for group in orv.venue_groups(venue, year):
-                offset = 0
-                while (rec := state.get(f"{group}#{offset}")) is not None and rec.body:
-                    page = rec.body["notes"]
-                    ids += [i for n in page for i in orv.note_author_ids(n)]
-                    if not page:
-                        break
-                    offset += len(page)
+                ids += [
+                    i for n in orv.cached_venue_notes(group, state) for i in orv.note_author_ids(n)
+                ]
     return ids
 
 
@@ -215,7 +212,7 @@ def _work_records(works: list[dict[str, Any]], url: str) -> list[LiveRecord]:
     return list(out.values())
 
 
-def run_live_build(
+def _crawl_and_ingest(
     *,
     source: str,
     venues: set[str] | None,
@@ -231,6 +228,7 @@ def run_live_build(
     base_url: str | None = None,
     openreview_settings: orv.OpenReviewSettings | None = None,
     reporter: Reporter = RICH,
+    clock: Callable[[], float] = time.time,
 ) -> LiveBuildResult:
     """Crawl and ingest one live source for these venue-years (see ``talentflow build``)."""
     if source not in LIVE_SOURCES:
@@ -248,7 +246,7 @@ def run_live_build(
 
                 return advance
 
-            return run_live_build(
+            return _crawl_and_ingest(
                 source=source,
                 venues=venues,
                 years=years,
@@ -263,6 +261,7 @@ def run_live_build(
                 base_url=base_url,
                 openreview_settings=openreview_settings,
                 reporter=reporter,
+                clock=clock,
             )
     bar = progress
     result = LiveBuildResult(source=source)
@@ -276,9 +275,9 @@ def run_live_build(
                 cache_dir / "openreview" / "http",
                 limiter,
                 user_agent=USER_AGENT,
-                headers=orv.auth_headers_from_env(settings.base_url),
                 retry=retry,
                 sleep=sleep,
+                **orv.fetch_options(settings.base_url, clock, USER_AGENT),
             )
             ids = openreview_ids_in_store(store, venues, years)
             # Venue-years whose paper lists carry no ~ids (e.g. NeurIPS 2022-2024): ask the
@@ -300,7 +299,7 @@ def run_live_build(
                 raise TalentflowError(
                     "no OpenReview author ids for these venues/years: build the paper lists "
                     "first (talentflow build --venues V --years Y), or name a venue on "
-                    f"OpenReview ({', '.join(sorted(orv.VENUE_GROUPS))}) with --venues and --years"
+                    f"OpenReview ({', '.join(orv.known_venues())}) with --venues and --years"
                 )
             state = RecordCache(cache_dir / "openreview", "profiles")
             result.crawls["profiles"] = orv.crawl_profiles(
@@ -322,9 +321,12 @@ def run_live_build(
                 limiter,
                 user_agent=USER_AGENT
                 + (f" mailto:{oa_settings.email}" if oa_settings.email else ""),
-                headers=oa_settings.auth_headers(),
                 retry=retry,
                 sleep=sleep,
+                clock=clock,
+                judge=oa.judge_response,
+                service="OpenAlex",
+                secret_params=oa_settings.key_params(),
             )
             links = []
             records = _crawl_openalex(
@@ -397,3 +399,34 @@ def _crawl_openalex(
         orcids, "orcid", fetcher, authors, settings, bar("OpenAlex authors")
     )
     return _author_records(authors, orcids)
+
+
+def run_live_build(*, resume: bool = False, **options: Any) -> LiveBuildResult:
+    """Crawl and ingest one live source (see ``_crawl_and_ingest``). When the service
+    asks for a long wait, the place is saved and :class:`ThrottledError` says when to
+    rerun; ``resume=True`` takes the venues, years and OpenAlex source from there."""
+    source = options["source"]
+    cache_dir = Path(options["cache_dir"])
+    if resume:
+        place = load_place(cache_dir, source)
+        options["venues"] = options.get("venues") or (set(place.venues) if place.venues else None)
+        options["years"] = options.get("years") or (set(place.years) if place.years else None)
+        options["openalex_source"] = options.get("openalex_source") or place.openalex_source
+    try:
+        result = _crawl_and_ingest(**options)
+    except ThrottledError as exc:
+        venues, years = options.get("venues"), options.get("years")
+        save_place(
+            cache_dir,
+            CrawlPlace(
+                source=source,
+                venues=sorted(venues) if venues else None,
+                years=sorted(years) if years else None,
+                openalex_source=options.get("openalex_source"),
+                resume_at=exc.resume_at,
+                reason=exc.reason,
+            ),
+        )
+        raise
+    clear_place(cache_dir, source)
+    return result

@@ -40,10 +40,11 @@ import pyarrow as pa
 from talentflow.careers.moves import moves_off_stints_sql
 from talentflow.careers.stages import STAGES, stage_of
 from talentflow.careers.store import replace_rows
-from talentflow.errors import BadInputError, TalentflowError
+from talentflow.errors import BadInputError, TalentflowError, refuse_shrinking
 from talentflow.graph.schema import MOVES, STINTS
 from talentflow.graph.store import Store
 from talentflow.normalise.countries import country_code
+from talentflow.sources.user_csv import read_user_csv
 
 EVIDENCE = "csv"
 REQUIRED = ("person", "organisation")
@@ -59,6 +60,7 @@ class CareerRow:
     stage: str
     start: int | None
     end: int | None
+    stage_text: str = ""  # the stage as the file wrote it
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class LoadResult:
     moves: int = 0
     undated_moves: int = 0
     countries_unresolved: list[str] = field(default_factory=list)
+    stages_unknown: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -92,6 +95,7 @@ class LoadResult:
             "moves": self.moves,
             "undated_moves": self.undated_moves,
             "countries_unresolved": self.countries_unresolved,
+            "stages_unknown": self.stages_unknown,
         }
 
 
@@ -118,39 +122,30 @@ def _stage(text: str | None) -> str:
 def read_careers_csv(path: Path) -> list[CareerRow]:
     """Rows of a career CSV (columns person, organisation, country, stage|role, start, end)."""
     where = str(path)
-    try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            reader = csv.DictReader(fh)
-            cols = {c.strip().lower(): c for c in reader.fieldnames or []}
-            missing = [c for c in REQUIRED if c not in cols]
-            if missing:
-                raise BadInputError(where, f"missing column(s): {', '.join(missing)}")
-            stage_col = cols.get("stage") or cols.get("role")
-            rows = []
-            for i, raw in enumerate(reader, start=1):
-                person = (raw.get(cols["person"]) or "").strip()
-                if not person:
-                    raise BadInputError(where, "empty person", i)
-                org = (raw.get(cols["organisation"]) or "").strip() or None
-                start = _year(raw.get(cols.get("start", "")), where, i, "start")
-                end = _year(raw.get(cols.get("end", "")), where, i, "end")
-                if start is not None and end is not None and end < start:
-                    raise BadInputError(where, f"end {end} is before start {start}", i)
-                rows.append(
-                    CareerRow(
-                        person=person,
-                        organisation=org,
-                        country=(raw.get(cols.get("country", "")) or "").strip() or None,
-                        stage=_stage(raw.get(stage_col) if stage_col else None),
-                        start=start,
-                        end=end,
-                    )
-                )
-            return rows
-    except OSError as exc:
-        raise BadInputError(where, exc.strerror or str(exc)) from None
-    except UnicodeDecodeError:
-        raise BadInputError(where, "not UTF-8 text") from None
+    table = read_user_csv(path, REQUIRED)
+    stage_col = "stage" if "stage" in table.columns else "role"
+    rows = []
+    for i, raw in table.records:
+        person = (raw.get("person") or "").strip()
+        if not person:
+            raise BadInputError(where, "empty person", i)
+        org = (raw.get("organisation") or "").strip() or None
+        start = _year(raw.get("start"), where, i, "start")
+        end = _year(raw.get("end"), where, i, "end")
+        if start is not None and end is not None and end < start:
+            raise BadInputError(where, f"end {end} is before start {start}", i)
+        rows.append(
+            CareerRow(
+                person=person,
+                organisation=org,
+                country=(raw.get("country") or "").strip() or None,
+                stage=_stage(raw.get(stage_col)),
+                start=start,
+                end=end,
+                stage_text=(raw.get(stage_col) or "").strip(),
+            )
+        )
+    return rows
 
 
 def _moves_between(
@@ -184,12 +179,15 @@ def load_careers(
     rows: Iterable[CareerRow],
     dataset: str,
     moves: Iterable[MoveRow] = (),
+    replace: bool = False,
 ) -> LoadResult:
-    """Store ``rows`` as ``csv``-evidence stints (and moves) of ``dataset``, replacing it."""
+    """Store ``rows`` as ``csv``-evidence stints (and moves) of ``dataset``, replacing it
+    (with fewer rows than it holds only when ``replace``)."""
     name = dataset.strip()
     if not name or ":" in name or "%" in name:
         raise TalentflowError(f"dataset name '{dataset}' must be non-empty, without ':' or '%'")
     result = LoadResult(dataset=name)
+    rows = list(rows)
     unresolved: set[str] = set()
     codes: dict[str, str | None] = {}
 
@@ -260,17 +258,20 @@ def load_careers(
         ],
         schema=MOVES.arrow_schema(),
     )
-    replace_rows(
-        store,
-        "evidence = ? AND person_id LIKE ?",
-        [EVIDENCE, f"{name}:%"],
-        stints_table,
-        moves_table,
+    prefix = f"{name}:"
+    mine = "evidence = ? AND starts_with(person_id, ?)"  # the dataset's rows (no wildcards)
+    stored = sum(
+        int(store.scalar(f"SELECT count(*) FROM {t} WHERE {mine}", [EVIDENCE, prefix]))
+        for t in ("stints", "moves")
     )
+    new = stints_table.num_rows + moves_table.num_rows
+    refuse_shrinking(f"careers dataset '{name}'", stored, new, replace)
+    replace_rows(store, mine, [EVIDENCE, prefix], stints_table, moves_table)
     result.stints = stints_table.num_rows
     result.moves = moves_table.num_rows
     result.people = len({p for p, *_ in stint_rows} | {m[0] for m in move_rows})
     result.countries_unresolved = sorted(unresolved)
+    result.stages_unknown = sorted({r.stage_text for r in rows if r.stage == "unknown"} - {""})
     return result
 
 

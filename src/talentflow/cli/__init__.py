@@ -15,6 +15,7 @@ from talentflow.cli.engine_options import (
 )
 from talentflow.cli.options import DbOption, FormatOption, reports_errors
 from talentflow.cli.output import OutputFormat, emit, stderr
+from talentflow.errors import TalentflowError
 
 app = typer.Typer(
     name="talentflow",
@@ -59,7 +60,10 @@ def build(
     workers: Annotated[int, typer.Option(help="Parallel parser processes.")] = 2,
     email: Annotated[
         str | None,
-        typer.Option(help="OpenAlex polite-pool e-mail (default $TALENTFLOW_OPENALEX_EMAIL)."),
+        typer.Option(
+            help="OpenAlex: your e-mail, sent as mailto (default $TALENTFLOW_OPENALEX_EMAIL); "
+            "the API key comes from $OPENALEX_API_KEY."
+        ),
     ] = None,
     max_age_days: Annotated[
         float | None,
@@ -69,6 +73,14 @@ def build(
         str | None,
         typer.Option(help="OpenAlex: crawl the works of this source id (S...) in --years."),
     ] = None,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="Live sources: go on with the crawl a rate limit interrupted (its venues "
+            "and years are remembered).",
+        ),
+    ] = False,
     engine: Annotated[
         str,
         typer.Option(
@@ -94,15 +106,18 @@ def build(
     Example: talentflow build --mirror ../shared/data/paperlists --venues nips --years 2019-2024
 
     Live sources (docs/live-sources.md): talentflow build --source openreview --venue nips
-    --year 2024 crawls the OpenReview profiles of that venue-year's authors (resumable).
+    --year 2024 crawls the OpenReview profiles of that venue-year's authors (resumable:
+    after a rate limit, talentflow build --source openreview --resume).
 
     OpenAlex snapshot (docs/scale.md): talentflow build --source openalex --mirror
     openalex-snapshot/ reads it with DuckDB into the store; add --engine spark --tables
     tables/ to read it with Spark into Parquet tables instead.
     """
     from talentflow.build import run_build
+    from talentflow.cli.validate import positive
     from talentflow.engines import parse_conf
 
+    positive("--workers", workers)
     result = run_build(
         source=source,
         venues=venues,
@@ -119,6 +134,7 @@ def build(
         tables=tables,
         spark_master=spark_master,
         spark_conf=parse_conf(spark_conf),
+        resume=resume,
     )
     summary = result.as_dict()
     rows = [{"measure": k, "value": v} for k, v in summary.items() if k != "bad_files"]
@@ -176,9 +192,11 @@ def export_tables(
 
     Example: talentflow export tables --out tables/
     """
+    from talentflow.cli.validate import export_folder
     from talentflow.graph.parquet import export_tables as do_export
     from talentflow.graph.store import open_store
 
+    export_folder(out)
     with open_store(db, read_only=True) as store:
         manifest = do_export(store, out)
     total = sum(manifest.rows.values())
@@ -200,8 +218,10 @@ def sources_command(
 
     Example: talentflow sources --format json
     """
+    from talentflow.cli.validate import folder
     from talentflow.sources.catalog import available_sources
 
+    folder("--mirror", mirror)
     rows = available_sources(cache_dir, mirror)
     emit(fmt, {"sources": rows}, rows, title="sources")
 
@@ -235,8 +255,14 @@ def report(
 
     Example: talentflow report --out report.html --venue nips --year 2024 --country KR --lang ko
     """
+    import talentflow.cli.validate as check
+    from talentflow.graph.store import open_store
     from talentflow.report.page import write_report_file
 
+    country = None if country is None else check.country(country)
+    if venue is not None:
+        with open_store(db, read_only=True) as store:
+            venue = check.store_venue(store, venue, year)
     write_report_file(db, out, venue=venue, year=year, country=country, lang=lang)
     stderr.print(f"wrote {out}")
 
@@ -259,8 +285,13 @@ def serve(
 
     Example: talentflow serve --port 8000   (then open http://127.0.0.1:8000/)
     """
+    from talentflow.cli.validate import port as check_port
     from talentflow.graph.store import default_db_path
     from talentflow.web.app import serve as run_server
+
+    check_port(port)
+    if warm_years < 0:
+        raise TalentflowError(f"--warm-years: must be 0 or more, got {warm_years}")
 
     stderr.print(f"serving {default_db_path(db)} on http://{host}:{port}/ (Ctrl-C stops)")
     run_server(default_db_path(db), host=host, port=port, warm_years=warm_years)

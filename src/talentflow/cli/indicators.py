@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
+import talentflow.cli.validate as check
 from talentflow.cli.engine_options import (
     DEFAULT_SPARK_MASTER,
     EngineOption,
@@ -21,7 +22,7 @@ from talentflow.cli.engine_options import (
     TablesOption,
     engine_from_options,
 )
-from talentflow.cli.options import DbOption, FormatOption, reports_errors
+from talentflow.cli.options import DbOption, FormatOption, ReplaceOption, reports_errors
 from talentflow.cli.output import OutputFormat, emit, stderr
 
 FromOption = Annotated[int, typer.Option("--from", help="First year.")]
@@ -71,7 +72,9 @@ def pipeline(
     """
     from talentflow.indicators.pipeline import pipeline as compute
 
+    check.positive("--top", top)
     with engine_from_options(engine, db, tables, spark_master, spark_conf) as eng:
+        venue = check.venue(venue, check.known_venues(eng), year)
         result = compute(eng, venue, year, basis=basis, elite=elite, top=top)
     _print(
         fmt,
@@ -104,6 +107,8 @@ def migration(
     """
     from talentflow.indicators.migration import migration as compute
 
+    check.year_range(year_from, year_to)
+    country = None if country is None else check.country(country)
     with engine_from_options(engine, db, tables, spark_master, spark_conf) as eng:
         result = compute(eng, year_from, year_to, country=country)
     _print(fmt, result.as_json(), result.table_rows(), "migration", result.method)
@@ -142,6 +147,9 @@ def orgflows(
     """
     from talentflow.indicators.orgflows import orgflows as compute
 
+    check.year_range(year_from, year_to)
+    for option, value in (("--k", k), ("--window", window), ("--top", top)):
+        check.positive(option, value)
     with engine_from_options(engine, db, tables, spark_master, spark_conf) as eng:
         result = compute(
             eng,
@@ -205,6 +213,8 @@ def pedigree(
     """
     from talentflow.indicators.pedigree import pedigree as compute
 
+    if cohort_country is not None:
+        cohort_country = check.country(cohort_country, "--cohort-country")
     with engine_from_options(engine, db, tables, spark_master, spark_conf) as eng:
         result = compute(
             eng,
@@ -247,6 +257,9 @@ def country(
     """
     from talentflow.indicators.country import country_profile
 
+    code = check.country(code, "CODE")
+    check.year_range(year_from, year_to)
+    check.positive("--top", top)
     with engine_from_options(engine, db, tables, spark_master, spark_conf) as eng:
         result = country_profile(eng, code, year_from=year_from, year_to=year_to, top=top)
     _print(
@@ -274,6 +287,7 @@ def careers_load(
             "advisor-student or gemslab."
         ),
     ] = "careers",
+    replace: ReplaceOption = False,
     db: DbOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -295,7 +309,13 @@ def careers_load(
     else:
         raise TalentflowError(f"--kind must be careers, advisor-student or gemslab: {kind}")
     with open_store(db) as store:
-        result = cl.load_careers(store, rows, dataset, moves=moves)
+        result = cl.load_careers(store, rows, dataset, moves=moves, replace=replace)
+    if result.stages_unknown:
+        stderr.print(
+            "stages not recognised, stored as 'unknown': " + ", ".join(result.stages_unknown),
+            highlight=False,
+            soft_wrap=True,
+        )
     data = result.as_json()
     emit(fmt, data, [{"measure": k, "value": v} for k, v in data.items()], title="loaded")
 

@@ -25,9 +25,20 @@ def _split(value: str | None) -> set[str] | None:
     return {v.strip() for v in value.split(",") if v.strip()}
 
 
+def _region(value: str) -> str:
+    """ALL, unknown or an ISO country code (any case)."""
+    from talentflow.cli.validate import country
+
+    if value.upper() == "ALL":
+        return "ALL"
+    if value.lower() == "unknown":
+        return "unknown"
+    return country(value, "--region")
+
+
 def register(app: typer.Typer) -> None:
     """Add ``jobs``, ``demand`` and ``founders`` to the ``talentflow`` app."""
-    from talentflow.cli.options import DbOption, FormatOption, reports_errors
+    from talentflow.cli.options import DbOption, FormatOption, ReplaceOption, reports_errors
 
     app.add_typer(jobs_app, name="jobs")
     app.add_typer(founders_app, name="founders")
@@ -45,6 +56,7 @@ def register(app: typer.Typer) -> None:
         dataset: Annotated[
             str | None, typer.Option(help="Dataset name (one path only; default: derived).")
         ] = None,
+        replace: ReplaceOption = False,
         db: DbOption = None,
         fmt: FormatOption = OutputFormat.table,
     ) -> None:
@@ -57,7 +69,7 @@ def register(app: typer.Typer) -> None:
         from talentflow.graph.store import open_store
 
         with open_store(db) as store:
-            results = load_postings(store, paths, dataset)
+            results = load_postings(store, paths, dataset, replace)
         data = [r.as_dict() for r in results]
         emit(fmt, {"loaded": data}, data, title="jobs load")
 
@@ -150,16 +162,24 @@ def register(app: typer.Typer) -> None:
 
         Example: talentflow demand --dataset hn-jobs-gantryops --region ALL,US --format json
         """
+        import talentflow.cli.validate as check
         from talentflow.graph.store import open_store
         from talentflow.indicators.demand import compute_demand
+        from talentflow.resolve.roles import taxonomy
 
+        check.positive("--window", window)
+        check.positive("--min-demand", min_demand)
+        regions = _split(region)
+        if regions is not None:
+            regions = {_region(r) for r in regions}
+        check.known("--roles", _split(roles), {r.id for r in taxonomy().roles})
         with open_store(db, read_only=True) as store:
             result = compute_demand(
                 store=store,
                 datasets=sorted(_split(dataset) or []) or None,
                 postings_path=postings,
                 candidates=candidates,
-                regions=_split(region),
+                regions=regions,
                 months=months,
                 roles=_split(roles),
                 window=window,

@@ -20,6 +20,9 @@ DbOption = Annotated[
     typer.Option("--db", help="Store file (default ./talentflow.duckdb or $TALENTFLOW_DB)."),
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")]
+ReplaceOption = Annotated[
+    bool, typer.Option("--replace", help="Allow replacing a loaded dataset with fewer rows.")
+]
 
 
 def reports_errors(fn: Callable[P, R]) -> Callable[P, R]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,7 +9,7 @@ import typer
 
 from talentflow.cli.options import DbOption, FormatOption, reports_errors
 from talentflow.cli.output import OutputFormat, emit, stderr
-from talentflow.errors import BadInputError
+from talentflow.errors import BadInputError, TalentflowError
 
 orgs_app = typer.Typer(
     help="Organisations and countries: resolve affiliations, top organisations of a venue.",
@@ -34,25 +32,17 @@ RESOLVE_COLUMNS = (
 
 def read_affiliations_csv(path: Path) -> list[dict[str, str | None]]:
     """Rows of a CSV with an ``affiliation`` column and optionally ``domain``."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BadInputError(str(path), f"cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInputError(str(path), "not UTF-8 text") from None
-    reader = csv.DictReader(io.StringIO(text))
-    fields = [f.strip().lower() for f in reader.fieldnames or []]
-    if "affiliation" not in fields:
+    from talentflow.sources.user_csv import read_user_csv
+
+    table = read_user_csv(path)
+    if "affiliation" not in table.columns:
         raise BadInputError(
             str(path), "needs a column named 'affiliation' (and optionally 'domain')"
         )
-    reader.fieldnames = fields
-    rows = []
-    for row in reader:
-        rows.append({"affiliation": row.get("affiliation"), "domain": row.get("domain") or None})
-    return rows
+    return [
+        {"affiliation": row.get("affiliation"), "domain": row.get("domain") or None}
+        for _, row in table.records
+    ]
 
 
 @orgs_app.command("resolve")
@@ -78,9 +68,11 @@ def resolve_cmd(
 
     Example: talentflow orgs resolve --input affiliations.csv --format json
     """
+    from talentflow.cli.validate import folder
     from talentflow.resolve.orgs import Resolver
     from talentflow.resolve.reference import load_reference
 
+    folder("--reference-dir", reference_dir)
     rows = read_affiliations_csv(input_csv)
     reference = load_reference(reference_dir, download=False if offline else None)
     stderr.print(reference.describe(), highlight=False, soft_wrap=True)
@@ -120,13 +112,14 @@ def top_cmd(
 
     Example: talentflow orgs top --venue icml --year 2024 --limit 10 --format json
     """
-    from talentflow.errors import TalentflowError
+    from talentflow.cli.validate import store_venue
     from talentflow.graph.store import open_store
     from talentflow.resolve.top import top_organisations
 
     if basis not in ("location", "hq"):
         raise TalentflowError(f"--basis must be location or hq, not '{basis}'")
     with open_store(db, read_only=True) as store:
+        venue = store_venue(store, venue, year)
         data = top_organisations(store, venue, year, limit=limit, basis=basis)
     if fmt is OutputFormat.table:
         emit(

@@ -7,6 +7,7 @@ No command prints, exports or serves an estimate for a person.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -43,8 +44,14 @@ def _settings(prior: str, bootstrap: int) -> Any:
         mix = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise BadInputError(prior, f"--prior is neither em, none nor a JSON file: {exc}") from None
-    if not isinstance(mix, dict) or not all(isinstance(v, int | float) for v in mix.values()):
+    if not isinstance(mix, dict) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in mix.values()
+    ):
         raise BadInputError(prior, "the prior must be a JSON object {group: weight}")
+    bad = sorted(g for g, v in mix.items() if not math.isfinite(v) or v < 0)
+    if bad or not any(mix.values()):
+        reason = f"negative or non-finite weights for {', '.join(bad)}" if bad else "all zero"
+        raise BadInputError(prior, f"prior weights must be >= 0 and not all zero: {reason}")
     from talentflow.origin.groups import GROUPS
 
     unknown = sorted(set(mix) - set(GROUPS))
@@ -90,12 +97,15 @@ def census(
 
     Example: talentflow census --venue nips --year 2024 --track main --format json
     """
+    from talentflow.cli.validate import store_venue
     from talentflow.graph.store import open_store
     from talentflow.origin.census import run_census
 
     try:
+        settings = _settings(prior, bootstrap)
         with open_store(db, read_only=True) as store:
-            result = run_census(store, venue, year, track, _settings(prior, bootstrap))
+            venue = store_venue(store, venue, year)
+            result = run_census(store, venue, year, track, settings)
     except TalentflowError as exc:
         stderr.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
@@ -117,14 +127,15 @@ def shares(
 
     Example: talentflow origin shares --input authors.csv --format json
     """
+    from talentflow.origin.cells import require_min_people
     from talentflow.origin.evaluate import read_names_csv
     from talentflow.origin.shares import estimate_shares
 
     try:
+        settings = _settings(prior, bootstrap)
         names, _ = read_names_csv(input_csv)
-        result = estimate_shares(
-            names, _settings(prior, bootstrap), extra={"input": str(input_csv)}
-        )
+        require_min_people(names, str(input_csv))
+        result = estimate_shares(names, settings, extra={"input": str(input_csv)})
     except TalentflowError as exc:
         stderr.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
         raise typer.Exit(1) from None
@@ -148,11 +159,14 @@ def evaluate(
 
     Example: talentflow origin evaluate --labeled names_with_groups.csv --format json
     """
+    from talentflow.origin.cells import require_min_people
     from talentflow.origin.evaluate import evaluate as run_evaluate
     from talentflow.origin.evaluate import heldout_path, read_names_csv
 
     try:
-        names, groups = read_names_csv(labeled or heldout_path(), need_group=True)
+        source = labeled or heldout_path()
+        names, groups = read_names_csv(source, need_group=True)
+        require_min_people(names, str(source))
         result = run_evaluate(names, groups)
     except TalentflowError as exc:
         stderr.print(f"[red]error:[/red] {exc}", highlight=False, soft_wrap=True)
@@ -169,7 +183,7 @@ def evaluate(
         fmt,
         result,
         rows,
-        columns=["group", "precision", "recall", "f1", "support", "abstained"],
+        columns=["group", "precision", "recall", "f1", "support", "abstained", "suppressed"],
         title="origin evaluation",
     )
 

@@ -57,20 +57,74 @@ def _cell(value: object) -> object:
     return value
 
 
+#: Columns holding a share of 1, printed as percentages (with their interval columns).
+SHARE_COLUMNS = frozenset({"share", "estimate"})
+INTERVAL_COLUMNS = frozenset({"low", "high"})
+#: Longest word a text column makes room for before it may split words.
+TEXT_WORD = 20
+
+
 def print_table(
     rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None, title: str | None = None
 ) -> None:
-    """Write rows as a rich table to standard output."""
+    """Write rows as a rich table to standard output.
+
+    Ids, codes and numbers are never split across lines: their columns keep their width,
+    and when the table cannot fit the terminal so, each row is printed as ``column: value``
+    lines instead. Shares are percentages with two decimals.
+    """
     cols = list(columns or (rows[0].keys() if rows else []))
+    percent = SHARE_COLUMNS.intersection(cols)
+    if percent:
+        percent |= INTERVAL_COLUMNS.intersection(cols)
+    cells = [[_fmt(row.get(c), c, c in percent) for c in cols] for row in rows]
+    console = Console()
+    # Columns of ids, codes and numbers (no spaces) keep their width; text columns wrap
+    # between words, so they need room for their longest word (up to TEXT_WORD).
+    whole = [all(" " not in r[i] for r in cells) for i in range(len(cols))]
+    longest = [max(len(r[i]) for r in cells) for i in range(len(cols))]
+    headers = [
+        _header(c) if w and len(c) > n else c for c, w, n in zip(cols, whole, longest, strict=True)
+    ]
+    widths = [
+        max(n, *map(len, h.split()))
+        if w
+        else min(TEXT_WORD, max(len(x) for r in cells for x in [*r[i].split(), h]))
+        for i, (h, w, n) in enumerate(zip(headers, whole, longest, strict=True))
+    ]
+    if cols and sum(widths) + 3 * len(cols) + 1 > console.width:
+        _print_vertical(console, cols, cells, title)
+        return
     table = Table(title=title, show_lines=False)
-    for c in cols:
-        table.add_column(c, overflow="fold")
-    for row in rows:
-        table.add_row(*(_fmt(row.get(c), c) for c in cols))
-    Console().print(table)
+    for h, keep, w in zip(headers, whole, widths, strict=True):
+        if keep:
+            table.add_column(h, no_wrap=True, min_width=w)
+        else:
+            table.add_column(h, overflow="fold", min_width=w)
+    for r in cells:
+        table.add_row(*r)
+    console.print(table)
 
 
-def _fmt(value: object, column: str = "") -> str:
+def _header(column: str) -> str:
+    """A column name that may break after its underscores (``with_\ncountry``)."""
+    return column.replace("_", "_\n")
+
+
+def _print_vertical(
+    console: Console, cols: list[str], cells: list[list[str]], title: str | None
+) -> None:
+    """One ``column: value`` line per cell, a blank line between rows (narrow terminals)."""
+    if title:
+        console.print(title, style="bold", highlight=False)
+    width = max(len(c) for c in cols)
+    for r in cells:
+        for c, v in zip(cols, r, strict=True):
+            console.print(f"{c.rjust(width)}: {v}", highlight=False)
+        console.print()
+
+
+def _fmt(value: object, column: str = "", percent: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -80,7 +134,9 @@ def _fmt(value: object, column: str = "") -> str:
         plain = column == "year" or column.endswith(("_year", "_id", "index"))
         return str(value) if plain else f"{value:,}"
     if isinstance(value, float):
-        return f"{value:.4g}"
+        if percent:
+            return f"{value * 100:.2f}%"
+        return f"{value:,.2f}" if abs(value) >= 1 else f"{value:.4f}"
     return str(value)
 
 
@@ -96,5 +152,7 @@ def emit(
         print_json(data)
     elif fmt is OutputFormat.csv:
         print_csv(rows, columns)
-    else:
+    elif rows:
         print_table(rows, columns, title)
+    else:
+        stderr.print(f"{title or 'result'}: no rows (the query is valid; nothing matches it)")

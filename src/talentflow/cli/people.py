@@ -147,8 +147,10 @@ def search_cmd(
 
     Example: talentflow people search "Yoshua Bengio" --format json
     """
+    from talentflow.cli.validate import positive
     from talentflow.graph.store import open_store
 
+    positive("--limit", limit)
     with open_store(db, read_only=True) as store:
         rows = search_people(store, name, limit)
     emit(
@@ -205,14 +207,38 @@ def resolve_cmd(
 
     Example: talentflow people resolve --overrides people-overrides.csv
     """
+    from talentflow.cli.validate import probability
     from talentflow.graph.store import open_store
-    from talentflow.resolve.people import PeopleSettings, derive_people
+    from talentflow.resolve.people import PeopleSettings, derive_people, read_overrides_file
 
+    probability("--threshold", threshold)
     with open_store(db) as store:
+        for o in read_overrides_file(overrides) if overrides is not None else []:
+            _check_refs(store, o.left, o.right, where=f"{overrides}: ")
         result = derive_people(
             store, PeopleSettings(threshold=threshold), overrides, reporter=_rich()
         )
         _report(_with_downstream(store, result.as_dict()), fmt)
+
+
+_REF_SQL = """
+SELECT count(*) FROM authorships
+WHERE paper_key || ':' || CAST(author_index AS VARCHAR) = ?
+   OR (profile_kind IN ({kinds}) AND (profile_id = ? OR profile_kind || ':' || profile_id = ?))
+"""
+
+
+def _check_refs(store: Store, *refs: str, where: str = "") -> None:
+    """Refuse a slot ref or strong id that no author slot of the store has."""
+    from talentflow.resolve.people.features import STRONG_KINDS
+
+    query = _REF_SQL.format(kinds=", ".join(f"'{k}'" for k in sorted(STRONG_KINDS)))
+    for ref in refs:
+        if not store.scalar(query, [ref, ref, ref]):
+            raise TalentflowError(
+                f"{where}{ref!r} is no author slot (paper_key:author_index) or strong id in the "
+                "store: nothing was stored (find refs with 'talentflow people show')"
+            )
 
 
 def _override(kind: str, left: str, right: str, note: str, db: Path | None, fmt: Any) -> None:
@@ -220,6 +246,7 @@ def _override(kind: str, left: str, right: str, note: str, db: Path | None, fmt:
     from talentflow.resolve.people import Override, add_overrides, derive_people
 
     with open_store(db) as store:
+        _check_refs(store, left, right)
         add_overrides(store, [Override(kind, left, right, note)])
         result = derive_people(store, reporter=_rich())
         _report(_with_downstream(store, result.as_dict()), fmt)

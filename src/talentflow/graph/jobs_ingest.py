@@ -177,8 +177,11 @@ def ingest_postings(
     )
 
 
-def load_postings(store: Store, paths: list[Path], dataset: str | None = None) -> list[LoadResult]:
-    """Read every input first (all-or-nothing), then ingest each collection."""
+def load_postings(
+    store: Store, paths: list[Path], dataset: str | None = None, replace: bool = False
+) -> list[LoadResult]:
+    """Read every input first (all-or-nothing), then ingest each collection (a dataset is
+    replaced with fewer postings than it holds only when ``replace``)."""
     if dataset is not None and len(paths) > 1:
         from talentflow.errors import TalentflowError
 
@@ -189,6 +192,11 @@ def load_postings(store: Store, paths: list[Path], dataset: str | None = None) -
         from talentflow.errors import TalentflowError
 
         raise TalentflowError(f"two inputs would load the same dataset name: {names}")
+    from talentflow.errors import refuse_shrinking
+
+    for p in parsed:
+        stored = store.scalar("SELECT count(*) FROM job_postings WHERE dataset = ?", [p.dataset])
+        refuse_shrinking(f"job dataset '{p.dataset}'", int(stored), len(p.postings), replace)
     return [
         ingest_postings(store, p, {"path": str(path)})
         for p, path in zip(parsed, paths, strict=True)

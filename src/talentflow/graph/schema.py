@@ -432,7 +432,6 @@ ENTRY_ORGS = Table(
         Column("org_id", "VARCHAR", "resolved organisation, NULL when unresolved"),
         Column("org_country", "VARCHAR", "the organisation's country (ISO alpha-2)"),
     ),
-    unique_key=("institution", "domain"),
 )
 
 META = Table(

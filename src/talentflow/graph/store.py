@@ -45,6 +45,15 @@ def default_db_path(cli_value: str | Path | None = None) -> Path:
     return Path(os.environ.get(DB_ENV) or DEFAULT_DB)
 
 
+def is_duckdb_file(path: Path) -> bool:
+    """True when ``path`` is a file with a DuckDB header ('DUCK' at bytes 8-11), or empty."""
+    if not path.is_file():
+        return False
+    with path.open("rb") as fh:
+        header = fh.read(12)
+    return not header or header[8:] == b"DUCK"
+
+
 @dataclass(frozen=True)
 class FileBatch:
     """Everything one source file contributes to the store."""
@@ -74,6 +83,8 @@ class Store:
             raise TalentflowError(
                 f"no store at {path}: build one first with 'talentflow build' (or pass --db)"
             )
+        if path.exists() and not is_duckdb_file(path):
+            raise TalentflowError(f"{path} is not a talentflow store (not a DuckDB file)")
         try:
             self.con = duckdb.connect(str(path), read_only=read_only)
         except duckdb.Error as exc:

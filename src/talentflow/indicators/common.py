@@ -127,14 +127,14 @@ class OrgMatch:
 _MATCH_SQL = """
 WITH named AS (
   SELECT org_id, name FROM organisations
-  WHERE lower(org_id) = :needle OR lower(name) {op} :pattern
+  WHERE lower(org_id) = :needle OR {name_matches}
 )
 SELECT org_id, name FROM named
 UNION
 SELECT org_id, name FROM organisations WHERE parent_org_id IN (SELECT org_id FROM named)
 UNION
 SELECT DISTINCT org_id, org_id AS name FROM stints
-WHERE org_id IS NOT NULL AND lower(org_id) {op} :pattern
+WHERE org_id IS NOT NULL AND {id_matches}
   AND org_id NOT IN (SELECT org_id FROM organisations)
 ORDER BY org_id
 """
@@ -147,21 +147,17 @@ def match_orgs(engine: Engine, text: str) -> OrgMatch:
     needle = text.strip().lower()
     if not needle:
         raise TalentflowError("an organisation name is empty")
-    found = engine.sql(_MATCH_SQL.format(op="="), {"needle": needle, "pattern": needle}).to_pylist()
-    if not found:
-        found = engine.sql(
-            _MATCH_SQL.format(op="LIKE"),
-            {"needle": needle, "pattern": f"%{_escape_like(needle)}%"},
-        ).to_pylist()
+    found: list[dict[str, Any]] = []
+    for test in ("lower({}) = :needle", "strpos(lower({}), :needle) > 0"):  # no wildcards
+        query = _MATCH_SQL.format(
+            name_matches=test.format("name"), id_matches=test.format("org_id")
+        )
+        found = found or engine.sql(query, {"needle": needle}).to_pylist()
     return OrgMatch(
         query=text,
         org_ids=tuple(r["org_id"] for r in found),
         names=tuple(r["name"] for r in found),
     )
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("%", "").replace("_", "")
 
 
 def in_list(values: Iterable[str]) -> tuple[str, ...]:

@@ -31,7 +31,6 @@ not against 1.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -183,29 +182,25 @@ def supply_from_graph(engine: Engine, years: Iterable[int], window: int = 3) -> 
 
 def supply_from_candidates(path: Path) -> SupplyIndex:
     """A candidate pool: CSV with ``person``, ``role`` or ``title``, ``location`` or ``country``."""
+    from talentflow.sources.user_csv import read_user_csv
+
     where = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise BadInputError(where, f"cannot read file: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise BadInputError(where, "not UTF-8 text") from None
-    reader = csv.DictReader(text.splitlines())
-    cols = set(reader.fieldnames or [])
+    table = read_user_csv(path)
+    cols = set(table.columns)
     if "person" not in cols or not ({"role", "title"} & cols):
         raise BadInputError(where, "needs columns 'person' and 'role' or 'title'")
     known = set(taxonomy().ids)
     index = SupplyIndex(basis="candidates", window=0, roles=tuple(sorted(known)))
-    for i, row in enumerate(reader):
+    for i, row in table.records:
         person = (row.get("person") or "").strip()
         if not person:
-            raise BadInputError(where, "empty 'person'", i + 1)
+            raise BadInputError(where, "empty 'person'", i)
         role_text = (row.get("role") or "").strip()
         if role_text:
             roles = {r.strip() for r in role_text.split(";") if r.strip()}
             unknown = roles - known
             if unknown:
-                raise BadInputError(where, f"unknown role(s) {sorted(unknown)}", i + 1)
+                raise BadInputError(where, f"unknown role(s) {sorted(unknown)}", i)
         else:
             roles = {m.role for m in classify(row.get("title") or "", "")}
         country = (row.get("country") or "").strip().upper() or None

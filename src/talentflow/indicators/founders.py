@@ -49,15 +49,11 @@ def fold_name(name: str) -> str:
 
 def read_founders(path: Path) -> list[Founder]:
     """Founders from a CSV (``person, company, founded[_year][, person_id]``)."""
+    from talentflow.sources.user_csv import read_user_csv
+
     where = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise BadInputError(where, f"cannot read file: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise BadInputError(where, "not UTF-8 text") from None
-    reader = csv.DictReader(text.splitlines())
-    cols = set(reader.fieldnames or [])
+    table = read_user_csv(path)
+    cols = set(table.columns)
     year_col = "founded" if "founded" in cols else "founded_year"
     missing = [c for c in ("person", "company") if c not in cols]
     if year_col not in cols:
@@ -65,14 +61,14 @@ def read_founders(path: Path) -> list[Founder]:
     if missing:
         raise BadInputError(where, f"missing column(s): {', '.join(missing)}")
     out = []
-    for i, row in enumerate(reader):
+    for i, row in table.records:
         person = (row.get("person") or "").strip()
         company = (row.get("company") or "").strip()
         year = (row.get(year_col) or "").strip()
         if not person or not company:
-            raise BadInputError(where, "empty 'person' or 'company'", i + 1)
+            raise BadInputError(where, "empty 'person' or 'company'", i)
         if not re.fullmatch(r"(19|20)\d\d", year):
-            raise BadInputError(where, f"founded year '{year}' is not a year", i + 1)
+            raise BadInputError(where, f"founded year '{year}' is not a year", i)
         out.append(
             Founder(person, company, int(year), (row.get("person_id") or "").strip() or None)
         )

@@ -16,7 +16,6 @@ with Wilson 95% intervals:
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,24 +109,19 @@ class PedigreeResult(IndicatorResult):
 
 def read_cohort_csv(path: Path) -> list[tuple[str, int | None]]:
     """(person_id, year or None) pairs from a CSV with ``person_id`` and optional ``year``."""
-    try:
-        with path.open(newline="", encoding="utf-8") as fh:
-            reader = csv.DictReader(fh)
-            if not reader.fieldnames or "person_id" not in reader.fieldnames:
-                raise BadInputError(str(path), "needs a 'person_id' column")
-            out: list[tuple[str, int | None]] = []
-            for i, row in enumerate(reader):
-                pid = (row.get("person_id") or "").strip()
-                if not pid:
-                    raise BadInputError(str(path), "empty person_id", record=i + 1)
-                text = (row.get("year") or "").strip()
-                try:
-                    out.append((pid, int(text) if text else None))
-                except ValueError:
-                    raise BadInputError(str(path), f"year '{text}' is not a year", i + 1) from None
-            return out
-    except OSError as exc:
-        raise BadInputError(str(path), exc.strerror or str(exc)) from None
+    from talentflow.sources.user_csv import read_user_csv
+
+    out: list[tuple[str, int | None]] = []
+    for i, row in read_user_csv(path, ["person_id"]).records:
+        pid = (row.get("person_id") or "").strip()
+        if not pid:
+            raise BadInputError(str(path), "empty person_id", record=i)
+        text = (row.get("year") or "").strip()
+        try:
+            out.append((pid, int(text) if text else None))
+        except ValueError:
+            raise BadInputError(str(path), f"year '{text}' is not a year", i) from None
+    return out
 
 
 def _values(cohort: list[tuple[str, int | None]]) -> str:

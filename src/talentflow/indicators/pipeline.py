@@ -271,7 +271,7 @@ def pipeline(
             "origin": dict(sorted(Counter(str(p["origin_evidence"]) for p in origin).items())),
         },
     )
-    if venue == "nips":
+    if venue == "nips" and result.coverage["work"]:  # no gap to show without work countries
         result.comparison = tracker_comparison(result)
     result.method = method_note(result)
     return result

@@ -3,13 +3,13 @@
 Metrics are computed on the names the estimator did not abstain on (``coverage``
 is their fraction): accuracy and macro-F1 of the arg-max group, per-group
 precision / recall / F1 / support, and the expected calibration error of the
-top probability (15 equal-width bins).
+top probability (15 equal-width bins). A group resting on fewer than ``MIN_CELL``
+distinct labelled or predicted names is suppressed (its metrics would describe
+single names).
 """
 
 from __future__ import annotations
 
-import csv
-import gzip
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
@@ -18,39 +18,33 @@ from typing import Any
 import numpy as np
 
 from talentflow.errors import BadInputError
-from talentflow.origin.groups import GROUPS, STATEMENT
+from talentflow.origin.cells import person_keys
+from talentflow.origin.groups import GROUPS, MIN_CELL, STATEMENT
+from talentflow.origin.normalise import NormalisedName
+from talentflow.sources.user_csv import read_user_csv
 
 HELDOUT_FILE = "heldout_names.csv.gz"
+SUPPRESSED_METRICS = ("precision", "recall", "f1", "support", "abstained")
 ECE_BINS = 15
 
 
 def read_names_csv(path: Path, need_group: bool = False) -> tuple[list[str], list[str]]:
     """Names (and groups) from a CSV with a ``name`` column (and ``group`` when needed)."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    try:
-        with opener(path, "rt", encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            fields = reader.fieldnames or []
-            if "name" not in fields:
-                raise BadInputError(str(path), "no 'name' column")
-            if need_group and "group" not in fields:
-                raise BadInputError(str(path), "no 'group' column")
-            names: list[str] = []
-            groups: list[str] = []
-            for i, row in enumerate(reader):
-                name = (row.get("name") or "").strip()
-                if not name:
-                    continue
-                names.append(name)
-                if need_group:
-                    group = (row.get("group") or "").strip().lower()
-                    if group not in GROUPS:
-                        raise BadInputError(
-                            str(path), f"unknown group {group!r} (one of {', '.join(GROUPS)})", i
-                        )
-                    groups.append(group)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise BadInputError(str(path), str(exc)) from None
+    table = read_user_csv(path, ["name", "group"] if need_group else ["name"])
+    names: list[str] = []
+    groups: list[str] = []
+    for i, row in table.records:
+        name = (row.get("name") or "").strip()
+        if not name:
+            continue
+        names.append(name)
+        if need_group:
+            group = (row.get("group") or "").strip().lower()
+            if group not in GROUPS:
+                raise BadInputError(
+                    str(path), f"unknown group {group!r} (one of {', '.join(GROUPS)})", i
+                )
+            groups.append(group)
     return names, groups
 
 
@@ -73,6 +67,10 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray) -> f
     return float(ece)
 
 
+def _people(keys: Sequence[NormalisedName], mask: np.ndarray) -> int:
+    return len({k for k, m in zip(keys, mask, strict=True) if m})
+
+
 def evaluate(names: Sequence[str], groups: Sequence[str]) -> dict[str, Any]:
     """Accuracy, macro-F1, per-group P/R/F1, ECE and coverage on labelled names."""
     from talentflow.origin.model import load_estimator
@@ -87,13 +85,17 @@ def evaluate(names: Sequence[str], groups: Sequence[str]) -> dict[str, Any]:
     pred = probs.argmax(axis=1) if probs.size else np.zeros(0, dtype=np.int64)
     conf = probs.max(axis=1) if probs.size else np.zeros(0)
     correct = pred == y
-    per_group: dict[str, dict[str, float | int]] = {}
+    kept_keys = [k for k, ok in zip(person_keys(names), keep, strict=True) if ok]
+    per_group: dict[str, dict[str, float | int | bool | None]] = {}
     f1s: list[float] = []
     for i, g in enumerate(GROUPS):
         support = int((y == i).sum())
         tp = int(((pred == i) & (y == i)).sum())
         predicted = int((pred == i).sum())
         if support == 0 and predicted == 0:
+            continue
+        if min(_people(kept_keys, y == i), _people(kept_keys, pred == i)) < MIN_CELL:
+            per_group[g] = dict.fromkeys(SUPPRESSED_METRICS) | {"suppressed": True}
             continue
         precision = tp / predicted if predicted else 0.0
         recall = tp / support if support else 0.0
@@ -104,6 +106,7 @@ def evaluate(names: Sequence[str], groups: Sequence[str]) -> dict[str, Any]:
             "f1": round(f1, 4),
             "support": support,
             "abstained": int(((truth == i) & post.abstained).sum()),
+            "suppressed": False,
         }
         if support:
             f1s.append(f1)

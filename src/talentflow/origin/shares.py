@@ -8,8 +8,9 @@ is re-estimated by EM (Saerens, Latinne & Decaestecker 2002, "Adjusting the
 outputs of a classifier to new a priori probabilities"), or a known prior can be
 given. Intervals are percentile bootstrap intervals over names (the EM is re-run
 in every replicate, warm-started from the full-sample estimate). A group whose
-estimated head-count is under ``MIN_CELL`` is suppressed, and so is everything
-when fewer than ``MIN_CELL`` names are usable.
+estimated head-count of distinct people is under ``MIN_CELL`` is suppressed, and
+so is everything when fewer than ``MIN_CELL`` distinct people are usable
+(``cells``: a repeated name counts once).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any, Literal
 import numpy as np
 
 from talentflow.errors import TalentflowError
+from talentflow.origin.cells import first_rows
 from talentflow.origin.groups import GROUPS, MIN_CELL, STATEMENT
 
 PriorMode = Literal["em", "none"]
@@ -111,6 +113,16 @@ def em_prior(
     return prior
 
 
+def _target(settings: ShareSettings) -> np.ndarray:
+    """The known population prior of ``settings`` (a mapping), normalised."""
+    assert not isinstance(settings.prior, str)
+    target = np.array([float(settings.prior.get(g, 0.0)) for g in GROUPS])
+    if target.sum() <= 0:
+        raise TalentflowError("the prior must give a positive weight to at least one group")
+    out: np.ndarray = target / target.sum()
+    return out
+
+
 def _point(
     probs: np.ndarray,
     train_prior: np.ndarray,
@@ -124,11 +136,19 @@ def _point(
         return out
     if settings.prior == "em":
         return em_prior(probs, train_prior, start=start, weights=weights)
-    target = np.array([float(settings.prior.get(g, 0.0)) for g in GROUPS])
-    if target.sum() <= 0:
-        raise TalentflowError("the prior must give a positive weight to at least one group")
-    out = (w @ prior_shift(probs, train_prior, target / target.sum())) / w.sum()
+    out = (w @ prior_shift(probs, train_prior, _target(settings))) / w.sum()
     return out
+
+
+def _posteriors(
+    probs: np.ndarray, train_prior: np.ndarray, settings: ShareSettings, point: np.ndarray
+) -> np.ndarray:
+    """Each name's posteriors under the population prior the point estimate used."""
+    if settings.prior == "none":
+        return probs
+    if settings.prior == "em":
+        return _reweight(probs, np.maximum(point, 1e-12) / train_prior)
+    return prior_shift(probs, train_prior, _target(settings))
 
 
 def aggregate(
@@ -137,13 +157,19 @@ def aggregate(
     train_prior: np.ndarray,
     settings: ShareSettings | None = None,
     extra: Mapping[str, Any] | None = None,
+    people: np.ndarray | None = None,
 ) -> ShareResult:
-    """Shares with intervals from the probability rows of the non-abstained names."""
+    """Shares with intervals from the probability rows of the non-abstained names.
+
+    ``people`` indexes one row per distinct person (``cells.first_rows``; default:
+    every row is a different person): cells are counted in distinct people.
+    """
     settings = settings or ShareSettings()
     n_used = int(probs.shape[0])
     n = n_used + abstained
+    distinct = np.arange(n_used) if people is None else people
     shares: dict[str, dict[str, float | bool | None]] = {}
-    if n_used < settings.min_cell:
+    if distinct.size < settings.min_cell:
         for g in GROUPS:
             shares[g] = {"estimate": None, "low": None, "high": None, "suppressed": True}
         return ShareResult(n, abstained, shares, settings, dict(extra or {}))
@@ -157,8 +183,10 @@ def aggregate(
     alpha = (1.0 - settings.confidence) / 2.0
     low = np.quantile(reps, alpha, axis=0)
     high = np.quantile(reps, 1.0 - alpha, axis=0)
+    # Expected head-count of each group among the distinct people.
+    cells = _posteriors(probs[distinct], train_prior, settings, point).sum(axis=0)
     for i, g in enumerate(GROUPS):
-        if point[i] * n_used < settings.min_cell:
+        if cells[i] < settings.min_cell:
             shares[g] = {"estimate": None, "low": None, "high": None, "suppressed": True}
         else:
             shares[g] = {
@@ -186,6 +214,12 @@ def estimate_shares(
     estimator = load_estimator()
     post = estimator._posterior(list(names))
     kept = post.probs[~post.abstained]
+    kept_names = [n for n, gone in zip(names, post.abstained, strict=True) if not gone]
     return aggregate(
-        kept, int(post.abstained.sum()), estimator.train_prior, settings=settings, extra=extra
+        kept,
+        int(post.abstained.sum()),
+        estimator.train_prior,
+        settings=settings,
+        extra=extra,
+        people=first_rows(kept_names),
     )

@@ -19,7 +19,6 @@ snippets only, never whole postings):
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -31,11 +30,9 @@ from talentflow.errors import BadInputError
 
 def read_labels(path: Path) -> list[dict[str, str]]:
     """A label CSV as rows of strings."""
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            return [dict(r) for r in csv.DictReader(fh)]
-    except OSError as exc:
-        raise BadInputError(str(path), f"cannot read file: {exc.strerror}") from None
+    from talentflow.sources.user_csv import read_user_csv
+
+    return [row for _, row in read_user_csv(path).records]
 
 
 def _company_key(text: str) -> str:

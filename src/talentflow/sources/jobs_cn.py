@@ -66,22 +66,22 @@ def read_cn_collection(path: Path, dataset: str = DATASET) -> ParsedPostings:
         try:
             rec = json.loads(line)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise BadInputError(where, f"line {i + 1} is not valid JSON: {exc}", i) from None
+            raise BadInputError(where, f"line {i + 1} is not valid JSON: {exc}", i + 1) from None
         if not isinstance(rec, dict):
-            raise BadInputError(where, "record is not an object", i)
+            raise BadInputError(where, "record is not an object", i + 1)
         item = rec.get("id")
         text = rec.get("rawContent")
         if not isinstance(item, str | int) or str(item).strip() == "":
-            raise BadInputError(where, "record without an 'id'", i)
+            raise BadInputError(where, "record without an 'id'", i + 1)
         if not isinstance(text, str):
-            raise BadInputError(where, f"id {item}: no 'rawContent' text", i)
+            raise BadInputError(where, f"id {item}: no 'rawContent' text", i + 1)
         try:
             month = check_month(rec.get("yearMonth"))
         except ValueError as exc:
-            raise BadInputError(where, f"id {item}: {exc}", i) from None
+            raise BadInputError(where, f"id {item}: {exc}", i + 1) from None
         positions = rec.get("positions") or []
         if not isinstance(positions, list):
-            raise BadInputError(where, f"id {item}: 'positions' is not a list", i)
+            raise BadInputError(where, f"id {item}: 'positions' is not a list", i + 1)
         titles = [
             str(p.get("title")).strip() for p in positions if isinstance(p, dict) and p.get("title")
         ]

@@ -13,8 +13,6 @@ title or a text; anything else is a bad record, named with its file and row.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from datetime import datetime
@@ -31,6 +29,7 @@ from talentflow.sources.jobs_records import (
     check_month,
     sha256_bytes,
 )
+from talentflow.sources.user_csv import decode_user_text, parse_user_csv
 
 REQUIRED = ("title", "company", "location", "date", "text")
 _DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?")
@@ -42,17 +41,10 @@ def _dataset_name(path: Path) -> str:
 
 def _records(path: Path, raw: bytes) -> list[dict[str, Any]]:
     where = str(path)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BadInputError(where, "not UTF-8 text") from None
+    text = decode_user_text(raw, where)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        reader = csv.DictReader(io.StringIO(text))
-        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-        if missing:
-            raise BadInputError(where, f"missing column(s): {', '.join(missing)}")
-        return [dict(row) for row in reader]
+        return [row for _, row in parse_user_csv(text, where, REQUIRED).records]
     if suffix == ".jsonl":
         out = []
         for i, line in enumerate(text.splitlines()):
@@ -60,7 +52,7 @@ def _records(path: Path, raw: bytes) -> list[dict[str, Any]]:
                 try:
                     out.append(json.loads(line))
                 except json.JSONDecodeError as exc:
-                    raise BadInputError(where, f"not valid JSON: {exc}", i) from None
+                    raise BadInputError(where, f"not valid JSON: {exc}", i + 1) from None
         return out
     if suffix == ".json":
         try:
@@ -89,22 +81,22 @@ def read_posting_file(path: Path, dataset: str | None = None) -> ParsedPostings:
     postings: dict[str, Posting] = {}
     for i, rec in enumerate(rows):
         if not isinstance(rec, dict):
-            raise BadInputError(where, "record is not an object", i)
+            raise BadInputError(where, "record is not an object", i + 1)
         title = str(rec.get("title") or "").strip()
         text = str(rec.get("text") or "").strip()
         date = str(rec.get("date") or "").strip()
         if not title and not text:
-            raise BadInputError(where, "record has neither a title nor a text", i)
+            raise BadInputError(where, "record has neither a title nor a text", i + 1)
         m = _DATE.match(date)
         if not m:
-            raise BadInputError(where, f"date '{date}' is not YYYY-MM or YYYY-MM-DD", i)
+            raise BadInputError(where, f"date '{date}' is not YYYY-MM or YYYY-MM-DD", i + 1)
         try:
             month = check_month(f"{m.group(1)}-{m.group(2)}")
             posted = (
                 datetime(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m.group(3) else None
             )
         except ValueError as exc:
-            raise BadInputError(where, f"date '{date}': {exc}", i) from None
+            raise BadInputError(where, f"date '{date}': {exc}", i + 1) from None
         skills_raw = rec.get("skills")
         if isinstance(skills_raw, list):
             skills = [str(s).strip() for s in skills_raw if str(s).strip()]
@@ -112,7 +104,7 @@ def read_posting_file(path: Path, dataset: str | None = None) -> ParsedPostings:
             skills = [s.strip() for s in str(skills_raw or "").split(";") if s.strip()]
         item = str(rec.get("id") or "").strip() or str(i)
         if item in postings:
-            raise BadInputError(where, f"duplicate id '{item}'", i)
+            raise BadInputError(where, f"duplicate id '{item}'", i + 1)
         location = str(rec.get("location") or "").strip() or None
         postings[item] = Posting(
             dataset=name,

@@ -1246,7 +1246,7 @@ def _labels(path: Path) -> dict[int, dict[str, Any]]:
     out: dict[int, dict[str, Any]] = {}
     for i, job in enumerate(jobs):
         if not isinstance(job, dict) or not isinstance(job.get("id"), int):
-            raise BadInputError(str(path), "job without an integer 'id'", i)
+            raise BadInputError(str(path), "job without an integer 'id'", i + 1)
         out[job["id"]] = {k: v for k, v in job.items() if k != "id"}
     return out
 
@@ -1277,16 +1277,16 @@ def read_hn_collection(root: Path, dataset: str = DATASET) -> ParsedPostings:
         for i, job in enumerate(jobs):
             total += 1
             if not isinstance(job, dict):
-                raise BadInputError(where, "job is not an object", i)
+                raise BadInputError(where, "job is not an object", i + 1)
             item = job.get("id")
             text_html = job.get("text")
             when = job.get("time")
             if not isinstance(item, int):
-                raise BadInputError(where, "job without an integer 'id'", i)
+                raise BadInputError(where, "job without an integer 'id'", i + 1)
             if not isinstance(text_html, str) or not text_html.strip():
-                raise BadInputError(where, f"item {item}: no text", i)
+                raise BadInputError(where, f"item {item}: no text", i + 1)
             if not isinstance(when, int):
-                raise BadInputError(where, f"item {item}: no integer 'time'", i)
+                raise BadInputError(where, f"item {item}: no integer 'time'", i + 1)
             text = html_to_text(text_html)
             first, _, body = text.partition("\n")
             parsed = parse_first_line(first, body)

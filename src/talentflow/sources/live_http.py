@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import orjson
 
-from talentflow.sources.http_cache import CachedFetcher, RetryPolicy
+from talentflow.sources.http_cache import CachedFetcher, Judge, RetryPolicy, Session
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (records done, records wanted) as a crawl advances."""
@@ -69,8 +69,14 @@ def polite_fetcher(
     retry: RetryPolicy | None = None,
     sleep: Callable[[float], None] = time.sleep,
     transport: httpx.BaseTransport | None = None,
+    clock: Callable[[], float] = time.time,
+    judge: Judge | None = None,
+    service: str = "the server",
+    secret_params: dict[str, str] | None = None,
+    session: Session | None = None,
 ) -> CachedFetcher:
-    """A cached, retrying fetcher whose requests are paced by ``limiter``."""
+    """A cached, retrying fetcher whose requests are paced by ``limiter`` (the other
+    keywords are :class:`CachedFetcher`'s)."""
 
     def pace(request: httpx.Request) -> None:
         limiter.wait()
@@ -82,7 +88,17 @@ def polite_fetcher(
         event_hooks={"request": [pace]},
         transport=transport,
     )
-    return CachedFetcher(cache_dir, client=client, retry=retry, sleep=sleep)
+    return CachedFetcher(
+        cache_dir,
+        client=client,
+        retry=retry,
+        sleep=sleep,
+        clock=clock,
+        judge=judge,
+        service=service,
+        secret_params=secret_params,
+        session=session,
+    )
 
 
 def _safe_name(record_id: str) -> str:
@@ -159,6 +175,10 @@ class RecordCache:
         )
         os.replace(tmp, p)
         return rec
+
+    def delete(self, record_id: str) -> None:
+        """Forget one record (the next run fetches it again)."""
+        self.path(record_id).unlink(missing_ok=True)
 
     def wanted(
         self, record_ids: Iterable[str], max_age_seconds: float | None, now: float | None = None

@@ -8,9 +8,14 @@ publication_year:Y``, walked with cursor paging). Query URLs are built with
 through the project's cached, paced, retrying fetcher rather than pyalex's own
 session, which keeps no on-disk cache and cannot be paced or replayed in tests.
 
-The polite-pool e-mail is a setting (``--email`` or ``$TALENTFLOW_OPENALEX_EMAIL``),
-sent as ``mailto``; an API key (``$OPENALEX_API_KEY``) is sent as a bearer header (as
-pyalex does), so it never lands in a cached URL.
+Since 13 February 2026 the API needs a key for real work (keyless use is worth a
+few cents a day, and cursor paging without a key answers 401). A live run refuses to
+start without one (``$OPENALEX_API_KEY``); it is sent as the ``api_key`` query
+parameter, as the documentation says, but kept out of cache keys, stored URLs and
+messages. Errors as documented: 403 is the per-second rate limit (slow down: retried
+with backoff), 429 the daily budget spent (retrying cannot help: the crawl stops,
+keeps what it has, and says to resume after midnight UTC or the ``Retry-After`` the
+API gives). An e-mail (``--email``) is still sent as ``mailto`` when given.
 """
 
 from __future__ import annotations
@@ -18,14 +23,15 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import orjson
 
-from talentflow.errors import BadInputError, FetchError, require
+from talentflow.errors import BadInputError, FetchError, TalentflowError, require
 from talentflow.sources.career_entries import CareerEntry, is_academic
-from talentflow.sources.http_cache import CachedFetcher
+from talentflow.sources.http_cache import AuthError, CachedFetcher, Verdict, retry_after_seconds
 from talentflow.sources.live_http import CrawlStats, ProgressCallback, RecordCache, batched
 from talentflow.sources.openreview import normalise_orcid
 
@@ -34,17 +40,21 @@ EMAIL_ENV = "TALENTFLOW_OPENALEX_EMAIL"
 API_KEY_ENV = "OPENALEX_API_KEY"
 OPENALEX_PREFIX = "https://openalex.org/"
 MAX_IDS_PER_FILTER = 50
+NO_KEY = (
+    "OpenAlex needs an API key since 13 February 2026 (free: openalex.org/settings/api); "
+    "set OPENALEX_API_KEY"
+)
 
 
 @dataclass(frozen=True)
 class OpenAlexSettings:
-    """How to crawl OpenAlex (the e-mail puts requests in the polite pool)."""
+    """How to crawl OpenAlex (the key is required for live runs; the e-mail is optional)."""
 
     email: str | None = None
     api_key: str | None = None
     batch_size: int = MAX_IDS_PER_FILTER
     per_page: int = 200
-    requests_per_second: float = 5.0  # documented limit: 10 per second
+    requests_per_second: float = 10.0  # documented limit: 100 per second
     max_age_days: float | None = None
 
     @classmethod
@@ -62,8 +72,11 @@ class OpenAlexSettings:
             params["mailto"] = self.email
         return params
 
-    def auth_headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+    def key_params(self) -> dict[str, str]:
+        """``{"api_key": ...}`` for every request; a live run without a key is refused."""
+        if not self.api_key:
+            raise TalentflowError(NO_KEY)
+        return {"api_key": self.api_key}
 
     def as_dict(self) -> dict[str, object]:
         # the key is a secret: record only whether one was used
@@ -80,6 +93,27 @@ class OpenAlexSettings:
 def short_id(value: str) -> str:
     """``https://openalex.org/A5023888391`` -> ``A5023888391``."""
     return value.removeprefix(OPENALEX_PREFIX).strip()
+
+
+def next_midnight_utc(now: float) -> float:
+    """When the daily budget starts again (00:00 UTC after ``now``)."""
+    day = datetime.fromtimestamp(now, UTC).date() + timedelta(days=1)
+    return datetime(day.year, day.month, day.day, tzinfo=UTC).timestamp()
+
+
+def judge_response(response: httpx.Response, now: float) -> Verdict | None:
+    """OpenAlex's documented errors: 401 no (valid) key, 403 too fast, 429 budget spent."""
+    status = response.status_code
+    if status == 401:
+        return Verdict(error=AuthError(f"{NO_KEY} (the API answered 401: key missing or invalid)"))
+    if status == 403:
+        return Verdict(wait=retry_after_seconds(response, now))  # rate limit: slow down
+    if status == 429:  # a short Retry-After is waited out; a long one or none stops the run
+        wait = retry_after_seconds(response, now)
+        if wait is not None:
+            return Verdict(wait=wait, reason="daily budget used up (429)")
+        return Verdict(stop_until=next_midnight_utc(now), reason="daily budget used up (429)")
+    return None
 
 
 def _pyalex() -> Any:
@@ -157,7 +191,7 @@ def crawl_authors(
     """Fetch authors by OpenAlex id (``by='openalex_id'``) or ORCID (``by='orcid'``).
 
     The crawl state is keyed by what was asked for; a key OpenAlex does not know is
-    kept as missing and not asked again until older than ``max_age_days``.
+    not stored, so the next run asks again.
     """
     if by not in ("openalex_id", "orcid"):
         raise ValueError(by)
@@ -190,7 +224,8 @@ def crawl_authors(
                 cursor = _next_cursor(data, received)
             for key in batch:
                 author = found.get(key)
-                state.put(key, author, url)
+                if author is not None:  # an unknown key is asked again next run
+                    state.put(key, author, url)
                 stats.fetched += author is not None
                 stats.missing_at_source += author is None
                 done += 1
@@ -247,7 +282,8 @@ def crawl_works(
                 data = orjson.loads(
                     fetcher.get(with_params(url, params), validate=validate_list_body)
                 )
-                state.put(key, data, url)
+                if data["results"]:  # an empty page is never kept as the answer
+                    state.put(key, data, url)
                 stats.fetched += len(data["results"])
             stats.pages += 1
             works.extend(data["results"])

@@ -285,7 +285,8 @@ def _distinct_parts(value: str | None) -> list[str] | None:
 
 
 def _first_bad_record(data: list[Any], path: str) -> BadInputError | None:
-    """The error for the first record that is not an object or has a text field of another type."""
+    """The error for the first record that is not an object or has a text field of another
+    type (records numbered from 1)."""
     non_dict = next((i for i, rec in enumerate(data) if rec.__class__ is not dict), None)
     checked = data if non_dict is None else data[:non_dict]
     for i, rec in enumerate(checked):
@@ -295,11 +296,11 @@ def _first_bad_record(data: list[Any], path: str) -> BadInputError | None:
                 if key == "id" and isinstance(v, int) and not isinstance(v, bool):
                     continue
                 return BadInputError(
-                    path, f"field '{key}' should be text, got {type(v).__name__}", i
+                    path, f"field '{key}' should be text, got {type(v).__name__}", i + 1
                 )
     if non_dict is not None:
         found = type(data[non_dict]).__name__
-        return BadInputError(path, f"record is a {found}, not an object", non_dict)
+        return BadInputError(path, f"record is a {found}, not an object", non_dict + 1)
     return None
 
 

@@ -138,8 +138,10 @@ def read_overrides_file(path: Path) -> list[Override]:
     LEFT and RIGHT are slot references (``paper_key:author_index``, as shown by
     ``talentflow people show``) or strong ids (``~First_Last1``); ``#`` starts a comment.
     """
+    from talentflow.sources.user_csv import decode_user_text
+
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = decode_user_text(path.read_bytes(), str(path)).splitlines()
     except OSError as exc:
         raise BadInputError(str(path), f"cannot read: {exc.strerror or exc}") from None
     out: list[Override] = []
