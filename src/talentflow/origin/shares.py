@@ -23,7 +23,12 @@ import numpy as np
 from talentflow.errors import TalentflowError
 from talentflow.origin.groups import GROUPS, MIN_CELL, STATEMENT
 
-PriorMode = Literal["em", "none"]
+ADJUSTED_METHOD = (
+    "maximum-likelihood mixture of the estimator's labelled error rates over arg-max cells "
+    "(abstentions included); intervals resample names and error rates"
+)
+
+PriorMode = Literal["em", "none", "adjusted"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,7 @@ class ShareResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
+        adjusted = self.settings.prior == "adjusted"
         return {
             "statement": STATEMENT,
             **self.extra,
@@ -65,7 +71,9 @@ class ShareResult:
             "abstained": self.abstained,
             "shares": self.shares,
             "method": {
-                "estimate": "mean calibrated probability over non-abstained names",
+                "estimate": ADJUSTED_METHOD
+                if adjusted
+                else "mean calibrated probability over non-abstained names",
                 **self.settings.as_dict(),
             },
         }
@@ -124,6 +132,8 @@ def _point(
         return out
     if settings.prior == "em":
         return em_prior(probs, train_prior, start=start, weights=weights)
+    if isinstance(settings.prior, str):
+        raise TalentflowError("adjusted shares need every name's cell: use estimate_shares")
     target = np.array([float(settings.prior.get(g, 0.0)) for g in GROUPS])
     if target.sum() <= 0:
         raise TalentflowError("the prior must give a positive weight to at least one group")
@@ -170,6 +180,45 @@ def aggregate(
     return ShareResult(n, abstained, shares, settings, dict(extra or {}))
 
 
+def _adjusted(
+    probs: np.ndarray,
+    abstained: np.ndarray,
+    settings: ShareSettings,
+    extra: Mapping[str, Any] | None,
+) -> ShareResult:
+    """Shares corrected for the estimator's error rates (see ``quantify``)."""
+    from talentflow.origin.quantify import adjusted_shares, cell_counts, load_rows
+
+    n = int(probs.shape[0])
+    n_abstained = int(abstained.sum())
+    shares: dict[str, dict[str, float | bool | None]] = {}
+    hidden: dict[str, float | bool | None] = {
+        "estimate": None,
+        "low": None,
+        "high": None,
+        "suppressed": True,
+    }
+    if n - n_abstained < settings.min_cell:
+        return ShareResult(
+            n, n_abstained, {g: dict(hidden) for g in GROUPS}, settings, dict(extra or {})
+        )
+    counts = cell_counts(probs, abstained)
+    point, low, high = adjusted_shares(
+        counts, load_rows(), settings.bootstrap, settings.confidence, settings.seed
+    )
+    for i, g in enumerate(GROUPS):
+        if point[i] * n < settings.min_cell:
+            shares[g] = dict(hidden)
+        else:
+            shares[g] = {
+                "estimate": round(float(point[i]), 4),
+                "low": round(float(low[i]), 4),
+                "high": round(float(high[i]), 4),
+                "suppressed": False,
+            }
+    return ShareResult(n, n_abstained, shares, settings, dict(extra or {}))
+
+
 def estimate_shares(
     names: Sequence[str],
     settings: ShareSettings | None = None,
@@ -185,6 +234,8 @@ def estimate_shares(
 
     estimator = load_estimator()
     post = estimator._posterior(list(names))
+    if settings is not None and settings.prior == "adjusted":
+        return _adjusted(post.probs, post.abstained, settings, extra)
     kept = post.probs[~post.abstained]
     return aggregate(
         kept, int(post.abstained.sum()), estimator.train_prior, settings=settings, extra=extra
