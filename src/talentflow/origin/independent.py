@@ -109,9 +109,15 @@ def _records(root: Path) -> Iterator[dict[str, str]]:
                 yield json.loads(line)
 
 
-def student_names(root: Path) -> list[LabelledName]:
-    """The labelled people of the OpenReview archive at ``root`` (see the module docstring)."""
+def student_names(root: Path, staff: bool = False) -> list[LabelledName]:
+    """The labelled people of the OpenReview archive at ``root`` (see the module docstring).
+
+    ``staff=True`` labels the people never listed as students instead, by their other
+    positions (professors, researchers, engineers): an older population, used to check
+    that error rates measured on students carry over.
+    """
     groups: dict[str, set[str]] = {}
+    students: set[str] = set()
     written: dict[str, str] = {}
     for rec in _records(root):
         profiles = (rec.get("or_profile") or "").split(";")
@@ -129,7 +135,10 @@ def student_names(root: Path) -> list[LabelledName]:
             name = (as_written.get(profile) or "").strip()
             if profile not in written or (name and written[profile] == _profile_name(profile)):
                 written[profile] = name or _profile_name(profile)
-            if "student" not in position.lower():
+            is_student = "student" in position.lower()
+            if is_student:
+                students.add(profile)
+            if is_student == staff or not position.strip():
                 continue
             tld = domain.strip().lower().rsplit(".", 1)[-1]
             groups.setdefault(profile, set())
@@ -140,7 +149,7 @@ def student_names(root: Path) -> list[LabelledName]:
     out: list[LabelledName] = []
     for profile in sorted(groups):
         labels = groups[profile]
-        if len(labels) != 1 or "" in labels:
+        if len(labels) != 1 or "" in labels or (staff and profile in students):
             continue
         key = zlib.crc32(profile.encode("utf-8"))
         name = _author_form(written[profile], key // 2)
