@@ -141,6 +141,24 @@ def _point(
     return out
 
 
+def _cells(
+    point: np.ndarray, low: np.ndarray, high: np.ndarray, n: int, min_cell: int
+) -> dict[str, dict[str, float | bool | None]]:
+    """Rounded shares per group; a group whose head-count ``point * n`` is small is hidden."""
+    shares: dict[str, dict[str, float | bool | None]] = {}
+    for i, g in enumerate(GROUPS):
+        if point[i] * n < min_cell:
+            shares[g] = {"estimate": None, "low": None, "high": None, "suppressed": True}
+        else:
+            shares[g] = {
+                "estimate": round(float(point[i]), 4),
+                "low": round(float(low[i]), 4),
+                "high": round(float(high[i]), 4),
+                "suppressed": False,
+            }
+    return shares
+
+
 def aggregate(
     probs: np.ndarray,
     abstained: int,
@@ -167,16 +185,7 @@ def aggregate(
     alpha = (1.0 - settings.confidence) / 2.0
     low = np.quantile(reps, alpha, axis=0)
     high = np.quantile(reps, 1.0 - alpha, axis=0)
-    for i, g in enumerate(GROUPS):
-        if point[i] * n_used < settings.min_cell:
-            shares[g] = {"estimate": None, "low": None, "high": None, "suppressed": True}
-        else:
-            shares[g] = {
-                "estimate": round(float(point[i]), 4),
-                "low": round(float(low[i]), 4),
-                "high": round(float(high[i]), 4),
-                "suppressed": False,
-            }
+    shares = _cells(point, low, high, n_used, settings.min_cell)
     return ShareResult(n, abstained, shares, settings, dict(extra or {}))
 
 
@@ -191,31 +200,14 @@ def _adjusted(
 
     n = int(probs.shape[0])
     n_abstained = int(abstained.sum())
-    shares: dict[str, dict[str, float | bool | None]] = {}
-    hidden: dict[str, float | bool | None] = {
-        "estimate": None,
-        "low": None,
-        "high": None,
-        "suppressed": True,
-    }
     if n - n_abstained < settings.min_cell:
-        return ShareResult(
-            n, n_abstained, {g: dict(hidden) for g in GROUPS}, settings, dict(extra or {})
-        )
+        hidden = _cells(np.zeros(len(GROUPS)), np.zeros(0), np.zeros(0), 0, settings.min_cell)
+        return ShareResult(n, n_abstained, hidden, settings, dict(extra or {}))
     counts = cell_counts(probs, abstained)
     point, low, high = adjusted_shares(
         counts, load_rows(), settings.bootstrap, settings.confidence, settings.seed
     )
-    for i, g in enumerate(GROUPS):
-        if point[i] * n < settings.min_cell:
-            shares[g] = dict(hidden)
-        else:
-            shares[g] = {
-                "estimate": round(float(point[i]), 4),
-                "low": round(float(low[i]), 4),
-                "high": round(float(high[i]), 4),
-                "suppressed": False,
-            }
+    shares = _cells(point, low, high, n, settings.min_cell)
     return ShareResult(n, n_abstained, shares, settings, dict(extra or {}))
 
 
