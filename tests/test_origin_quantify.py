@@ -11,6 +11,8 @@ from typer.testing import CliRunner
 
 from conftest import require_shared
 from talentflow.cli import app
+from talentflow.graph.store import open_store
+from talentflow.origin.census import run_census
 from talentflow.origin.groups import GROUPS
 from talentflow.origin.independent import SPLITS, _author_form, student_names
 from talentflow.origin.quantify import (
@@ -77,6 +79,15 @@ def test_shares_default_to_the_adjusted_method(tmp_path: Path) -> None:
     shown = {g: c for g, c in data["shares"].items() if not c["suppressed"]}
     assert set(shown) == {"chinese"}
     assert shown["chinese"]["low"] <= 0.5 <= shown["chinese"]["high"]
+
+
+def test_census_defaults_to_the_adjusted_method(tmp_path: Path) -> None:
+    """The census of the CLI, the report and the web API: one default."""
+    from test_origin_cli import _tiny_store
+
+    with open_store(_tiny_store(tmp_path), read_only=True) as store:
+        result = run_census(store, "nips", 2024, None).as_dict()
+    assert result["method"]["prior"] == "adjusted"
 
 
 @pytest.fixture(scope="module")
