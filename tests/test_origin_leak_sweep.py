@@ -355,3 +355,24 @@ def test_origin_evaluate_suppresses_a_group_resting_on_one_name(tmp_path: Path) 
     assert per_group["chinese"]["suppressed"] is True
     assert per_group["chinese"]["recall"] is None
     assert all(m["suppressed"] for m in per_group.values())
+
+
+@pytest.mark.parametrize("prior", ["adjusted", "em"])
+def test_origin_shares_hides_a_group_resting_on_one_repeated_name(
+    tmp_path: Path, prior: str
+) -> None:
+    """Ten other distinct people clear the floor; one Chinese name written thirty times is
+    still one person, so no share of any group that rests on it is published."""
+    others = ["John Smith", "Emma Williams", "Oliver Brown", "Sophie Taylor", "Harry Wilson"]
+    others += ["Grace Davies", "Jack Evans", "Lucy Thomas", "George Roberts", "Alice Walker"]
+    rows = [[n] for n in others] + [["Wei Zhang"]] * 30
+    path = _write_csv(tmp_path / "mixed.csv", ["name"], rows)
+    result = CliRunner().invoke(
+        app,
+        ["origin", "shares", "--input", str(path), "--format", "json", "--bootstrap", "50"]
+        + ["--prior", prior],
+    )
+    assert result.exit_code == 0, result.output
+    shares = json.loads(result.stdout)["shares"]
+    assert shares["chinese"]["suppressed"] is True
+    assert shares["chinese"]["estimate"] is None

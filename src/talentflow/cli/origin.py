@@ -25,7 +25,8 @@ PriorOption = Annotated[
     str,
     typer.Option(
         "--prior",
-        help="em (re-estimate the population mix, default), none (training prior), "
+        help="adjusted (correct for the estimator's measured error rates, default), "
+        "em (re-estimate the mix from calibrated probabilities), none (training prior), "
         "or a JSON file {group: weight} with a known mix.",
     ),
 ]
@@ -37,13 +38,14 @@ BootstrapOption = Annotated[
 def _settings(prior: str, bootstrap: int) -> Any:
     from talentflow.origin.shares import ShareSettings
 
-    if prior in ("em", "none"):
+    if prior in ("adjusted", "em", "none"):
         return ShareSettings(prior=prior, bootstrap=bootstrap)  # type: ignore[arg-type]
     path = Path(prior)
     try:
         mix = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise BadInputError(prior, f"--prior is neither em, none nor a JSON file: {exc}") from None
+        reason = f"--prior is neither adjusted, em, none nor a JSON file: {exc}"
+        raise BadInputError(prior, reason) from None
     if not isinstance(mix, dict) or not all(
         isinstance(v, int | float) and not isinstance(v, bool) for v in mix.values()
     ):
@@ -80,7 +82,7 @@ def census(
         str | None,
         typer.Option("--track", help="Only papers of this track (e.g. main); default all."),
     ] = None,
-    prior: PriorOption = "em",
+    prior: PriorOption = "adjusted",
     bootstrap: BootstrapOption = 400,
     db: Annotated[
         Path | None,
@@ -117,7 +119,7 @@ def shares(
     input_csv: Annotated[
         Path, typer.Option("--input", help="CSV with a 'name' column (one row per person).")
     ],
-    prior: PriorOption = "em",
+    prior: PriorOption = "adjusted",
     bootstrap: BootstrapOption = 400,
     fmt: Annotated[
         OutputFormat, typer.Option("--format", "-f", help="table, json or csv.")

@@ -45,7 +45,10 @@ def census_names(store: Store, venue: str, year: int, track: str | None) -> tupl
 def run_census(
     store: Store, venue: str, year: int, track: str | None, settings: ShareSettings | None = None
 ) -> ShareResult:
-    """Shares of the venue-year's distinct author names (see ``shares.estimate_shares``)."""
+    """Shares of the venue-year's distinct author names (see ``shares.estimate_shares``).
+
+    Corrected for the estimator's error rates (``quantify``) unless ``settings`` say otherwise.
+    """
     engine = DuckDBEngine(store)
     tracks = {
         str(r["track"]): int(r["papers"])
@@ -66,4 +69,4 @@ def run_census(
         "population": "distinct author names on accepted papers",
         "author_slots": slots,
     }
-    return estimate_shares(names, settings, extra=extra)
+    return estimate_shares(names, settings or ShareSettings(prior="adjusted"), extra=extra)

@@ -25,7 +25,12 @@ from talentflow.errors import TalentflowError
 from talentflow.origin.cells import first_rows
 from talentflow.origin.groups import GROUPS, MIN_CELL, STATEMENT
 
-PriorMode = Literal["em", "none"]
+ADJUSTED_METHOD = (
+    "maximum-likelihood mixture of the estimator's labelled error rates over arg-max cells "
+    "(abstentions included); intervals resample names and error rates"
+)
+
+PriorMode = Literal["em", "none", "adjusted"]
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ class ShareResult:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
+        adjusted = self.settings.prior == "adjusted"
         return {
             "statement": STATEMENT,
             **self.extra,
@@ -67,7 +73,9 @@ class ShareResult:
             "abstained": self.abstained,
             "shares": self.shares,
             "method": {
-                "estimate": "mean calibrated probability over non-abstained names",
+                "estimate": ADJUSTED_METHOD
+                if adjusted
+                else "mean calibrated probability over non-abstained names",
                 **self.settings.as_dict(),
             },
         }
@@ -113,16 +121,6 @@ def em_prior(
     return prior
 
 
-def _target(settings: ShareSettings) -> np.ndarray:
-    """The known population prior of ``settings`` (a mapping), normalised."""
-    assert not isinstance(settings.prior, str)
-    target = np.array([float(settings.prior.get(g, 0.0)) for g in GROUPS])
-    if target.sum() <= 0:
-        raise TalentflowError("the prior must give a positive weight to at least one group")
-    out: np.ndarray = target / target.sum()
-    return out
-
-
 def _point(
     probs: np.ndarray,
     train_prior: np.ndarray,
@@ -136,7 +134,19 @@ def _point(
         return out
     if settings.prior == "em":
         return em_prior(probs, train_prior, start=start, weights=weights)
+    if isinstance(settings.prior, str):
+        raise TalentflowError("adjusted shares need every name's cell: use estimate_shares")
     out = (w @ prior_shift(probs, train_prior, _target(settings))) / w.sum()
+    return out
+
+
+def _target(settings: ShareSettings) -> np.ndarray:
+    """The known population prior of ``settings`` (a mapping), normalised."""
+    assert not isinstance(settings.prior, str)
+    target = np.array([float(settings.prior.get(g, 0.0)) for g in GROUPS])
+    if target.sum() <= 0:
+        raise TalentflowError("the prior must give a positive weight to at least one group")
+    out: np.ndarray = target / target.sum()
     return out
 
 
@@ -149,6 +159,25 @@ def _posteriors(
     if settings.prior == "em":
         return _reweight(probs, np.maximum(point, 1e-12) / train_prior)
     return prior_shift(probs, train_prior, _target(settings))
+
+
+def _cells(
+    point: np.ndarray, low: np.ndarray, high: np.ndarray, heads: np.ndarray, min_cell: int
+) -> dict[str, dict[str, float | bool | None]]:
+    """Rounded shares per group; a group whose expected head-count of distinct people
+    (``heads``) is under ``min_cell`` is hidden."""
+    shares: dict[str, dict[str, float | bool | None]] = {}
+    for i, g in enumerate(GROUPS):
+        if heads[i] < min_cell:
+            shares[g] = {"estimate": None, "low": None, "high": None, "suppressed": True}
+        else:
+            shares[g] = {
+                "estimate": round(float(point[i]), 4),
+                "low": round(float(low[i]), 4),
+                "high": round(float(high[i]), 4),
+                "suppressed": False,
+            }
+    return shares
 
 
 def aggregate(
@@ -184,18 +213,35 @@ def aggregate(
     low = np.quantile(reps, alpha, axis=0)
     high = np.quantile(reps, 1.0 - alpha, axis=0)
     # Expected head-count of each group among the distinct people.
-    cells = _posteriors(probs[distinct], train_prior, settings, point).sum(axis=0)
-    for i, g in enumerate(GROUPS):
-        if cells[i] < settings.min_cell:
-            shares[g] = {"estimate": None, "low": None, "high": None, "suppressed": True}
-        else:
-            shares[g] = {
-                "estimate": round(float(point[i]), 4),
-                "low": round(float(low[i]), 4),
-                "high": round(float(high[i]), 4),
-                "suppressed": False,
-            }
+    heads = _posteriors(probs[distinct], train_prior, settings, point).sum(axis=0)
+    shares = _cells(point, low, high, heads, settings.min_cell)
     return ShareResult(n, abstained, shares, settings, dict(extra or {}))
+
+
+def _adjusted(
+    probs: np.ndarray,
+    abstained: np.ndarray,
+    settings: ShareSettings,
+    extra: Mapping[str, Any] | None,
+    people: np.ndarray,
+) -> ShareResult:
+    """Shares corrected for the estimator's error rates (see ``quantify``); cells count
+    distinct people (``people``: one row index per distinct person)."""
+    from talentflow.origin.quantify import adjusted_shares, cell_counts, load_rows
+
+    n = int(probs.shape[0])
+    n_abstained = int(abstained.sum())
+    if int((~abstained[people]).sum()) < settings.min_cell:
+        nothing = np.zeros(len(GROUPS))
+        hidden = _cells(nothing, nothing, nothing, nothing, settings.min_cell)
+        return ShareResult(n, n_abstained, hidden, settings, dict(extra or {}))
+    counts = cell_counts(probs, abstained)
+    point, low, high = adjusted_shares(
+        counts, load_rows(), settings.bootstrap, settings.confidence, settings.seed
+    )
+    # the shares cover every name (abstentions included): heads among distinct people
+    shares = _cells(point, low, high, point * people.size, settings.min_cell)
+    return ShareResult(n, n_abstained, shares, settings, dict(extra or {}))
 
 
 def estimate_shares(
@@ -213,6 +259,8 @@ def estimate_shares(
 
     estimator = load_estimator()
     post = estimator._posterior(list(names))
+    if settings is not None and settings.prior == "adjusted":
+        return _adjusted(post.probs, post.abstained, settings, extra, first_rows(list(names)))
     kept = post.probs[~post.abstained]
     kept_names = [n for n, gone in zip(names, post.abstained, strict=True) if not gone]
     return aggregate(
