@@ -85,12 +85,12 @@ def test_values_follow_or_profile_not_author_order(tmp_path: Path) -> None:
         "University of Cambridge",
         "PhD student",
     )
-    assert ada.keys() == [
+    assert ada.identity_keys() == [
         ("orcid", "0000-0002-1825-0097"),
         ("google_scholar", "prj0heYAAAAJ"),
         ("homepage", "ada.example.org"),
     ]
-    assert (alan.affiliation, alan.keys()) == (
+    assert (alan.affiliation, alan.identity_keys()) == (
         "Google",
         [("dblp", "12/345"), ("linkedin", "alan-turing")],
     )

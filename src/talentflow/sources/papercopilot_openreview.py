@@ -94,7 +94,7 @@ class ArchiveAuthor:
     orcid: str | None
     linkedin: str | None
 
-    def keys(self) -> list[tuple[str, str]]:
+    def identity_keys(self) -> list[tuple[str, str]]:
         """The normalised identity keys (kind, key) this author carries."""
         return identity_keys(
             {
