@@ -74,6 +74,19 @@ def test_slots_by_position_when_names_agree_and_by_unique_name_otherwise() -> No
     assert set(how.values()) == {"name"}
 
 
+def test_rest_in_order_when_every_other_author_sits_at_the_same_place() -> None:
+    rec = record("f1", ["Michelle Miller", "SueYeon Chung", "Kenneth D. Miller"])
+    slots, _ = match_slots(rec, ["Michelle Miller", "SueYeon Chung", "Ken Miller"])
+    assert slots == {0: 0, 1: 1, 2: 2}  # the other Miller taken, the family name is unique
+    rec = record("f3", ["Gergely Neu", "Julia Olkhovskaya", "Matteo Papini"])
+    slots, how = match_slots(rec, ["Gergely Neu", "Iuliia Olkhovskaia", "Matteo Papini"])
+    assert (slots, how[1]) == ({0: 0, 1: 1, 2: 2}, "position")
+    # Out of order elsewhere: the odd one out is not guessed.
+    rec = record("f2", ["Ada Smith", "Bo Jones", "Cy Brown"])
+    slots, _ = match_slots(rec, ["Bo Jones", "Ada Smith", "Xavier Quist"])
+    assert slots == {0: 1, 1: 0}
+
+
 def test_ambiguous_names_get_no_slot() -> None:
     rec = record("f1", ["Wei Wang", "W. Wang"])
     slots, _ = match_slots(rec, ["Wei Wang", "Wei Wang", "X Y"])
@@ -155,8 +168,12 @@ def test_real_neurips_2023_reordered_record_lands_on_the_right_slots() -> None:
 
 
 def test_real_author_name_join_is_precise_where_the_truth_is_known() -> None:
-    """ICML 2024's paper list has forum ids: hide them and join by names instead."""
+    """ICML 2024's paper list has forum ids and OpenReview ids: hide both and join papers
+    and slots by names instead."""
     records, parsed = _real("icml", 2024)
+    by_id = {
+        j.forum_id: j.slots for j in join_archive(records, parsed.papers, parsed.authorships)[0]
+    }
     keys, ids = parsed.papers["paper_key"].to_pylist(), parsed.papers["paper_id"].to_pylist()
     truth = dict(zip(keys, ids, strict=True))
     hidden = parsed.papers.set_column(
@@ -164,11 +181,19 @@ def test_real_author_name_join_is_precise_where_the_truth_is_known() -> None:
         "paper_id",
         pa.array([f"hidden{i}" for i in range(parsed.papers.num_rows)]),
     )
-    joins, _ = join_archive(records, hidden, parsed.authorships)
+    no_ids = parsed.authorships.set_column(
+        parsed.authorships.schema.get_field_index("profile_id"),
+        "profile_id",
+        pa.nulls(parsed.authorships.num_rows, pa.string()),
+    )
+    joins, _ = join_archive(records, hidden, no_ids)
     named = [j for j in joins if j.method == "author_names"]
     wrong = [j.forum_id for j in named if truth[j.paper_key or ""] != j.forum_id]
     assert wrong == []
     assert len(named) >= 0.9 * len(truth)
+    slots = [(i, s, by_id[j.forum_id].get(i)) for j in named for i, s in j.slots.items()]
+    assert [x for x in slots if x[1] != x[2]] == []
+    assert len(slots) >= 0.9 * sum(len(by_id[j.forum_id]) for j in named)
 
 
 def test_real_icml_2025_joins_by_author_names() -> None:

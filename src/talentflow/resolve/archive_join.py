@@ -113,43 +113,45 @@ def match_slots(
     record: ArchiveRecord, names: Sequence[str], ids: Sequence[str | None] = ()
 ) -> tuple[dict[int, int], dict[int, str]]:
     """Archive author index -> paper author index for the authors carrying values, and
-    how each was matched (``id``, ``position`` or ``name``); an author with no sound
-    match is left out."""
+    how each was matched; an author with no sound match is left out.
+
+    ``id``: the same OpenReview id. ``name``: a name key (full name, then first and
+    family name, then family name) held by one author on each side. ``position``: when
+    both lists are as long and every author matched so far (at least half) sits at the
+    same position, the rest are taken in order ("Julius Von Kügelgen" for "Julius von
+    Kuegelgen", "Ken Miller" beside "Michelle Miller").
+    """
+    n = len(record.names)
     slots: dict[int, int] = {}
     how: dict[int, str] = {}
-    wanted = [a.author_index for a in record.authors]
     id_pos = {pid: j for j, pid in enumerate(ids) if pid}
-    for i in wanted:
-        aid = record.author_ids[i] if i < len(record.author_ids) else ""
+    for i, aid in enumerate(record.author_ids[:n]):
         if aid and aid in id_pos:
             slots[i], how[i] = id_pos[aid], "id"
-    same = len(names) == len(record.names) and all(
-        _name_keys(parse_name(a)) == _name_keys(parse_name(b))
-        for a, b in zip(names, record.names, strict=True)
-    )
     taken = set(slots.values())
-    for i in wanted:
-        if i not in slots and same and i not in taken:
-            slots[i], how[i] = i, "position"
-            taken.add(i)
-    paper_keys = [_name_keys(parse_name(n)) for n in names]
+    mine_keys = [_name_keys(parse_name(x)) for x in record.names]
+    paper_keys = [_name_keys(parse_name(x)) for x in names]
     for level in range(3):
         index: dict[str, list[int]] = defaultdict(list)
         for j, keys in enumerate(paper_keys):
-            if keys[level]:
+            if keys[level] and j not in taken:
                 index[keys[level]].append(j)
-        mine: Counter[str] = Counter(
-            _name_keys(parse_name(record.names[i]))[level] for i in range(len(record.names))
-        )
-        for i in wanted:
-            if i in slots or i >= len(record.names):
-                continue
-            key = _name_keys(parse_name(record.names[i]))[level]
-            found = index.get(key, [])
-            if key and len(found) == 1 and mine[key] == 1 and found[0] not in taken:
+        mine = Counter(k[level] for i, k in enumerate(mine_keys) if i not in slots)
+        for i, keys in enumerate(mine_keys):
+            found = index.get(keys[level], [])
+            if i not in slots and keys[level] and len(found) == 1 and mine[keys[level]] == 1:
                 slots[i], how[i] = found[0], "name"
                 taken.add(found[0])
-    return slots, how
+    in_order = all(i == j for i, j in slots.items())
+    if len(names) == n and in_order and 2 * len(slots) >= n:
+        for i in range(n):
+            if i not in slots:
+                slots[i], how[i] = i, "position"
+    wanted = {a.author_index for a in record.authors}
+    return (
+        {i: j for i, j in slots.items() if i in wanted},
+        {i: m for i, m in how.items() if i in wanted},
+    )
 
 
 def _best(
