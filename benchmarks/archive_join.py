@@ -18,10 +18,13 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
-from talentflow.resolve.archive_join import join_archive
+from talentflow.resolve.archive_join import PaperJoin, join_archive
+from talentflow.resolve.archive_slots import follows_profile_order, slot_values
+from talentflow.resolve.orgs import Resolver
+from talentflow.resolve.reference import load_reference
 from talentflow.sources.papercopilot_openreview import (
+    ArchiveAuthor,
     ArchiveContent,
     ArchiveRecord,
     VenuePaper,
@@ -44,13 +47,71 @@ def _paper_list(root: Path, venue: str, year: int) -> ParsedFile | None:
     return parse_file_bytes(read_bytes(f, None), path=f.location, venue=venue, year=year)
 
 
-def _accepted_slots_with_aff(parsed: ParsedFile, gained: set[tuple[str, int]]) -> tuple[int, ...]:
-    slots = parsed.authorships.filter(pc.equal(parsed.authorships["accepted"], True))
-    keys = slots["paper_key"].to_pylist()
-    index = slots["author_index"].to_pylist()
-    has = pc.is_valid(slots["affiliation"]).to_pylist()
-    after = sum(1 for k, i, h in zip(keys, index, has, strict=True) if h or (k, i) in gained)
-    return len(keys), sum(has), after
+def _slot_figures(
+    parsed: ParsedFile, records: list[ArchiveRecord], joins: list[PaperJoin], resolver: Resolver
+) -> Counter[str]:
+    """Accepted paper-list slots with an affiliation and with a country (organisation
+    resolver only), before and after the archive's values, by the documented precedence."""
+    by_id = {r.forum_id: r for r in records}
+    cols = parsed.authorships.to_pydict()
+    slots: dict[str, dict[int, dict[str, object]]] = defaultdict(dict)
+    fields = ("affiliation", "aff_domain", "position", "source_orgs", "source_countries")
+    for row in zip(
+        cols["paper_key"],
+        cols["author_index"],
+        cols["accepted"],
+        *map(cols.get, fields),
+        strict=True,
+    ):
+        slots[row[0]][row[1]] = dict(zip(("accepted", *fields), row[2:], strict=True))
+    c: Counter[str] = Counter()
+    placed: dict[tuple[str, int], ArchiveAuthor] = {}
+    misaligned: set[str] = set()
+    for j in joins:
+        if j.paper_key is None or j.paper_key not in slots:
+            continue
+        rec = by_id[j.forum_id]
+        paper = slots[j.paper_key]
+        affs = [
+            paper[i]["affiliation"] if i in paper else None
+            for i in range(max(paper, default=-1) + 1)
+        ]
+        if follows_profile_order(rec, j.slots, affs):  # type: ignore[arg-type]
+            misaligned.add(j.paper_key)
+        for a in rec.authors:
+            if a.author_index in j.slots:
+                placed[(j.paper_key, j.slots[a.author_index])] = a
+                own = paper.get(j.slots[a.author_index], {}).get("aff_domain")
+                parts = (a.aff_domain or "").split("+")
+                if own and "+" not in str(own) and len(parts) > 1:
+                    c["plus_with_own"] += 1
+                    c["plus_last"] += parts[-1].strip() == own
+                    c["plus_first"] += parts[0].strip() == own
+    c["misaligned_papers"] = len(misaligned)
+    for key, paper in slots.items():
+        for index, own in paper.items():
+            if not own["accepted"]:
+                continue
+            c["slots"] += 1
+            before = resolver.resolve(
+                own["affiliation"],
+                own["aff_domain"],
+                own["source_orgs"],
+                own["source_countries"],  # type: ignore[arg-type]
+            )
+            c["aff_before"] += own["affiliation"] is not None
+            c["country_before"] += before.country is not None
+            bad = key in misaligned
+            values = slot_values(own, placed.get((key, index)), bad)  # type: ignore[arg-type]
+            aff, dom = values["affiliation"], values["aff_domain"]
+            c["aff_after"] += aff.value is not None
+            c[f"aff_from_{aff.source}"] += 1
+            if aff.source == "paperlists" and not bad:
+                country = before.country
+            else:
+                country = resolver.resolve(aff.value, dom.value).country
+            c["country_after"] += country is not None
+    return c
 
 
 def _hidden_id_check(records: list[ArchiveRecord], parsed: ParsedFile) -> tuple[int, int, int]:
@@ -77,6 +138,8 @@ def main() -> None:
     args = ap.parse_args()
 
     files = mirror_files(args.archive)
+    resolver = Resolver(load_reference(args.paperlists.parent, download=False))
+    figures: dict[tuple[str, int], Counter[str]] = {}
     start = time.perf_counter()
     contents: dict[tuple[str, str, int], ArchiveContent] = {
         (f.kind, f.venue, f.year): read_archive_file(f) for f in files
@@ -120,9 +183,14 @@ def main() -> None:
         slot_methods = ", ".join(f"{k}={v}" for k, v in sorted(counts.by_slot_method.items()))
         aff = ""
         if parsed is not None:
-            gained = {(j.paper_key, s) for j in joins if j.paper_key for s in j.slots.values()}
-            n, before, after = _accepted_slots_with_aff(parsed, gained)  # type: ignore[arg-type]
-            aff = f"; {n:,} slots: {before / n:.1%} -> {after / n:.1%}" if n else ""
+            fig = _slot_figures(parsed, records, joins, resolver)
+            figures[(venue, year)] = fig
+            n = max(fig["slots"], 1)
+            aff = (
+                f"; {fig['slots']:,} accepted slots: affiliation {fig['aff_before'] / n:.1%}"
+                f" -> {fig['aff_after'] / n:.1%}, country {fig['country_before'] / n:.1%}"
+                f" -> {fig['country_after'] / n:.1%}"
+            )
             if counts.by_method["forum_id"] > 500 and len(checks) < 3 and venue != "iclr":
                 checks.append((f"{venue}{year}", records, parsed))
         print(
@@ -143,6 +211,33 @@ def main() -> None:
             f"  {name}: {joinable} joinable, {joined} joined by names ({joined / joinable:.1%}),"
             f" {right} to the right paper (precision {right / max(joined, 1):.4f})"
         )
+    print("\npaper lists whose values follow or_profile, not the authors (replaced):")
+    print(
+        "  "
+        + ", ".join(
+            f"{v}{y}: {f['misaligned_papers']}"
+            for (v, y), f in sorted(figures.items())
+            if f["misaligned_papers"]
+        )
+    )
+    print("archive values with several '+' entries, against the paper list's own domain:")
+    for (v, y), f in sorted(figures.items()):
+        if f["plus_with_own"]:
+            n = f["plus_with_own"]
+            print(
+                f"  {v}{y}: {n:,} slots; the last entry agrees {f['plus_last'] / n:.1%},"
+                f" the first {f['plus_first'] / n:.1%}"
+            )
+    recent = [f for (v, y), f in figures.items() if 2023 <= y <= 2025]
+    tot = Counter[str]()
+    for f in recent:
+        tot.update(f)
+    n = max(tot["slots"], 1)
+    print(
+        f"2023-2025, venue-years in both sources ({len(recent)}): {tot['slots']:,} accepted slots;"
+        f" country {tot['country_before'] / n:.1%} -> {tot['country_after'] / n:.1%}"
+        f" ({tot['country_after'] - tot['country_before']:+,} slots)"
+    )
     print("\nidentity keys: distinct OpenReview profiles per key")
     for kind in ("orcid", "dblp", "google_scholar", "homepage", "linkedin"):
         sizes = Counter(min(len(v), 3) for (k, _), v in keys_by_profile.items() if k == kind)

@@ -21,7 +21,7 @@ from talentflow.sources.paperlists_parse import ParsedFile, parse_file_bytes
 
 
 def author(index: int, aff: str) -> ArchiveAuthor:
-    return ArchiveAuthor(index, f"~p{index}", "same_id", aff, *([None] * 7))
+    return ArchiveAuthor(index, f"~p{index}", index, "same_id", aff, *([None] * 7))
 
 
 def record(forum_id: str, names: list[str], ids: list[str] | None = None) -> ArchiveRecord:

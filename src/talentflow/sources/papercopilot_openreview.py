@@ -83,6 +83,8 @@ class ArchiveAuthor:
     """0-based position in the record's ``author``/``authorids`` lists."""
     profile_id: str
     """The ``or_profile`` entry the values belong to."""
+    profile_index: int
+    """Its 0-based position in ``or_profile`` (the order of the per-author lists)."""
     alignment: str
     """How the profile was placed: same_id, id_variant, surname or last_left."""
     affiliation: str | None
@@ -374,6 +376,7 @@ def parse_author_line(obj: dict[str, Any], path: str, number: int) -> ArchiveRec
             ArchiveAuthor(
                 author_index=where[0],
                 profile_id=pid,
+                profile_index=i,
                 alignment=where[1],
                 affiliation=values.get("aff"),
                 aff_domain=values.get("aff_domain"),
