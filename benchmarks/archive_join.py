@@ -22,6 +22,7 @@ import pyarrow as pa
 from talentflow.resolve.archive_join import PaperJoin, join_archive
 from talentflow.resolve.archive_slots import follows_profile_order, slot_values
 from talentflow.resolve.orgs import Resolver
+from talentflow.resolve.profile_links import key_holders, profile_links, researcher_groups
 from talentflow.resolve.reference import load_reference
 from talentflow.sources.papercopilot_openreview import (
     ArchiveAuthor,
@@ -238,14 +239,20 @@ def main() -> None:
         f" country {tot['country_before'] / n:.1%} -> {tot['country_after'] / n:.1%}"
         f" ({tot['country_after'] - tot['country_before']:+,} slots)"
     )
-    print("\nidentity keys: distinct OpenReview profiles per key")
+    print("\nidentity keys: distinct OpenReview profiles per key; links they make")
+    holders = key_holders((p, kind, key) for (kind, key), ps in keys_by_profile.items() for p in ps)
+    links = profile_links(holders)
     for kind in ("orcid", "dblp", "google_scholar", "homepage", "linkedin"):
-        sizes = Counter(min(len(v), 3) for (k, _), v in keys_by_profile.items() if k == kind)
-        total = sum(sizes.values())
+        sizes = Counter(min(len(v), 3) for (k, _), v in holders.items() if k == kind)
+        made = sum(1 for x in links if x.kind == kind)
         print(
-            f"  {kind:<15}{total:>8} keys: one profile {sizes[1]:,}, two {sizes[2]:,},"
-            f" three or more {sizes[3]:,}"
+            f"  {kind:<15}{sum(sizes.values()):>8} keys: one profile {sizes[1]:,}, two {sizes[2]:,}"
+            f" (links with agreeing names {made}), three or more {sizes[3]:,}"
         )
+    groups = researcher_groups(links)
+    print(
+        f"  profiles in groups of one researcher: {sum(map(len, groups))} in {len(groups)} groups"
+    )
     print(f"\nread {len(files)} archive files: {read_seconds:.2f} s; joins: {join_seconds:.2f} s")
 
 

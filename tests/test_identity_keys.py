@@ -146,7 +146,8 @@ def test_linkedin_forms_give_the_handle(raw: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["https://www.linkedin.com/feed/", "https://www.linkedin.com/company/x/", ""]
+    "raw",
+    ["https://www.linkedin.com/feed/", "https://www.linkedin.com/company/x/", "https://", ""],
 )
 def test_linkedin_page_that_is_no_member_is_no_key(raw: str) -> None:
     assert normalise_linkedin(raw) is None

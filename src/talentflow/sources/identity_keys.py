@@ -129,7 +129,7 @@ def normalise_linkedin(value: str | None) -> str | None:
             return None
         text = m.group(1)
     text = unquote(text.split("?", 1)[0]).strip("/").split("/", 1)[0].lower()
-    if not text or " " in text:
+    if not text or " " in text or ":" in text:
         return None
     return text
 
