@@ -300,6 +300,8 @@ def align_profiles(
     renamed profile: ``~Russ_Salakhutdinov1`` for ``~Ruslan_Salakhutdinov1``); the last
     profile left when exactly one author is left. Blank entries (no profile) stay None.
     """
+    if profiles == author_ids:  # the usual case: nothing to search
+        return [(i, "same_id") if p else None for i, p in enumerate(profiles)]
     placed: list[tuple[int, str] | None] = [None] * len(profiles)
     free = set(range(len(author_ids)))
     for i, pid in enumerate(profiles):
