@@ -15,6 +15,7 @@ from talentflow.sources.papercopilot_openreview import (
     ArchiveRecord,
     VenuePaper,
     read_archive_file,
+    venue_file_tables,
 )
 from talentflow.sources.paperlists import mirror_files, read_bytes
 from talentflow.sources.paperlists_parse import ParsedFile, parse_file_bytes
@@ -131,7 +132,7 @@ def test_venue_year_only_in_the_archive_joins_its_venues_file() -> None:
     rec = record("f9", ["Ada Lovelace"])
     paper = VenuePaper("f9", 4, "A title", "Poster", "main", ("Ada Lovelace",), ("",))
     (join,), counts = join_archive([rec], venue_papers=[paper], venue_file_key="venues/x/x2026")
-    assert (join.method, join.paper_key, join.slots) == ("venue_file", "venues/x/x2026#3", {0: 0})
+    assert (join.method, join.paper_key, join.slots) == ("venue_file", "venues/x/x2026#0", {0: 0})
     assert counts.by_method["venue_file"] == 1
 
 
@@ -206,3 +207,32 @@ def test_real_icml_2025_joins_by_author_names() -> None:
     joined_ids = {j.forum_id for j in joins if j.method == "author_names"}
     with_values = sum(len(r.authors) for r in records if r.forum_id in joined_ids)
     assert counts.authors_on_slots >= 0.9 * with_values
+
+
+def test_real_venue_years_only_in_the_archive_join_their_own_papers() -> None:
+    root = require_shared("papercopilot-openreview")
+    for venue in ("3dv", "ai4x", "aistats", "alt"):
+        base = root / "{}" / venue / f"{venue}2026.jsonl.gz"
+        authors = read_archive_file(
+            ArchiveFile("authors", venue, 2026, str(base).format("authors"))
+        )
+        venues = read_archive_file(ArchiveFile("venues", venue, 2026, str(base).format("venues")))
+        tables = venue_file_tables(venues)
+        records = [r for r in authors.records if isinstance(r, ArchiveRecord)]
+        papers = [v for v in venues.records if isinstance(v, VenuePaper)]
+        joins, counts = join_archive(
+            records, venue_papers=papers, venue_file_key=venues.file.file_key
+        )
+        assert counts.by_method["venue_file"] == len(records), venue
+        keys = set(tables.papers["paper_key"].to_pylist())
+        assert {j.paper_key for j in joins} <= keys
+        slot_keys = set(
+            zip(
+                tables.authorships["paper_key"].to_pylist(),
+                tables.authorships["author_index"].to_pylist(),
+                strict=True,
+            )
+        )
+        placed = {(j.paper_key, s) for j in joins for s in j.slots.values()}
+        assert placed <= slot_keys
+        assert counts.authors_on_slots == counts.authors_with_values, venue

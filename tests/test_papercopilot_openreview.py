@@ -27,8 +27,10 @@ from talentflow.sources.papercopilot_openreview import (
     align_profiles,
     live_files,
     mirror_files,
+    paper_status,
     read_archive_file,
     resolve_mirror,
+    venue_file_tables,
 )
 
 GENDER = "Nonbinary-7f3a"  # a value that must never reach a record
@@ -320,3 +322,52 @@ def test_real_neurips_2023_record_with_reordered_profiles() -> None:
     # ... which for the first author is the last entry, not the first.
     assert by_index[0].profile_id == profiles[-1]
     assert by_index[0].affiliation != affs[0]
+
+
+def test_paper_status_drops_the_venue_year_prefix() -> None:
+    assert paper_status("AISTATS 2026 Spotlight", "aistats", 2026) == "Spotlight"
+    assert paper_status("AI4X-AC 2026 Oral", "ai4x", 2026) == "Oral"
+    assert paper_status("ALT 2026", "alt", 2026) == "ALT 2026"
+    assert paper_status("CauScale 2026", "aistats", 2026) == "CauScale 2026"
+    assert paper_status("Poster", "aistats", 2025) == "Poster"
+
+
+def test_venue_file_becomes_store_tables_with_provenance(tmp_path: Path) -> None:
+    lines = [
+        {
+            "id": "v1",
+            "title": "T1",
+            "status": "AISTATS 2026 Oral",
+            "track": "main",
+            "author": "Ada Lovelace;Alan Turing",
+            "authorids": "~Ada_Lovelace1;~Alan_Turing1",
+            "gender": GENDER,
+        },
+        {
+            "id": "v2",
+            "title": "T2",
+            "status": "AISTATS 2026 Poster",
+            "track": "main",
+            "author": "Grace Hopper",
+            "authorids": "~Grace_Hopper1",
+        },
+    ]
+    path = write_jsonl(tmp_path / "venues" / "aistats" / "aistats2026.jsonl.gz", lines)
+    content = read_archive_file(ArchiveFile("venues", "aistats", 2026, str(path)))
+    parsed = venue_file_tables(content)
+    papers = parsed.papers.to_pylist()
+    assert [(p["paper_key"], p["paper_id"], p["status"], p["is_oral"]) for p in papers] == [
+        ("venues/aistats/aistats2026#0", "v1", "Oral", True),
+        ("venues/aistats/aistats2026#1", "v2", "Poster", False),
+    ]
+    assert {p["source"] for p in papers} == {"papercopilot_openreview"}
+    slots = parsed.authorships.to_pylist()
+    assert [(s["name"], s["profile_id"]) for s in slots] == [
+        ("Ada Lovelace", "~Ada_Lovelace1"),
+        ("Alan Turing", "~Alan_Turing1"),
+        ("Grace Hopper", "~Grace_Hopper1"),
+    ]
+    assert {(s["source"], s["file_sha256"]) for s in slots} == {
+        ("papercopilot_openreview", content.sha256)
+    }
+    assert GENDER not in repr(parsed.papers.to_pydict()) + repr(parsed.authorships.to_pydict())

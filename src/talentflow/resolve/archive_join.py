@@ -44,7 +44,7 @@ class PaperJoin:
     forum_id: str
     method: str
     paper_key: str | None
-    """The paper list's store key, or ``venues/<venue>/<venue><year>#<line-1>``."""
+    """The paper list's store key, or ``venues/<venue>/<venue><year>#<record index>``."""
     slots: dict[int, int] = field(default_factory=dict)
     """Archive author index -> the paper's author index, for authors carrying values."""
     slot_methods: dict[int, str] = field(default_factory=dict)
@@ -234,8 +234,8 @@ def join_archive(
         raise ValueError("papers without authorships")
     if not listed and venue_papers:
         listed = {
-            v.forum_id: _Paper(f"{venue_file_key}#{v.line - 1}", v.names, v.author_ids)
-            for v in venue_papers
+            v.forum_id: _Paper(f"{venue_file_key}#{i}", v.names, v.author_ids)
+            for i, v in enumerate(venue_papers)
         }
         first_method = "venue_file"
     else:

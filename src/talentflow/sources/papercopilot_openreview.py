@@ -34,11 +34,13 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 import orjson
+import pyarrow as pa
 
 from talentflow.errors import BadInputError, TalentflowError
 from talentflow.sources.http_cache import CachedFetcher
 from talentflow.sources.identity_keys import identity_keys
 from talentflow.sources.paperlists import validate_tree
+from talentflow.sources.paperlists_parse import ParsedFile, parse_records
 
 SOURCE_NAME = "papercopilot_openreview"
 MIRROR_ENV = "TALENTFLOW_OPENREVIEW_ARCHIVE_MIRROR"
@@ -440,3 +442,48 @@ def read_archive_file(f: ArchiveFile, fetcher: CachedFetcher | None = None) -> A
             seen[rec.forum_id] = number
             records.append(rec)
     return ArchiveContent(file=f, sha256=digest.hexdigest(), records=records)
+
+
+def paper_status(status: str | None, venue: str, year: int) -> str | None:
+    """The status without the venue-year prefix the venue files give it
+    ("AISTATS 2026 Spotlight" -> "Spotlight"); other statuses (a workshop's name) as given."""
+    if not status:
+        return None
+    m = re.match(rf"(?i)^\s*{re.escape(venue)}[\w-]*\s+{year}\s+(?P<rest>.+)$", status)
+    return m.group("rest").strip() if m else status.strip()
+
+
+def venue_file_tables(content: ArchiveContent) -> ParsedFile:
+    """A ``venues`` file as paper and author-slot tables of the store's schema, for a
+    venue-year that has no paper list (file key ``venues/<venue>/<venue><year>``; record
+    index = position among the file's records, as :func:`join_archive` keys them)."""
+    f = content.file
+    if f.kind != "venues":
+        raise TalentflowError(f"{f.location}: not a venues file")
+    data = [
+        {
+            "id": v.forum_id,
+            "title": v.title,
+            "status": paper_status(v.status, f.venue, f.year),
+            "track": v.track,
+            "author": ";".join(v.names),
+            "authorids": ";".join(v.author_ids),
+        }
+        for v in content.records
+        if isinstance(v, VenuePaper)
+    ]
+    parsed = parse_records(
+        data,
+        path=f.location,
+        file_key=f.file_key,
+        venue=f.venue,
+        year=f.year,
+        sha256=content.sha256,
+    )
+    for name in ("papers", "authorships"):
+        table = getattr(parsed, name)
+        column = pa.repeat(pa.scalar(SOURCE_NAME, pa.string()), table.num_rows)
+        setattr(
+            parsed, name, table.set_column(table.schema.get_field_index("source"), "source", column)
+        )
+    return parsed
