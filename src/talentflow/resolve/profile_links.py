@@ -13,12 +13,11 @@ normalised but not used as evidence.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from unidecode import unidecode
+from talentflow.sources.papercopilot_openreview import name_words
 
 EVIDENCE_KINDS = ("orcid", "dblp", "google_scholar", "homepage")
 MAX_HOLDERS = 2
@@ -34,17 +33,12 @@ class ProfileLink:
     key: str
 
 
-def _tokens(profile_id: str) -> list[str]:
-    text = unidecode(re.sub(r"\d+$", "", profile_id.strip().lstrip("~"))).lower()
-    return [t for t in re.split(r"[^a-z]+", text) if t]
-
-
 def names_agree(profile_a: str, profile_b: str, strict: bool = False) -> bool:
     """Whether two profile ids can name one person: a family name of one is a name of the
     other, or the first names are the same (``~Tat-Seng_Chua2``/``~Tat-seng_Chua1``,
     ``~An_Bian1``/``~Yatao_Bian1``, ``~Donlapark_Ponnoprat1``/``~Donlapark_Pornnopparath1``);
     ``strict``: both."""
-    a, b = _tokens(profile_a), _tokens(profile_b)
+    a, b = name_words(profile_a), name_words(profile_b)
     if not a or not b:
         return False
     family = a[-1] in b or b[-1] in a

@@ -25,7 +25,6 @@ import hashlib
 import io
 import os
 import re
-import unicodedata
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +34,7 @@ from typing import IO, Any, cast
 
 import orjson
 import pyarrow as pa
+from unidecode import unidecode
 
 from talentflow.errors import BadInputError, TalentflowError
 from talentflow.sources.http_cache import CachedFetcher
@@ -272,9 +272,12 @@ def _split(value: str) -> list[str]:
     return [p.strip() for p in value.split(";")] if value.strip() else []
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^a-z]", "", "".join(c for c in text if not unicodedata.combining(c)).lower())
+def name_words(text: str) -> list[str]:
+    """The folded words of a name or of an OpenReview id's name part, number dropped:
+    ``~Tat-Seng_Chua2`` -> ``['tat', 'seng', 'chua']``, ``Miguel González-Duque`` ->
+    ``['miguel', 'gonzalez', 'duque']``."""
+    text = unidecode(re.sub(r"\d+$", "", text.strip().lstrip("~"))).lower()
+    return [w for w in re.split(r"[^a-z]+", text) if w]
 
 
 def _id_stem(profile_id: str) -> str:
@@ -282,13 +285,9 @@ def _id_stem(profile_id: str) -> str:
     return re.sub(r"\d+$", "", profile_id.strip().lstrip("~")).casefold()
 
 
-def _id_surname(profile_id: str) -> str:
-    return _fold(_id_stem(profile_id).rsplit("_", 1)[-1])
-
-
-def _name_surname(name: str) -> str:
-    parts = name.split()
-    return _fold(parts[-1]) if parts else ""
+def _surname(text: str) -> str:
+    words = name_words(text)
+    return words[-1] if words else ""
 
 
 def align_profiles(
@@ -330,11 +329,7 @@ def align_profiles(
         _id_stem,
         lambda j: _id_stem(author_ids[j]) if author_ids[j].startswith("~") else "",
     )
-    unique_pass(
-        "surname",
-        _id_surname,
-        lambda j: _name_surname(names[j]) if j < len(names) else "",
-    )
+    unique_pass("surname", _surname, lambda j: _surname(names[j]) if j < len(names) else "")
     left = [i for i, p in enumerate(profiles) if p and placed[i] is None]
     blanks = sum(1 for p in profiles if not p)
     if len(left) == 1 and len(free) == 1 and blanks == 0 and len(profiles) == len(author_ids):
