@@ -20,12 +20,11 @@ from pathlib import Path
 import pyarrow as pa
 
 from talentflow.resolve.archive_join import PaperJoin, join_archive
-from talentflow.resolve.archive_slots import follows_profile_order, slot_values
+from talentflow.resolve.archive_slots import project_slots
 from talentflow.resolve.orgs import Resolver
 from talentflow.resolve.profile_links import key_holders, profile_links, researcher_groups
 from talentflow.resolve.reference import load_reference
 from talentflow.sources.papercopilot_openreview import (
-    ArchiveAuthor,
     ArchiveContent,
     ArchiveRecord,
     VenuePaper,
@@ -53,65 +52,34 @@ def _slot_figures(
 ) -> Counter[str]:
     """Accepted paper-list slots with an affiliation and with a country (organisation
     resolver only), before and after the archive's values, by the documented precedence."""
-    by_id = {r.forum_id: r for r in records}
-    cols = parsed.authorships.to_pydict()
-    slots: dict[str, dict[int, dict[str, object]]] = defaultdict(dict)
-    fields = ("affiliation", "aff_domain", "position", "source_orgs", "source_countries")
-    for row in zip(
-        cols["paper_key"],
-        cols["author_index"],
-        cols["accepted"],
-        *map(cols.get, fields),
-        strict=True,
-    ):
-        slots[row[0]][row[1]] = dict(zip(("accepted", *fields), row[2:], strict=True))
     c: Counter[str] = Counter()
-    placed: dict[tuple[str, int], ArchiveAuthor] = {}
-    misaligned: set[str] = set()
-    for j in joins:
-        if j.paper_key is None or j.paper_key not in slots:
+    projected = project_slots(parsed.authorships, records, joins).to_pylist()
+    c["misaligned_papers"] = len({r["paper_key"] for r in projected if r["paper_misaligned"]})
+    by_slot = {(row["paper_key"], row["author_index"]): row for row in projected}
+    archive_domain = {
+        (r.forum_id, a.profile_id): a.aff_domain or "" for r in records for a in r.authors
+    }
+    for own in parsed.authorships.to_pylist():
+        after = by_slot[(own["paper_key"], own["author_index"])]
+        parts = archive_domain.get((after["forum_id"], after["profile_id"]), "").split("+")
+        if own["aff_domain"] and "+" not in own["aff_domain"] and len(parts) > 1:
+            c["plus_with_own"] += 1
+            c["plus_last"] += parts[-1].strip() == own["aff_domain"]
+            c["plus_first"] += parts[0].strip() == own["aff_domain"]
+        if not own["accepted"]:
             continue
-        rec = by_id[j.forum_id]
-        paper = slots[j.paper_key]
-        affs = [
-            paper[i]["affiliation"] if i in paper else None
-            for i in range(max(paper, default=-1) + 1)
-        ]
-        if follows_profile_order(rec, j.slots, affs):  # type: ignore[arg-type]
-            misaligned.add(j.paper_key)
-        for a in rec.authors:
-            if a.author_index in j.slots:
-                placed[(j.paper_key, j.slots[a.author_index])] = a
-                own = paper.get(j.slots[a.author_index], {}).get("aff_domain")
-                parts = (a.aff_domain or "").split("+")
-                if own and "+" not in str(own) and len(parts) > 1:
-                    c["plus_with_own"] += 1
-                    c["plus_last"] += parts[-1].strip() == own
-                    c["plus_first"] += parts[0].strip() == own
-    c["misaligned_papers"] = len(misaligned)
-    for key, paper in slots.items():
-        for index, own in paper.items():
-            if not own["accepted"]:
-                continue
-            c["slots"] += 1
-            before = resolver.resolve(
-                own["affiliation"],
-                own["aff_domain"],
-                own["source_orgs"],
-                own["source_countries"],  # type: ignore[arg-type]
-            )
-            c["aff_before"] += own["affiliation"] is not None
-            c["country_before"] += before.country is not None
-            bad = key in misaligned
-            values = slot_values(own, placed.get((key, index)), bad)  # type: ignore[arg-type]
-            aff, dom = values["affiliation"], values["aff_domain"]
-            c["aff_after"] += aff.value is not None
-            c[f"aff_from_{aff.source}"] += 1
-            if aff.source == "paperlists" and not bad:
-                country = before.country
-            else:
-                country = resolver.resolve(aff.value, dom.value).country
-            c["country_after"] += country is not None
+        c["slots"] += 1
+        before = resolver.resolve(
+            own["affiliation"], own["aff_domain"], own["source_orgs"], own["source_countries"]
+        )
+        c["aff_before"] += own["affiliation"] is not None
+        c["country_before"] += before.country is not None
+        c["aff_after"] += after["affiliation"] is not None
+        if after["affiliation_source"] == "paperlists" and not after["paper_misaligned"]:
+            country = before.country
+        else:
+            country = resolver.resolve(after["affiliation"], after["aff_domain"]).country
+        c["country_after"] += country is not None
     return c
 
 

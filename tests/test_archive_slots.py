@@ -6,12 +6,15 @@ import gzip
 import json
 from pathlib import Path
 
+import pyarrow as pa
+
 from conftest import require_shared
-from talentflow.resolve.archive_join import join_archive
+from talentflow.resolve.archive_join import PaperJoin, join_archive
 from talentflow.resolve.archive_slots import (
     SlotValue,
     follows_profile_order,
     paper_time_entry,
+    project_slots,
     slot_values,
 )
 from talentflow.sources.papercopilot_openreview import (
@@ -112,3 +115,31 @@ def test_real_neurips_2021_paper_list_in_profile_order_is_detected() -> None:
     with gzip.open(path, "rt") as fh:
         raw = next(json.loads(x) for x in fh if '"-KU_e4Biu0"' in x)
     assert raw["aff"].split(";") == affs  # the paper list copied the archive's order
+
+
+def test_project_slots_every_slot_with_sources_and_provenance() -> None:
+    rec = _record("~Alan_Turing1;~Ada_Lovelace1;~Grace_Hopper1", "Manchester;Cambridge;Yale")
+    authorships = pa.table(
+        {
+            "paper_key": ["p#0", "p#0", "p#0", "q#0"],
+            "author_index": pa.array([0, 1, 2, 0], pa.int32()),
+            "affiliation": ["Manchester", "Cambridge", "Yale", "Elsewhere"],
+            "aff_domain": [None, None, None, "else.org"],
+            "position": [None, None, None, None],
+        }
+    )
+    joins = [PaperJoin("f1", "forum_id", "p#0", {0: 0, 1: 1, 2: 2})]
+    rows = project_slots(authorships, [rec], joins).to_pylist()
+    got = [
+        (r["paper_key"], r["affiliation"], r["affiliation_source"], r["profile_id"]) for r in rows
+    ]
+    # p#0 copied the archive's lists in or_profile order: the archive's placed values win.
+    assert got == [
+        ("p#0", "Cambridge", "papercopilot_openreview", "~Ada_Lovelace1"),
+        ("p#0", "Manchester", "papercopilot_openreview", "~Alan_Turing1"),
+        ("p#0", "Yale", "papercopilot_openreview", "~Grace_Hopper1"),
+        ("q#0", "Elsewhere", "paperlists", None),
+    ]
+    assert [r["paper_misaligned"] for r in rows] == [True, True, True, False]
+    assert rows[3]["aff_domain_source"] == "paperlists"
+    assert rows[0]["forum_id"] == "f1"

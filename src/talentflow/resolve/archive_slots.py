@@ -21,9 +21,14 @@ Every value keeps the name of the source that gave it.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import pyarrow as pa
+
+from talentflow.resolve.archive_join import PaperJoin
 from talentflow.sources.papercopilot_openreview import SOURCE_NAME as ARCHIVE
 from talentflow.sources.papercopilot_openreview import ArchiveAuthor, ArchiveRecord
 from talentflow.sources.paperlists_parse import SOURCE_NAME as PAPERLISTS
@@ -89,3 +94,59 @@ def slot_values(
         else:
             out[name] = SlotValue(None, None)
     return out
+
+
+PROJECTED = pa.schema(
+    [
+        pa.field("paper_key", pa.string(), nullable=False),
+        pa.field("author_index", pa.int32(), nullable=False),
+        *(
+            f
+            for name in SLOT_FIELDS
+            for f in (pa.field(name, pa.string()), pa.field(f"{name}_source", pa.string()))
+        ),
+        pa.field("forum_id", pa.string()),
+        pa.field("profile_id", pa.string()),
+        pa.field("paper_misaligned", pa.bool_(), nullable=False),
+    ]
+)
+"""One row per paper-list slot: its values, each with its source, and the archive
+record and profile that were placed on it (if any)."""
+
+
+def project_slots(
+    authorships: pa.Table, records: Sequence[ArchiveRecord], joins: Sequence[PaperJoin]
+) -> pa.Table:
+    """Every slot of ``authorships`` (the paper list's, store columns) with its values by
+    the precedence above, from the archive ``records`` placed by ``joins``."""
+    cols = authorships.select(["paper_key", "author_index", *SLOT_FIELDS]).to_pydict()
+    own: dict[str, dict[int, dict[str, str | None]]] = defaultdict(dict)
+    for key, index, *values in zip(*cols.values(), strict=True):
+        own[key][index] = dict(zip(SLOT_FIELDS, values, strict=True))
+    by_id = {r.forum_id: r for r in records}
+    placed: dict[tuple[str, int], tuple[str, ArchiveAuthor]] = {}
+    misaligned: set[str] = set()
+    for j in joins:
+        if j.paper_key is None or j.paper_key not in own:
+            continue
+        rec, paper = by_id[j.forum_id], own[j.paper_key]
+        affiliations = [paper.get(i, {}).get("affiliation") for i in range(max(paper) + 1)]
+        if follows_profile_order(rec, j.slots, affiliations):
+            misaligned.add(j.paper_key)
+        for a in rec.authors:
+            if a.author_index in j.slots:
+                placed[(j.paper_key, j.slots[a.author_index])] = (rec.forum_id, a)
+    out: dict[str, list[Any]] = {name: [] for name in PROJECTED.names}
+    for key, paper in own.items():
+        for index, given in paper.items():
+            forum_id, author = placed.get((key, index), (None, None))
+            chosen = slot_values(given, author, key in misaligned)
+            out["paper_key"].append(key)
+            out["author_index"].append(index)
+            for name in SLOT_FIELDS:
+                out[name].append(chosen[name].value)
+                out[f"{name}_source"].append(chosen[name].source)
+            out["forum_id"].append(forum_id)
+            out["profile_id"].append(author.profile_id if author else None)
+            out["paper_misaligned"].append(key in misaligned)
+    return pa.Table.from_pydict(out, schema=PROJECTED)
