@@ -159,7 +159,8 @@ def _best(
 ) -> str | None:
     """The single best candidate by family-name Jaccard, if it reaches
     ``MIN_FAMILY_JACCARD`` (None on a tie). A candidate that reaches it shares one of the
-    ``len - ceil(t * len) + 1`` rarest families (prefix filtering), so only those are read."""
+    ``len - ceil(t * len) + 1`` rarest families (prefix filtering), so only those are read,
+    and has between ``t * len`` and ``len / t`` families (the length bound)."""
     if not mine:
         return None
     need = math.ceil(MIN_FAMILY_JACCARD * len(mine) - 1e-9)
@@ -167,11 +168,15 @@ def _best(
     cands: set[str] = set()
     for fam in rare:
         cands.update(index.get(fam, ()))
+    low, high = MIN_FAMILY_JACCARD * len(mine) - 1e-9, len(mine) / MIN_FAMILY_JACCARD + 1e-9
     best: tuple[float, str | None] = (0.0, None)
     tied = False
     for c in cands:
+        size = len(others[c])
+        if not low <= size <= high:
+            continue
         n = len(mine & others[c])
-        score = n / (len(mine) + len(others[c]) - n)
+        score = n / (len(mine) + size - n)
         if score > best[0]:
             best, tied = (score, c), False
         elif score == best[0]:
