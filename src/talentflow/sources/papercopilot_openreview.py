@@ -478,7 +478,6 @@ def venue_file_tables(content: ArchiveContent) -> ParsedFile:
     for name in ("papers", "authorships"):
         table = getattr(parsed, name)
         column = pa.repeat(pa.scalar(SOURCE_NAME, pa.string()), table.num_rows)
-        setattr(
-            parsed, name, table.set_column(table.schema.get_field_index("source"), "source", column)
-        )
+        index = table.schema.get_field_index("source")
+        setattr(parsed, name, table.set_column(index, table.schema.field(index), column))
     return parsed
