@@ -2,6 +2,7 @@
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
 MIRROR ?= $(wildcard ../shared/data/paperlists)
+ARCHIVE ?= $(wildcard ../shared/data/papercopilot-openreview)
 DB ?= talentflow.duckdb
 OUT ?= out
 
@@ -12,7 +13,7 @@ setup:
 	@$(UV) sync --frozen --all-extras --quiet
 
 run: setup
-	$(UV) run talentflow build $(if $(MIRROR),--mirror $(MIRROR),) --db $(DB)
+	$(if $(ARCHIVE),TALENTFLOW_OPENREVIEW_ARCHIVE_MIRROR=$(ARCHIVE) ,)$(UV) run talentflow build $(if $(MIRROR),--mirror $(MIRROR),) --db $(DB)
 	$(UV) run talentflow stats --db $(DB)
 	$(UV) run talentflow report --db $(DB) --out $(OUT)/report.html
 

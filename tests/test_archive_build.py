@@ -181,3 +181,22 @@ def test_without_the_archive_nothing_changes(
     counts = _counts(db)
     assert counts["archive_records"] == counts["slot_values"] == 0
     assert json.dumps(counts)  # every table still exists
+
+
+def test_sources_lists_the_archive_and_its_mirror(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from talentflow.cli import app
+
+    _, archive = _mirrors(tmp_path)
+    args = ["sources", "--cache-dir", str(tmp_path / "cache"), "--format", "json"]
+    monkeypatch.delenv(MIRROR_ENV, raising=False)
+    out = CliRunner().invoke(app, args)
+    listed = {row["source"]: row for row in json.loads(out.stdout)["sources"]}
+    assert listed["papercopilot_openreview"]["mirror"] is None
+    monkeypatch.setenv(MIRROR_ENV, str(archive))
+    out = CliRunner().invoke(app, args)
+    listed = {row["source"]: row for row in json.loads(out.stdout)["sources"]}
+    assert listed["papercopilot_openreview"]["mirror"] == str(archive)
