@@ -200,3 +200,22 @@ def test_sources_lists_the_archive_and_its_mirror(
     out = CliRunner().invoke(app, args)
     listed = {row["source"]: row for row in json.loads(out.stdout)["sources"]}
     assert listed["papercopilot_openreview"]["mirror"] == str(archive)
+
+
+@pytest.mark.parametrize(
+    ("table", "key"),
+    [
+        ("archive_records", "file_key, record_index"),
+        ("archive_authors", "file_key, record_index, author_index"),
+        ("slot_values", "paper_key, author_index"),
+    ],
+)
+def test_archive_tables_keys_are_unique(
+    built: tuple[Path, Path, Path], table: str, key: str
+) -> None:
+    _, _, db = built
+    with open_store(db, read_only=True) as store:
+        rows = store.scalar(f"SELECT count(*) FROM {table}")
+        distinct = store.scalar(f"SELECT count(*) FROM (SELECT DISTINCT {key} FROM {table})")
+    assert rows > 0
+    assert distinct == rows
