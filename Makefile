@@ -2,6 +2,7 @@
 PYTHON ?= python3
 UV := $(PYTHON) -m uv
 MIRROR ?= $(wildcard ../shared/data/paperlists)
+ARCHIVE ?= $(or $(TALENTFLOW_OPENREVIEW_ARCHIVE_MIRROR),$(wildcard ../shared/data/papercopilot-openreview))
 DB ?= talentflow.duckdb
 OUT ?= out
 
@@ -11,6 +12,8 @@ setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
 	@$(UV) sync --frozen --all-extras --quiet
 
+# The build reads the OpenReview archive beside the paper lists when it is there.
+run: export TALENTFLOW_OPENREVIEW_ARCHIVE_MIRROR := $(ARCHIVE)
 run: setup
 	$(UV) run talentflow build $(if $(MIRROR),--mirror $(MIRROR),) --db $(DB)
 	$(UV) run talentflow stats --db $(DB)

@@ -689,7 +689,7 @@ def test_cli_sources_and_live_build(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     )
     assert out.exit_code == 0, out.output
     listed = {row["source"]: row for row in json.loads(out.stdout)["sources"]}
-    assert set(listed) == {"paperlists", "openreview", "openalex"}
+    assert set(listed) == {"paperlists", "papercopilot_openreview", "openreview", "openalex"}
     assert listed["openreview"]["cached_records"] == 0
     db = neurips_like_store(tmp_path)
     with respx.mock(assert_all_called=False) as router:

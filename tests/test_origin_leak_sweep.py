@@ -369,8 +369,7 @@ def test_origin_shares_hides_a_group_resting_on_one_repeated_name(
     path = _write_csv(tmp_path / "mixed.csv", ["name"], rows)
     result = CliRunner().invoke(
         app,
-        ["origin", "shares", "--input", str(path), "--format", "json", "--bootstrap", "50"]
-        + ["--prior", prior],
+        ["origin", "shares", "--input", str(path), "--format", "json", "--prior", prior],
     )
     assert result.exit_code == 0, result.output
     shares = json.loads(result.stdout)["shares"]

@@ -6,9 +6,11 @@ from pathlib import Path
 
 from talentflow.build.progress import RICH
 from talentflow.build.steps import derive_all, derived_is_current
+from talentflow.graph.archive_ingest import ArchiveIngestResult, ingest_archive
 from talentflow.graph.build import BuildResult, build_paperlists
-from talentflow.graph.store import open_store
+from talentflow.graph.store import Store, open_store
 from talentflow.progress import Reporter
+from talentflow.sources import papercopilot_openreview as archive_source
 from talentflow.sources.http_cache import CachedFetcher
 from talentflow.sources.paperlists import (
     PaperListFile,
@@ -61,6 +63,28 @@ def run_paperlists_build(
                 settings=settings,
                 workers=workers,
             )
-        if result.run_id is not None or not derived_is_current(store):
+        archive = _ingest_archive(store, venue_set, year_set, reporter)
+        changed = result.run_id is not None or (archive is not None and archive.run_id is not None)
+        if changed or not derived_is_current(store):
             derive_all(store, reporter)
+    return result
+
+
+def _ingest_archive(
+    store: Store, venues: set[str] | None, years: set[int] | None, reporter: Reporter
+) -> ArchiveIngestResult | None:
+    """The OpenReview archive beside the paper lists (docs/papercopilot-openreview.md),
+    from ``$TALENTFLOW_OPENREVIEW_ARCHIVE_MIRROR`` when it is set (the Makefile sets it
+    when ../shared/data has the archive); None otherwise."""
+    archive_dir = archive_source.resolve_mirror(None)
+    if archive_dir is None:
+        return None
+    files = archive_source.mirror_files(archive_dir, venues, years)
+    settings: dict[str, object] = {"source": archive_source.SOURCE_NAME, "mirror": str(archive_dir)}
+    result = ingest_archive(store, files, None, settings, reporter)
+    reporter.note(
+        f"OpenReview archive: {result.files_ingested} of {result.files_seen} files new or "
+        f"changed, {result.records:,} records, {result.venue_papers:,} papers of venue-years "
+        "without a paper list"
+    )
     return result

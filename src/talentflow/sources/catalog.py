@@ -6,6 +6,8 @@ import importlib.util
 from pathlib import Path
 from typing import Any
 
+from talentflow.sources.papercopilot_openreview import SOURCE_NAME
+from talentflow.sources.papercopilot_openreview import resolve_mirror as archive_mirror
 from talentflow.sources.paperlists import resolve_mirror
 
 _SOURCES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
@@ -13,6 +15,14 @@ _SOURCES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
         "paperlists",
         "Paper Copilot accepted-paper lists: papers, authors, affiliations, OpenReview ids.",
         "paperlists",
+        (),
+    ),
+    (
+        "papercopilot_openreview",
+        "Paper Copilot's OpenReview archive: per-author affiliation, position and identity "
+        "keys by forum id; read with the paper lists when $TALENTFLOW_OPENREVIEW_ARCHIVE_MIRROR "
+        "is set (docs/papercopilot-openreview.md).",
+        "papercopilot_openreview",
         (),
     ),
     (
@@ -44,16 +54,19 @@ def available_sources(cache_dir: Path, mirror: Path | None = None) -> list[dict[
     rows: list[dict[str, Any]] = []
     for name, description, cache_name, modules in _SOURCES:
         missing = [m for m in modules if importlib.util.find_spec(m) is None]
-        has_mirror = name == "paperlists" and mirror_dir is not None and mirror_dir.is_dir()
+        own_mirror = {"paperlists": mirror_dir, SOURCE_NAME: archive_mirror(None)}.get(name)
+        has_mirror = own_mirror is not None and own_mirror.is_dir()
         cache = cache_dir / cache_name
         cached = (
-            sum(1 for _ in cache.glob("*.body")) if name == "paperlists" else _cached_records(cache)
+            sum(1 for _ in cache.glob("*.body"))
+            if name in ("paperlists", SOURCE_NAME)
+            else _cached_records(cache)
         )
         rows.append(
             {
                 "source": name,
                 "description": description,
-                "mirror": str(mirror_dir) if has_mirror else None,
+                "mirror": str(own_mirror) if has_mirror else None,
                 "cached_records": cached,
                 "cache_dir": str(cache) if cache.is_dir() else None,
                 "ready": not missing,

@@ -103,7 +103,8 @@ def _validate_json_list(body: bytes) -> None:
         raise BadInputError("download", "not a JSON array")
 
 
-def _validate_tree(body: bytes) -> None:
+def validate_tree(body: bytes) -> None:
+    """Check a GitHub git-tree listing: a complete (not truncated) file tree."""
     data = orjson.loads(body)
     if not isinstance(data, dict) or not isinstance(data.get("tree"), list):
         raise BadInputError("repository listing", "no file tree in the answer")
@@ -115,7 +116,7 @@ def live_files(
     fetcher: CachedFetcher, venues: set[str] | None = None, years: set[int] | None = None
 ) -> list[PaperListFile]:
     """List the live repository's paper-list files (from its git tree listing)."""
-    body = fetcher.get(LIVE_TREE, validate=_validate_tree)
+    body = fetcher.get(LIVE_TREE, validate=validate_tree)
     tree = orjson.loads(body).get("tree", [])
     files = []
     for entry in tree:

@@ -1,0 +1,115 @@
+"""The ``slot_values`` table: which source gives each slot its affiliation, domain and
+position, now that the OpenReview archive is in the store.
+
+For every venue-year with archive records, the records are joined to that venue-year's
+papers (:mod:`talentflow.resolve.archive_join`) and each slot's values chosen by the
+documented precedence (:mod:`talentflow.resolve.archive_slots`). Only the slots where
+the archive gives or corrects something get a row; the organisations step reads a slot's
+values from here when there is a row, from ``authorships`` otherwise. This module is the
+only writer of ``slot_values``; it runs at the start of the organisations step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from talentflow.graph.schema import SLOT_VALUES
+from talentflow.graph.store import Store
+from talentflow.progress import SILENT, Reporter
+from talentflow.resolve.archive_join import join_archive
+from talentflow.resolve.archive_slots import project_slots
+from talentflow.sources.papercopilot_openreview import SOURCE_NAME, ArchiveAuthor, ArchiveRecord
+
+_AUTHOR_COLUMNS = tuple(f.name for f in dataclasses.fields(ArchiveAuthor))
+
+
+@dataclass
+class ArchiveSlotsResult:
+    """What the step wrote."""
+
+    records: int
+    joined: int
+    slots: int
+
+    def as_dict(self) -> dict[str, object]:
+        return dict(self.__dict__)
+
+
+def stored_records(store: Store) -> dict[tuple[str, int], list[ArchiveRecord]]:
+    """The archive records in the store, by venue-year, with their placed authors."""
+    authors: dict[tuple[str, int], list[ArchiveAuthor]] = defaultdict(list)
+    cols = ", ".join(("file_key", "record_index", *_AUTHOR_COLUMNS))
+    for row in store.con.execute(
+        f"SELECT {cols} FROM archive_authors ORDER BY file_key, record_index, author_index"
+    ).fetchall():
+        authors[(row[0], row[1])].append(ArchiveAuthor(*row[2:]))
+    out: dict[tuple[str, int], list[ArchiveRecord]] = defaultdict(list)
+    for fk, index, forum_id, venue, year, names, ids, unplaced, dropped in store.con.execute(
+        "SELECT file_key, record_index, forum_id, venue, year, names, author_ids, "
+        "unplaced_profiles, dropped_fields FROM archive_records ORDER BY file_key, record_index"
+    ).fetchall():
+        out[(venue, year)].append(
+            ArchiveRecord(
+                forum_id=forum_id,
+                line=index + 1,
+                names=tuple(names or ()),
+                author_ids=tuple(ids or ()),
+                authors=tuple(authors.get((fk, index), ())),
+                unplaced_profiles=unplaced or 0,
+                dropped_fields=tuple(dropped or ()),
+            )
+        )
+    return out
+
+
+def derive_archive_slots(store: Store, reporter: Reporter = SILENT) -> ArchiveSlotsResult:
+    """Replace ``slot_values`` from the archive records and the papers in the store."""
+    by_year = stored_records(store)
+    con = store.con
+    papers = con.sql(
+        "SELECT paper_key, paper_id, venue, year FROM papers "
+        "WHERE (venue, year) IN (SELECT DISTINCT venue, year FROM archive_records)"
+    ).to_arrow_table()
+    slots = con.sql(
+        "SELECT paper_key, author_index, name, profile_id, affiliation, aff_domain, position, "
+        "venue, year FROM authorships "
+        "WHERE (venue, year) IN (SELECT DISTINCT venue, year FROM archive_records) "
+        "ORDER BY paper_key, author_index"
+    ).to_arrow_table()
+    out: list[pa.Table] = []
+    joined = 0
+    with reporter.bar("placing the OpenReview archive's values", total=len(by_year)) as advance:
+        for (venue, year), records in sorted(by_year.items()):
+            here = pc.and_(pc.equal(papers["venue"], venue), pc.equal(papers["year"], year))
+            mine = pc.and_(pc.equal(slots["venue"], venue), pc.equal(slots["year"], year))
+            year_papers, year_slots = papers.filter(here), slots.filter(mine)
+            joins, counts = join_archive(records, year_papers, year_slots)
+            joined += counts.records - counts.by_method["unjoined"]
+            projected = project_slots(year_slots, records, joins)
+            archive = pc.or_kleene(
+                projected["paper_misaligned"],
+                pc.or_kleene(
+                    pc.equal(projected["affiliation_source"], SOURCE_NAME),
+                    pc.or_kleene(
+                        pc.equal(projected["aff_domain_source"], SOURCE_NAME),
+                        pc.equal(projected["position_source"], SOURCE_NAME),
+                    ),
+                ),
+            )
+            out.append(projected.filter(pc.fill_null(archive, False)))
+            advance(1)
+    table = pa.concat_tables(out) if out else SLOT_VALUES.arrow_schema().empty_table()
+    with store.transaction():
+        con.execute("DELETE FROM slot_values")
+        store.append_arrow(SLOT_VALUES, table.select(SLOT_VALUES.column_names))
+    records_n = sum(len(v) for v in by_year.values())
+    reporter.note(
+        f"OpenReview archive: {joined:,} of {records_n:,} records joined to papers; "
+        f"values on {table.num_rows:,} slots"
+    )
+    return ArchiveSlotsResult(records=records_n, joined=joined, slots=table.num_rows)
