@@ -56,3 +56,19 @@ def test_import_and_cli_help_without_optional_dependencies() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.startswith("ok")
+
+
+def test_the_command_line_starts_without_the_data_libraries() -> None:
+    """``talentflow --help`` loads Typer and rich only: DuckDB, pyarrow, sqlglot and numpy
+    load when a command needs them (start-up time: benchmarks/cli_startup.py)."""
+    heavy = ("duckdb", "pyarrow", "sqlglot", "numpy")
+    code = f"import sys, talentflow.cli\nprint(','.join(m for m in {heavy!r} if m in sys.modules))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert out == ""
+    # and the lazily exported names still resolve
+    code = "import talentflow, talentflow.engines as e; print(talentflow.Store, e.DuckDBEngine)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "graph.store.Store" in done.stdout and "engines.duckdb.DuckDBEngine" in done.stdout

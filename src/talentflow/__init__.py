@@ -9,9 +9,13 @@ The public surface is small: open a store, build it from a source, read indicato
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from talentflow.errors import BadInputError, MissingExtraError, TalentflowError
-from talentflow.graph.store import Store, open_store
 from talentflow.version import __version__
+
+if TYPE_CHECKING:
+    from talentflow.graph.store import Store, open_store
 
 __all__ = [
     "BadInputError",
@@ -21,3 +25,12 @@ __all__ = [
     "__version__",
     "open_store",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # The store (DuckDB, pyarrow) loads on first use, so that ``talentflow --help`` does not.
+    if name in ("Store", "open_store"):
+        from talentflow.graph import store
+
+        return getattr(store, name)
+    raise AttributeError(name)

@@ -18,11 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from talentflow.engines import DEFAULT_SPARK_MASTER, Engine, open_engine, parse_conf
+from talentflow.engines.defaults import DEFAULT_SPARK_MASTER
+
+if TYPE_CHECKING:
+    from talentflow.engines.base import Engine
 
 __all__ = [
     "DEFAULT_SPARK_MASTER",
@@ -69,6 +72,8 @@ def engine_from_options(
     spark_conf: list[str] | None = None,
 ) -> Iterator[Engine]:
     """Open the engine the options ask for (the store read-only unless --tables is given)."""
+    from talentflow.engines import open_engine, parse_conf
+
     conf = parse_conf(spark_conf)
     with ExitStack() as stack:
         store = None

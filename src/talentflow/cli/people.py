@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from talentflow.cli.options import DbOption, FormatOption, reports_errors
 from talentflow.cli.output import OutputFormat, emit, stderr
 from talentflow.errors import TalentflowError
-from talentflow.graph.store import Store
-from talentflow.progress import Reporter
+
+if TYPE_CHECKING:
+    from talentflow.graph.store import Store
+    from talentflow.progress import Reporter
 
 people_app = typer.Typer(
     help="People: one person across papers, venues and years.", no_args_is_help=True

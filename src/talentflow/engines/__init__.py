@@ -15,18 +15,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from talentflow.engines.base import (
-    DEFAULT_SPARK_MASTER,
-    Engine,
-    Relation,
-    hold_relations,
-    render,
-    rows,
-)
-from talentflow.engines.duckdb import DuckDBEngine, ParquetDuckDBEngine, duckdb_materialise
-from talentflow.engines.registry import ENGINE_NAMES, open_engine, parse_conf
+from talentflow.engines.defaults import DEFAULT_SPARK_MASTER, ENGINE_NAMES
 
 if TYPE_CHECKING:  # pragma: no cover
+    from talentflow.engines.base import Engine, Relation, hold_relations, render, rows
+    from talentflow.engines.duckdb import (
+        DuckDBEngine,
+        ParquetDuckDBEngine,
+        duckdb_materialise,
+    )
+    from talentflow.engines.registry import open_engine, parse_conf
     from talentflow.engines.spark import SparkEngine
 
 __all__ = [
@@ -45,10 +43,37 @@ __all__ = [
     "rows",
 ]
 
+# Where each name lives: imported on first use, so that importing the face (the CLI does,
+# for its option defaults) loads neither sqlglot nor DuckDB.
+_HOMES = {
+    "Engine": "base",
+    "Relation": "base",
+    "hold_relations": "base",
+    "render": "base",
+    "rows": "base",
+    "DuckDBEngine": "duckdb",
+    "ParquetDuckDBEngine": "duckdb",
+    "duckdb_materialise": "duckdb",
+    "open_engine": "registry",
+    "parse_conf": "registry",
+}
+
 
 def __getattr__(name: str) -> Any:
-    # The Spark engine (and PySpark) is imported only when asked for.
-    if name == "SparkEngine":
+    home = _HOMES.get(name)
+    if home == "base":
+        from talentflow.engines import base
+
+        return getattr(base, name)
+    if home == "duckdb":
+        from talentflow.engines import duckdb as duckdb_engine
+
+        return getattr(duckdb_engine, name)
+    if home == "registry":
+        from talentflow.engines import registry
+
+        return getattr(registry, name)
+    if name == "SparkEngine":  # PySpark is imported only when asked for
         from talentflow.errors import require
 
         require("pyspark", "spark")

@@ -23,8 +23,6 @@ import sqlglot
 from sqlglot import exp
 
 SOURCE_DIALECT = "duckdb"
-DEFAULT_SPARK_MASTER = "local[2]"
-"""The Spark master a Spark engine uses unless told otherwise (two local cores)."""
 
 
 def _literal(value: Any) -> exp.Expression:

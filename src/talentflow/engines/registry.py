@@ -20,7 +20,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from talentflow.engines.base import DEFAULT_SPARK_MASTER, Engine
+from talentflow.engines.base import Engine
+from talentflow.engines.defaults import DEFAULT_SPARK_MASTER, ENGINE_NAMES
 from talentflow.engines.duckdb import DuckDBEngine, ParquetDuckDBEngine
 from talentflow.errors import TalentflowError
 from talentflow.graph.parquet import export_tables
@@ -28,8 +29,6 @@ from talentflow.graph.store import Store
 
 if TYPE_CHECKING:  # pragma: no cover
     from talentflow.engines.spark import SparkEngine
-
-ENGINE_NAMES = ("duckdb", "spark")
 
 
 def parse_conf(pairs: list[str] | None) -> dict[str, str]:

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 
-from talentflow.engines.base import DEFAULT_SPARK_MASTER, Relation, hold_relations, render
+from talentflow.engines.base import Relation, hold_relations, render
+from talentflow.engines.defaults import DEFAULT_SPARK_MASTER
 from talentflow.errors import TalentflowError, require
 from talentflow.graph.parquet import parquet_files, read_manifest
 from talentflow.graph.schema import TABLES, Table
