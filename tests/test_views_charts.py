@@ -62,7 +62,12 @@ def test_sankey_from_work_by_origin_weights_links_by_origin_share() -> None:
     us_work = labels.index(f"{country_name('US')} · work")
     expected = p["origin"]["US"]["share"] * p["work_by_origin"]["US"]["US"]["share"] * 100
     assert links[(us_origin, us_work)] == pytest.approx(expected, rel=1e-3)
-    assert f"n = {p['n']:,}" in fig["layout"]["title"]["text"]
+    title = fig["layout"]["title"]["text"]
+    assert f"n = {p['n']:,}" in title
+    # each stage says how many authors it rests on (origin and work known for fewer than n)
+    assert f"origin {p['coverage']['origin']:,}" in title
+    assert f"work {p['coverage']['work']:,}" in title
+    assert "training" not in title  # a stage the chart does not draw is not named
 
 
 def test_sankey_link_width_is_people_when_cells_count_them() -> None:

@@ -163,7 +163,11 @@ def test_census_in_a_view_is_aggregate_only(
         write_report(store, out, data.Filters(), "en")
     html = out.read_text("utf-8")
     assert "Leakname" not in html
-    assert "not anyone's nationality" in section_html(html, "census")
+    census = section_html(html, "census")
+    assert "not anyone's nationality" in census
+    # one disclaimer: the indicator's own statement is not printed a second time
+    assert census.count('class="statement"') == 1
+    assert str(leaky["statement"]) not in census
 
 
 def test_report_command(views_store_path: Path, tmp_path: Path) -> None:

@@ -254,10 +254,18 @@ def pipeline_sankey(
     }
     title = " → ".join(t(s, lang) for s in stages)
     n = pipeline.get("n")
-    return {
-        "data": [trace],
-        "layout": _layout(f"{title} (n = {fmt_int(n, lang)})", height=460),
-    }
+    # Each stage rests on the authors whose country it knows, not on all n authors.
+    coverage = pipeline.get("coverage") or {}
+    known = [
+        f"{t(s, lang)} {fmt_int(coverage[s], lang)}"
+        for s in dict.fromkeys(stages)
+        if isinstance(coverage.get(s), int)
+    ]
+    if known:
+        title = t("stages_rest_on", lang, stages=title, known=" · ".join(known), n=fmt_int(n, lang))
+    else:
+        title = f"{title} (n = {fmt_int(n, lang)})"
+    return {"data": [trace], "layout": _layout(title, height=460)}
 
 
 def work_map(pipeline: Mapping[str, Any], lang: Lang = "en") -> Figure:

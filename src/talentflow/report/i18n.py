@@ -180,6 +180,10 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ko": "국내 유지율 (국내 교육자 중)",
     },
     "unknown": {"en": "unknown", "ko": "미상"},
+    "stages_rest_on": {
+        "en": "{stages} (known: {known} of n = {n} authors)",
+        "ko": "{stages} (확인: 저자 n = {n}명 중 {known})",
+    },
 }
 
 

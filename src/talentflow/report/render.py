@@ -292,11 +292,9 @@ def census_section(view: ViewData, lang: Lang) -> Section:
     if not (c.ok and c.data):
         return Section("census", title, statement + unavailable(c, lang) + _method_of(c))
     d = c.data
-    own = d.get("statement")
-    body = [statement]
-    if own:
-        body.append(f'<p class="statement">{escape(str(own))}</p>')
-    body.append(_chart("fig-census"))
+    # One disclaimer, in the report's language: the census's own English statement says
+    # the same thing and is not repeated.
+    body = [statement, _chart("fig-census")]
     population = f" ({escape(str(d['population']))})" if d.get("population") else ""
     body.append(
         f"<p>n = {fmt_int(d.get('n'), lang)}{population}; {t('abstained', lang)}: "
