@@ -16,6 +16,7 @@ from typing import Any
 
 from talentflow.build.progress import RICH, progress_bar
 from talentflow.build.steps import derive_all, derived_is_current
+from talentflow.careers.moves import HISTORY_EVIDENCE
 from talentflow.errors import TalentflowError
 from talentflow.graph.live_ingest import LiveIngestResult, LiveRecord, SlotLinks, ingest_live
 from talentflow.graph.store import Store, open_store
@@ -343,7 +344,9 @@ def _crawl_and_ingest(
         if result.ingest.run_id is not None or not derived_is_current(store):
             derive_all(store, reporter)
         result.live_stints = int(
-            store.scalar("SELECT count(*) FROM stints WHERE evidence IN ('profile', 'openalex')")
+            store.scalar(
+                "SELECT count(*) FROM stints WHERE evidence IN (?, ?)", list(HISTORY_EVIDENCE)
+            )
         )
     return result
 

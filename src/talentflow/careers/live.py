@@ -15,10 +15,9 @@ profile through a shared ORCID, else keeps ``openalex:<id>``.
 
 from __future__ import annotations
 
+from talentflow.careers.moves import HISTORY_EVIDENCE
 from talentflow.careers.store import replace_rows
 from talentflow.graph.store import Store
-
-LIVE_EVIDENCE = ("profile", "openalex")
 
 # One person per live record: the strongest link available (see the module docstring).
 _PERSON_OF_RECORD = """
@@ -96,7 +95,5 @@ def project_live_stints(store: Store) -> int:
     not stored: the indicators read them off these stints (:mod:`talentflow.careers.moves`),
     so a move is never in ``moves`` and derived again on top of it."""
     stints = store.con.sql(_LIVE_STINTS).to_arrow_table()
-    replace_rows(store, "evidence IN (?, ?)", list(LIVE_EVIDENCE), stints)
-    return int(
-        store.scalar("SELECT count(*) FROM stints WHERE evidence IN ('profile', 'openalex')")
-    )
+    replace_rows(store, "evidence IN (?, ?)", list(HISTORY_EVIDENCE), stints)
+    return int(stints.num_rows)

@@ -19,6 +19,9 @@ yearly places of a person's papers (:mod:`talentflow.careers.derive`).
 
 from __future__ import annotations
 
+HISTORY_EVIDENCE = ("profile", "openalex")
+"""Career histories whose moves are read off their stints and never stored."""
+
 _MOVES_OFF_STINTS = """
 WITH ordered AS (
   SELECT person_id, evidence, org_id, country, first_year, last_year,

@@ -20,7 +20,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
-from talentflow.careers.moves import moves_off_stints_sql
+from talentflow.careers.moves import HISTORY_EVIDENCE, moves_off_stints_sql
 from talentflow.engines import DuckDBEngine, Engine, Relation
 from talentflow.errors import TalentflowError
 from talentflow.graph.store import Store
@@ -44,8 +44,6 @@ SELECT s.person_id, s.org_id, s.country, s.stage, s.first_year, s.last_year, s.e
 FROM stints s JOIN stint_evidence pe ON pe.person_id = s.person_id
 WHERE {_RANK.replace("evidence", "s.evidence")} = pe.best_rank
 """
-
-HISTORY_EVIDENCE = ("profile", "openalex")
 
 # Career histories bring stints only; their moves are read off consecutive stints here, by
 # the one definition (:mod:`talentflow.careers.moves`), so every engine derives them alike.
