@@ -300,6 +300,17 @@ def test_openalex_affiliations_become_entries() -> None:
     assert ("orcid", "0000-0002-1825-0097") in oa.author_identifiers(authors["Ada Lovelace"])
 
 
+def test_live_sources_drop_an_orcid_whose_check_digit_is_wrong() -> None:
+    """Both live sources read ORCIDs through the one checked normaliser (identity_keys)."""
+    bad, good = "0000-0002-1825-0098", "0000-0002-1825-0097"
+    for orcid, expected in ((bad, []), (good, [("orcid", good)])):
+        profile = {"id": "~Ada_Lovelace1", "content": {"orcid": f"https://orcid.org/{orcid}"}}
+        pairs = [p for p in orv.profile_identifiers(profile) if p[0] == "orcid"]
+        assert pairs == expected
+        author = {"id": "https://openalex.org/A1", "orcid": orcid, "ids": {}}
+        assert [p for p in oa.author_identifiers(author) if p[0] == "orcid"] == expected
+
+
 # --- crawling ---------------------------------------------------------------------------------
 
 
@@ -635,7 +646,7 @@ def test_replayed_neurips_crawl_yields_stints_origin_and_training(tmp_path: Path
             sleep=sleeps,
         )
     assert sorted(oa_server.asked_authors) == sorted(
-        ["0000-0002-1825-0097", "0000-0001-5109-3700", "0000-0003-1415-9265"]
+        ["0000-0002-1825-0097", "0000-0001-5109-3700", "0000-0003-1415-9269"]
     )
     with open_store(db, read_only=True) as store:
         oa_people = {

@@ -32,8 +32,8 @@ import orjson
 from talentflow.errors import BadInputError, FetchError, TalentflowError, require
 from talentflow.sources.career_entries import CareerEntry, is_academic
 from talentflow.sources.http_cache import AuthError, CachedFetcher, Verdict, retry_after_seconds
+from talentflow.sources.identity_keys import normalise_orcid
 from talentflow.sources.live_http import CrawlStats, ProgressCallback, RecordCache, batched
-from talentflow.sources.openreview import normalise_orcid
 
 SOURCE = "openalex"
 EMAIL_ENV = "TALENTFLOW_OPENALEX_EMAIL"

@@ -53,6 +53,7 @@ from talentflow.sources.http_cache import (
     retry_after_seconds,
     utc_text,
 )
+from talentflow.sources.identity_keys import normalise_orcid
 from talentflow.sources.live_http import (
     CrawlStats,
     ProgressCallback,
@@ -188,17 +189,6 @@ def profile_aliases(profile: dict[str, Any]) -> list[str]:
         if isinstance(name, dict) and name.get("username"):
             ids.append(str(name["username"]))
     return list(dict.fromkeys(ids))
-
-
-def normalise_orcid(value: str | None) -> str | None:
-    """The bare ORCID (``0000-0002-1825-0097``) from an id or a URL."""
-    if not value:
-        return None
-    tail = value.strip().rstrip("/").rsplit("/", 1)[-1].upper()
-    digits = tail.replace("-", "")
-    if len(digits) == 16 and digits[:15].isdigit() and (digits[15].isdigit() or digits[15] == "X"):
-        return "-".join(digits[i : i + 4] for i in range(0, 16, 4))
-    return None
 
 
 def profile_identifiers(profile: dict[str, Any]) -> list[tuple[str, str]]:
