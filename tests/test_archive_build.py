@@ -3,18 +3,26 @@ bad lines, and nothing like gender in the store."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+import respx
 
 from paperlist_files import record, write_list
 from talentflow.build.paperlists import run_paperlists_build
 from talentflow.errors import BadInputError
 from talentflow.graph.store import open_store
 from talentflow.progress import SILENT
+from talentflow.sources.papercopilot_openreview import LIVE_BASE as ARCHIVE_BASE
+from talentflow.sources.papercopilot_openreview import LIVE_TREE as ARCHIVE_TREE
 from talentflow.sources.papercopilot_openreview import MIRROR_ENV
+from talentflow.sources.paperlists import LIVE_BASE as LISTS_BASE
+from talentflow.sources.paperlists import LIVE_TREE as LISTS_TREE
+from talentflow.sources.paperlists import MIRROR_ENV as LISTS_MIRROR_ENV
 from test_papercopilot_openreview import GENDER, author_line, write_jsonl
 
 
@@ -219,3 +227,100 @@ def test_archive_tables_keys_are_unique(
         distinct = store.scalar(f"SELECT count(*) FROM (SELECT DISTINCT {key} FROM {table})")
     assert rows > 0
     assert distinct == rows
+
+
+def _archive_values(db: Path) -> list[tuple[str, str | None]]:
+    with open_store(db, read_only=True) as store:
+        rows = store.query(
+            "SELECT a.name, v.affiliation_source FROM authorships a "
+            "LEFT JOIN slot_values v USING (paper_key, author_index) "
+            "WHERE a.venue = 'nips' ORDER BY a.paper_key, a.author_index"
+        )
+    return [(r["name"], r["affiliation_source"]) for r in rows]
+
+
+@respx.mock
+def test_a_live_build_downloads_the_archive_beside_the_paper_lists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lists, archive = _mirrors(tmp_path)
+    monkeypatch.delenv(MIRROR_ENV, raising=False)
+    monkeypatch.delenv(LISTS_MIRROR_ENV, raising=False)
+    lists_body = gzip.decompress((lists / "nips" / "nips2023.json.gz").read_bytes())
+    archive_body = gzip.decompress((archive / "authors/nips/nips2023.jsonl.gz").read_bytes())
+    respx.get(LISTS_TREE).mock(
+        return_value=httpx.Response(
+            200, json={"truncated": False, "tree": [{"path": "nips/nips2023.json", "type": "blob"}]}
+        )
+    )
+    respx.get(f"{LISTS_BASE}/nips/nips2023.json").mock(
+        return_value=httpx.Response(200, content=lists_body)
+    )
+    respx.get(ARCHIVE_TREE).mock(
+        return_value=httpx.Response(
+            200,
+            json={
+                "truncated": False,
+                "tree": [{"path": "authors/nips/nips2023.jsonl", "type": "blob"}],
+            },
+        )
+    )
+    archive_route = respx.get(f"{ARCHIVE_BASE}/authors/nips/nips2023.jsonl").mock(
+        return_value=httpx.Response(200, content=archive_body)
+    )
+    db = tmp_path / "live.duckdb"
+    run_paperlists_build(db=db, cache_dir=tmp_path / "cache", workers=1, reporter=SILENT)
+    assert archive_route.called
+    assert _archive_values(db)[:2] == [
+        ("Ada Lovelace", "papercopilot_openreview"),
+        ("Alan Turing", "papercopilot_openreview"),
+    ]
+    assert (tmp_path / "cache" / "papercopilot_openreview").is_dir()
+
+
+def test_build_takes_the_archive_mirror_as_an_option_and_can_leave_it_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from talentflow.cli import app
+
+    lists, archive = _mirrors(tmp_path)
+    monkeypatch.delenv(MIRROR_ENV, raising=False)
+    runner = CliRunner()
+    with_archive, without = tmp_path / "with.duckdb", tmp_path / "without.duckdb"
+    args = ["build", "--mirror", str(lists), "--workers", "1"]
+    out = runner.invoke(app, [*args, "--archive-mirror", str(archive), "--db", str(with_archive)])
+    assert out.exit_code == 0, out.output
+    assert _archive_values(with_archive)[0] == ("Ada Lovelace", "papercopilot_openreview")
+    monkeypatch.setenv(MIRROR_ENV, str(archive))
+    out = runner.invoke(app, [*args, "--no-archive", "--db", str(without)])
+    assert out.exit_code == 0, out.output
+    assert _counts(without)["archive_records"] == 0
+    out = runner.invoke(
+        app, [*args, "--archive-mirror", str(tmp_path / "nope"), "--db", str(without)]
+    )
+    assert out.exit_code != 0
+    assert "--archive-mirror" in out.output and "not a folder" in out.output
+
+
+def test_a_mirror_build_without_the_archive_says_how_to_add_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lists, _ = _mirrors(tmp_path)
+    monkeypatch.delenv(MIRROR_ENV, raising=False)
+    notes: list[str] = []
+
+    class Notes:
+        def bar(self, description: str, total: int | None) -> Any:
+            return SILENT.bar(description, total)
+
+        def note(self, text: str) -> None:
+            notes.append(text)
+
+    run_paperlists_build(mirror=lists, db=tmp_path / "s.duckdb", workers=1, reporter=Notes())
+    assert any("--archive-mirror" in n for n in notes)
+    run_paperlists_build(
+        mirror=lists, db=tmp_path / "t.duckdb", workers=1, reporter=Notes(), archive=False
+    )
+    assert sum("--archive-mirror" in n for n in notes) == 1

@@ -43,6 +43,8 @@ def run_build(
     spark_master: str = "local[2]",
     spark_conf: dict[str, str] | None = None,
     resume: bool = False,
+    archive: bool = True,
+    archive_mirror: Path | None = None,
 ) -> BuildResult | LiveBuildResult | SnapshotBuildResult:
     """Build or refresh the store from one source (see ``talentflow build``)."""
     if source == "openalex" and mirror is not None:  # the OpenAlex snapshot (issue 9)
@@ -85,4 +87,6 @@ def run_build(
         cache_dir=cache_dir,
         workers=workers,
         db=db,
+        archive=archive,
+        archive_mirror=archive_mirror,
     )

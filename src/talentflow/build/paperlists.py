@@ -32,9 +32,11 @@ def run_paperlists_build(
     workers: int = 2,
     db: Path | None = None,
     reporter: Reporter = RICH,
+    archive: bool = True,
+    archive_mirror: Path | None = None,
 ) -> BuildResult:
-    """Ingest the paper lists, then run the derive steps if anything changed (or the last
-    derivation did not finish)."""
+    """Ingest the paper lists and the OpenReview archive beside them, then run the derive
+    steps if anything changed (or the last derivation did not finish)."""
     venue_set = parse_venues(venues)
     year_set = parse_years(years)
     mirror_dir = resolve_mirror(mirror)
@@ -63,25 +65,58 @@ def run_paperlists_build(
                 settings=settings,
                 workers=workers,
             )
-        archive = _ingest_archive(store, venue_set, year_set, reporter)
-        changed = result.run_id is not None or (archive is not None and archive.run_id is not None)
+        archive_files = (
+            _archive_files(archive_mirror, mirror_dir, cache_dir, venue_set, year_set, reporter)
+            if archive
+            else None
+        )
+        archive_result = _ingest_archive(store, *archive_files, reporter) if archive_files else None
+        changed = result.run_id is not None or (
+            archive_result is not None and archive_result.run_id is not None
+        )
         if changed or not derived_is_current(store):
             derive_all(store, reporter)
     return result
 
 
+def _archive_files(
+    archive_mirror: Path | None,
+    lists_mirror: Path | None,
+    cache_dir: Path,
+    venues: set[str] | None,
+    years: set[int] | None,
+    reporter: Reporter,
+) -> tuple[list[archive_source.ArchiveFile], CachedFetcher | None, str] | None:
+    """Where the OpenReview archive comes from (docs/papercopilot-openreview.md): its
+    mirror (``--archive-mirror`` or ``$TALENTFLOW_OPENREVIEW_ARCHIVE_MIRROR``); else, when
+    the paper lists are downloaded, the archive is downloaded beside them through the same
+    cache; else (paper lists from a mirror, no archive mirror) none, and the build says so."""
+    archive_dir = archive_source.resolve_mirror(archive_mirror)
+    if archive_dir is not None:
+        return archive_source.mirror_files(archive_dir, venues, years), None, str(archive_dir)
+    if lists_mirror is None:
+        fetcher = CachedFetcher(cache_dir / archive_source.SOURCE_NAME)
+        return archive_source.live_files(fetcher, venues, years), fetcher, archive_source.LIVE_BASE
+    reporter.note(
+        "OpenReview archive not read: give its mirror with --archive-mirror or "
+        f"${archive_source.MIRROR_ENV} (--no-archive silences this)"
+    )
+    return None
+
+
 def _ingest_archive(
-    store: Store, venues: set[str] | None, years: set[int] | None, reporter: Reporter
-) -> ArchiveIngestResult | None:
-    """The OpenReview archive beside the paper lists (docs/papercopilot-openreview.md),
-    from ``$TALENTFLOW_OPENREVIEW_ARCHIVE_MIRROR`` when it is set (the Makefile sets it
-    when ../shared/data has the archive); None otherwise."""
-    archive_dir = archive_source.resolve_mirror(None)
-    if archive_dir is None:
-        return None
-    files = archive_source.mirror_files(archive_dir, venues, years)
-    settings: dict[str, object] = {"source": archive_source.SOURCE_NAME, "mirror": str(archive_dir)}
-    result = ingest_archive(store, files, None, settings, reporter)
+    store: Store,
+    files: list[archive_source.ArchiveFile],
+    fetcher: CachedFetcher | None,
+    location: str,
+    reporter: Reporter,
+) -> ArchiveIngestResult:
+    """Ingest the archive's files into the store, in their own transaction."""
+    settings: dict[str, object] = {
+        "source": archive_source.SOURCE_NAME,
+        "mirror" if fetcher is None else "live": location,
+    }
+    result = ingest_archive(store, files, fetcher, settings, reporter)
     reporter.note(
         f"OpenReview archive: {result.files_ingested} of {result.files_seen} files new or "
         f"changed, {result.records:,} records, {result.venue_papers:,} papers of venue-years "

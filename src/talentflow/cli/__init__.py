@@ -54,6 +54,21 @@ def build(
     skip_bad: Annotated[
         bool, typer.Option("--skip-bad", help="Ingest every good file, list bad ones, exit 2.")
     ] = False,
+    archive: Annotated[
+        bool,
+        typer.Option(
+            help="Read Paper Copilot's OpenReview archive beside the paper lists "
+            "(affiliations, positions, identity keys): from --archive-mirror, else "
+            "downloaded when the paper lists are."
+        ),
+    ] = True,
+    archive_mirror: Annotated[
+        Path | None,
+        typer.Option(
+            help="Local archive mirror DIR/authors|venues/<venue>/<venue><year>.jsonl[.gz] "
+            "(default $TALENTFLOW_OPENREVIEW_ARCHIVE_MIRROR)."
+        ),
+    ] = None,
     cache_dir: Annotated[Path, typer.Option(help="Download cache for live files.")] = Path(
         ".talentflow-cache"
     ),
@@ -114,10 +129,11 @@ def build(
     tables/ to read it with Spark into Parquet tables instead.
     """
     from talentflow.build import run_build
-    from talentflow.cli.validate import positive
+    from talentflow.cli.validate import folder, positive
     from talentflow.engines import parse_conf
 
     positive("--workers", workers)
+    folder("--archive-mirror", archive_mirror)
     result = run_build(
         source=source,
         venues=venues,
@@ -135,6 +151,8 @@ def build(
         spark_master=spark_master,
         spark_conf=parse_conf(spark_conf),
         resume=resume,
+        archive=archive,
+        archive_mirror=archive_mirror,
     )
     summary = result.as_dict()
     rows = [{"measure": k, "value": v} for k, v in summary.items() if k != "bad_files"]
@@ -212,6 +230,12 @@ def sources_command(
     mirror: Annotated[
         Path | None, typer.Option(help="Paper-list mirror (default $TALENTFLOW_PAPERLISTS_MIRROR).")
     ] = None,
+    archive_mirror: Annotated[
+        Path | None,
+        typer.Option(
+            help="OpenReview archive mirror (default $TALENTFLOW_OPENREVIEW_ARCHIVE_MIRROR)."
+        ),
+    ] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List the sources 'talentflow build --source' accepts, and whether a mirror or cache exists.
@@ -222,7 +246,8 @@ def sources_command(
     from talentflow.sources.catalog import available_sources
 
     folder("--mirror", mirror)
-    rows = available_sources(cache_dir, mirror)
+    folder("--archive-mirror", archive_mirror)
+    rows = available_sources(cache_dir, mirror, archive_mirror)
     emit(fmt, {"sources": rows}, rows, title="sources")
 
 

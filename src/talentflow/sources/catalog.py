@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from talentflow.sources.papercopilot_openreview import SOURCE_NAME
-from talentflow.sources.papercopilot_openreview import resolve_mirror as archive_mirror
+from talentflow.sources.papercopilot_openreview import resolve_mirror as resolve_archive_mirror
 from talentflow.sources.paperlists import resolve_mirror
 
 _SOURCES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
@@ -20,8 +20,9 @@ _SOURCES: tuple[tuple[str, str, str, tuple[str, ...]], ...] = (
     (
         "papercopilot_openreview",
         "Paper Copilot's OpenReview archive: per-author affiliation, position and identity "
-        "keys by forum id; read with the paper lists when $TALENTFLOW_OPENREVIEW_ARCHIVE_MIRROR "
-        "is set (docs/papercopilot-openreview.md).",
+        "keys by forum id; read with the paper lists, from --archive-mirror "
+        "($TALENTFLOW_OPENREVIEW_ARCHIVE_MIRROR) or downloaded when they are "
+        "(docs/papercopilot-openreview.md).",
         "papercopilot_openreview",
         (),
     ),
@@ -48,13 +49,18 @@ def _cached_records(folder: Path) -> int:
     return sum(1 for p in folder.rglob("*.json") if p.parent.name != "http")
 
 
-def available_sources(cache_dir: Path, mirror: Path | None = None) -> list[dict[str, Any]]:
+def available_sources(
+    cache_dir: Path, mirror: Path | None = None, archive_mirror: Path | None = None
+) -> list[dict[str, Any]]:
     """One row per source: name, description, mirror folder, cached records, libraries."""
     mirror_dir = resolve_mirror(mirror)
     rows: list[dict[str, Any]] = []
     for name, description, cache_name, modules in _SOURCES:
         missing = [m for m in modules if importlib.util.find_spec(m) is None]
-        own_mirror = {"paperlists": mirror_dir, SOURCE_NAME: archive_mirror(None)}.get(name)
+        own_mirror = {
+            "paperlists": mirror_dir,
+            SOURCE_NAME: resolve_archive_mirror(archive_mirror),
+        }.get(name)
         has_mirror = own_mirror is not None and own_mirror.is_dir()
         cache = cache_dir / cache_name
         cached = (
