@@ -135,12 +135,12 @@ def comparison_note(
         f"{first['tracker_year']} ({first['sample']} sample: {SAMPLES[first['sample']]}), "
         f"{listed} (origin: undergraduate country; work: employer headquarters). "
         f"Differences: sample ({ours} of {year} here, counted by resolved person; the "
-        f"Tracker looked each author's career up by hand); basis (work here is {where}, from the paper's "
-        "affiliation; origin from undergraduate stints where a career history says so); "
-        f"year (NeurIPS {year} here, NeurIPS {first['tracker_year']} there; the Tracker "
-        "placed people at their employer when it was compiled); coverage (shares here are over the authors "
-        f"whose stage is known: {stages_ours}; the Tracker's over its sample). 'Europe' is "
-        "Europe without the UK."
+        "Tracker looked each author's career up by hand); basis (work here is "
+        f"{where}, from the paper's affiliation; origin from undergraduate stints where a "
+        f"career history says so); year (NeurIPS {year} here, NeurIPS "
+        f"{first['tracker_year']} there; the Tracker placed people at their employer when "
+        "it was compiled); coverage (shares here are over the authors whose stage is known: "
+        f"{stages_ours}; the Tracker's over its sample). 'Europe' is Europe without the UK."
     )
 
 
