@@ -104,8 +104,8 @@ def indicators(store: Store, repeat: int) -> None:
         print(f"\nNeurIPS 2018, {basis} basis: n={result.n}, work known {result.coverage['work']}")
         for c in result.comparison:
             print(
-                f"  {c['country']:7s} ours {c['ours']:.3f} [{c['low']:.3f}, {c['high']:.3f}]"
-                f"  tracker 2019 {c['tracker_neurips_2019']:.2f}"
+                f"  {c['stage']:6s} {c['country']:7s} ours {c['ours']:.3f} "
+                f"[{c['low']:.3f}, {c['high']:.3f}]  tracker {c['tracker_year']} {c['tracker']:.2f}"
             )
 
 

@@ -84,6 +84,16 @@ def pipeline(
         result.method,
         ["stage", "country", "share", "low", "high", "n"],
     )
+    if fmt is OutputFormat.table and result.comparison:
+        first = result.comparison[0]
+        emit(
+            fmt,
+            None,
+            [{**r, "share": r["ours"]} for r in result.comparison],
+            ["stage", "country", "share", "low", "high", "tracker", "gap"],
+            f"beside the Global AI Talent Tracker {first['edition']} (NeurIPS "
+            f"{first['tracker_year']}, {first['sample']} sample; differences in the note)",
+        )
 
 
 @reports_errors

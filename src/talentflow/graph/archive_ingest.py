@@ -11,6 +11,7 @@ leaves the store as it was. Which slot gets which value is decided later
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from talentflow.progress import SILENT, Reporter
 from talentflow.sources.http_cache import CachedFetcher
 from talentflow.sources.papercopilot_openreview import (
     SOURCE_NAME,
+    ArchiveAuthor,
     ArchiveContent,
     ArchiveFile,
     ArchiveRecord,
@@ -30,6 +32,10 @@ from talentflow.sources.papercopilot_openreview import (
     venue_file_tables,
 )
 from talentflow.sources.paperlists_parse import SOURCE_NAME as PAPERLISTS
+
+_AUTHOR_FIELDS = tuple(
+    f.name for f in dataclasses.fields(ArchiveAuthor) if f.name in ARCHIVE_AUTHORS.column_names
+)
 
 
 @dataclass
@@ -48,36 +54,44 @@ class ArchiveIngestResult:
 
 
 def _archive_tables(content: ArchiveContent) -> tuple[pa.Table, pa.Table]:
+    """The file's ``archive_records`` and ``archive_authors`` rows, built column by column."""
     f = content.file
-    prov = {"source": SOURCE_NAME, "file_key": f.file_key, "file_sha256": content.sha256}
-    records: list[dict[str, Any]] = []
-    authors: list[dict[str, Any]] = []
-    for i, rec in enumerate(r for r in content.records if isinstance(r, ArchiveRecord)):
-        records.append(
-            {
-                "forum_id": rec.forum_id,
-                "venue": f.venue,
-                "year": f.year,
-                "names": list(rec.names),
-                "author_ids": list(rec.author_ids),
-                "unplaced_profiles": rec.unplaced_profiles,
-                "dropped_fields": list(rec.dropped_fields),
-                "record_index": i,
-                **prov,
-            }
-        )
-        for a in rec.authors:
-            authors.append(
-                {
-                    "forum_id": rec.forum_id,
-                    **{k: getattr(a, k) for k in ARCHIVE_AUTHORS.column_names if hasattr(a, k)},
-                    "record_index": i,
-                    **prov,
-                }
-            )
+    recs = [r for r in content.records if isinstance(r, ArchiveRecord)]
+    placed = [(i, rec.forum_id, a) for i, rec in enumerate(recs) for a in rec.authors]
+
+    def provenance(n: int) -> dict[str, list[Any]]:
+        return {
+            "source": [SOURCE_NAME] * n,
+            "file_key": [f.file_key] * n,
+            "file_sha256": [content.sha256] * n,
+        }
+
+    records: dict[str, list[Any]] = {
+        "forum_id": [r.forum_id for r in recs],
+        "venue": [f.venue] * len(recs),
+        "year": [f.year] * len(recs),
+        "names": [list(r.names) for r in recs],
+        "author_ids": [list(r.author_ids) for r in recs],
+        "unplaced_profiles": [r.unplaced_profiles for r in recs],
+        "dropped_fields": [list(r.dropped_fields) for r in recs],
+        "record_index": list(range(len(recs))),
+        **provenance(len(recs)),
+    }
+    authors: dict[str, list[Any]] = {
+        "forum_id": [forum_id for _, forum_id, _ in placed],
+        **{k: [getattr(a, k) for _, _, a in placed] for k in _AUTHOR_FIELDS},
+        "record_index": [i for i, _, _ in placed],
+        **provenance(len(placed)),
+    }
     return (
-        pa.Table.from_pylist(records, schema=ARCHIVE_RECORDS.arrow_schema()),
-        pa.Table.from_pylist(authors, schema=ARCHIVE_AUTHORS.arrow_schema()),
+        pa.Table.from_pydict(
+            {k: records[k] for k in ARCHIVE_RECORDS.column_names},
+            schema=ARCHIVE_RECORDS.arrow_schema(),
+        ),
+        pa.Table.from_pydict(
+            {k: authors.get(k, [None] * len(placed)) for k in ARCHIVE_AUTHORS.column_names},
+            schema=ARCHIVE_AUTHORS.arrow_schema(),
+        ),
     )
 
 

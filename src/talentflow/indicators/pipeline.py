@@ -1,8 +1,9 @@
 """Pipeline: where a venue-year's authors come from, trained, and work.
 
-The Global AI Talent Tracker (MacroPolo) followed a sample of NeurIPS 2019 oral authors
+The Global AI Talent Tracker (MacroPolo) followed samples of NeurIPS 2019 and 2022 authors
 from undergraduate country (origin) through graduate school (training) to their current
-employer (work). This indicator does the same for every accepted author of any venue-year:
+employer (work); ``indicators/tracker.py`` holds its published figures. This indicator
+does the same for every accepted author of any venue-year:
 
 - **work**: the country the author published from at that venue-year (the country of most
   of their slots there). ``--basis location`` uses where the author is; ``--basis hq`` the
@@ -34,18 +35,9 @@ from talentflow.indicators.common import (
 )
 from talentflow.indicators.regions import region_of
 from talentflow.indicators.stats import share_cell, shares
+from talentflow.indicators.tracker import comparison_note, comparison_rows
 
 BASES = ("location", "hq")
-
-# The Tracker's NeurIPS 2019 work shares (employer-headquarters basis, sample of 675
-# oral-paper authors), quoted beside our figures in the method note and the realism check.
-TRACKER_NEURIPS_2019_WORK: dict[str, float] = {
-    "US": 0.59,
-    "CN": 0.11,
-    "Europe": 0.10,
-    "CA": 0.06,
-    "GB": 0.04,
-}
 
 _PERSON = (
     "coalesce(sp.person_id, CASE WHEN a.profile_kind = 'openreview' AND a.profile_id IS NOT "
@@ -271,29 +263,15 @@ def pipeline(
             "origin": dict(sorted(Counter(str(p["origin_evidence"]) for p in origin).items())),
         },
     )
-    if venue == "nips" and result.coverage["work"]:  # no gap to show without work countries
-        result.comparison = tracker_comparison(result)
+    result.comparison = comparison_rows(
+        venue,
+        result.year,
+        result.elite,
+        {"work": result.work, "origin": result.origin},
+        result.coverage,
+    )
     result.method = method_note(result)
     return result
-
-
-def tracker_comparison(result: PipelineResult) -> list[dict[str, Any]]:
-    """Our work shares beside the Tracker's NeurIPS 2019 figures (US, CN, Europe, CA, GB)."""
-    out = []
-    for key, theirs in TRACKER_NEURIPS_2019_WORK.items():
-        cell = result.work_regions.get(key) if key == "Europe" else result.work.get(key)
-        ours = cell["share"] if cell else 0.0
-        out.append(
-            {
-                "country": key,
-                "tracker_neurips_2019": theirs,
-                "ours": ours,
-                "low": cell["low"] if cell else 0.0,
-                "high": cell["high"] if cell else 0.0,
-                "gap": ours - theirs,
-            }
-        )
-    return out
 
 
 def method_note(result: PipelineResult) -> str:
@@ -314,13 +292,7 @@ def method_note(result: PipelineResult) -> str:
         "OpenReview id or name string."
     )
     if result.comparison:
-        note += (
-            " Comparison: the Global AI Talent Tracker reports NeurIPS 2019 work shares of "
-            "US 59%, China 11%, Europe 10%, Canada 6%, UK 4% (employer-headquarters basis). "
-            "Gaps come from: a different year; all accepted authors here vs the Tracker's "
-            "sample of 675 oral-paper authors (use --elite for orals); the basis (the "
-            "Tracker counts employer headquarters, --basis hq, and location moves e.g. "
-            "Google Zurich or Microsoft Research Asia to their host country); and authors "
-            "whose country could not be resolved, which are left out of the shares."
+        note += " " + comparison_note(
+            result.comparison, result.year, result.elite, result.basis, result.n
         )
     return note

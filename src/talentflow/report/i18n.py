@@ -180,6 +180,39 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "ko": "국내 유지율 (국내 교육자 중)",
     },
     "unknown": {"en": "unknown", "ko": "미상"},
+    "tracker_title": {
+        "en": "Beside the Global AI Talent Tracker {edition} (NeurIPS {tracker_year}; {sample})",
+        "ko": "글로벌 AI 인재 트래커 {edition}과 비교 (NeurIPS {tracker_year}; {sample})",
+    },
+    "sample_top-tier": {
+        "en": "top-tier sample: authors of randomly drawn accepted papers",
+        "ko": "상위권 표본: 무작위로 뽑은 채택 논문의 저자",
+    },
+    "sample_elite": {
+        "en": "elite sample: authors of oral papers",
+        "ko": "최상위 표본: 구두 발표 논문의 저자",
+    },
+    "tracker_note": {
+        "en": "Not the same measurement. Sample: every accepted author of {year}{oral} here, "
+        "a hand-checked sample there. Basis: work here is {basis}, read off the paper's "
+        "affiliation; the Tracker counts the employer's headquarters (origin is the "
+        "undergraduate country in both). Year: {year} here, NeurIPS {tracker_year} there, "
+        "placed at the employer of the time the Tracker was compiled. Coverage: our shares "
+        "are over the authors whose country is known ({known}; n = {n}). Europe excludes "
+        "the UK.",
+        "ko": "같은 측정이 아닙니다. 표본: 여기서는 {year}년 채택 논문의 모든 저자{oral}, "
+        "트래커는 직접 확인한 표본입니다. 기준: 여기서 근무 국가는 {basis}(논문의 소속 "
+        "기준)이고, 트래커는 고용주 본사 국가입니다(출신은 둘 다 학부 국가). 연도: 여기서는 "
+        "{year}년, 트래커는 NeurIPS {tracker_year}이며 조사 당시의 고용주를 따릅니다. 포괄 "
+        "범위: 우리 비율은 국가가 확인된 저자 기준입니다({known}; n = {n}명). 유럽은 "
+        "영국을 제외합니다.",
+    },
+    "stage": {"en": "stage", "ko": "단계"},
+    "oral_only": {"en": " (oral papers only)", "ko": " (구두 발표 논문만)"},
+    "europe": {"en": "Europe", "ko": "유럽"},
+    "ours": {"en": "here (95% interval)", "ko": "본 분석 (95% 신뢰구간)"},
+    "tracker": {"en": "Tracker", "ko": "트래커"},
+    "difference": {"en": "difference", "ko": "차이"},
     "stages_rest_on": {
         "en": "{stages} (known: {known} of n = {n} authors)",
         "ko": "{stages} (확인: 저자 n = {n}명 중 {known})",

@@ -174,8 +174,62 @@ def pipeline_section(view: ViewData, lang: Lang) -> Section:
             figures[fig_id] = charts.share_bars(p[stage], t(stage, lang), lang, top=10)
             body.append(_chart(fig_id))
     body.append("</div>")
+    body.append(_tracker_table(p, lang))
     body.append(_coverage(p.get("coverage"), p.get("n"), lang))
     return Section("pipeline", title, "".join(body), figures)
+
+
+def _place_name(code: str, lang: Lang) -> str:
+    """A country's name, or the Tracker's Europe region (without the UK)."""
+    return t("europe", lang) if code == "Europe" else country_name(code, lang)
+
+
+def _tracker_table(p: Mapping[str, Any], lang: Lang) -> str:
+    """Our shares beside the Global AI Talent Tracker's (the pipeline's ``comparison``),
+    with how the two were made differently."""
+    rows = p.get("comparison") or []
+    if not rows:
+        return ""
+    first = rows[0]
+    head = "".join(
+        f"<th>{t(k, lang)}</th>" for k in ("stage", "country", "ours", "tracker", "difference")
+    )
+    body = "".join(
+        "<tr>"
+        f"<td>{t(r['stage'], lang)}</td>"
+        f"<td>{escape(_place_name(r['country'], lang))}</td>"
+        f"<td>{fmt_pct(r['ours'], lang)} ({fmt_interval(r['low'], r['high'], lang)})</td>"
+        f"<td>{fmt_pct(r['tracker'], lang)}</td>"
+        f"<td>{fmt_pct(r['gap'], lang)}</td>"
+        "</tr>"
+        for r in rows
+    )
+    known = ", ".join(
+        f"{t(stage, lang)} {fmt_int((p.get('coverage') or {}).get(stage), lang)}"
+        for stage in dict.fromkeys(r["stage"] for r in rows)
+    )
+    basis = t("basis_hq" if p.get("basis") == "hq" else "basis_location", lang)
+    note = t(
+        "tracker_note",
+        lang,
+        year=p.get("year"),
+        oral=t("oral_only", lang) if p.get("elite") else "",
+        basis=basis,
+        tracker_year=first["tracker_year"],
+        known=known,
+        n=fmt_int(p.get("n"), lang),
+    )
+    title = t(
+        "tracker_title",
+        lang,
+        edition=first["edition"],
+        tracker_year=first["tracker_year"],
+        sample=t(f"sample_{first['sample']}", lang),
+    )
+    return (
+        f'<h3>{escape(title)}</h3><table class="data"><thead><tr>{head}</tr></thead>'
+        f'<tbody>{body}</tbody></table><p class="note">{escape(note)}</p>'
+    )
 
 
 def map_section(view: ViewData, lang: Lang) -> Section:

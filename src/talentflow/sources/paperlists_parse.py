@@ -44,7 +44,8 @@ NOT_ACCEPTED_STATUSES = frozenset(
         "active",  # still under review on OpenReview: not an accepted paper
     }
 )
-ORAL_STATUSES = frozenset({"oral", "top-5%", "talk"})
+# NeurIPS 2022 marked its oral presentations "Highlighted" (CVPR's "Highlight" is not one).
+ORAL_STATUSES = frozenset({"oral", "top-5%", "talk", "highlighted"})
 
 # Per-author fields, in the order the aligner reads them.
 _AUTHOR_FIELDS = (
