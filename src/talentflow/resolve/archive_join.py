@@ -27,10 +27,11 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pyarrow as pa
 
-from talentflow.resolve.names import ParsedName, parse_name
+from talentflow.resolve.names import parse_name
 from talentflow.sources.papercopilot_openreview import ArchiveRecord, VenuePaper
 
 MIN_FAMILY_JACCARD = 0.6
@@ -93,6 +94,7 @@ def _papers_from_tables(papers: pa.Table, authorships: pa.Table) -> dict[str, _P
     return out
 
 
+@lru_cache(maxsize=1 << 16)
 def _family(name: str) -> str:
     parsed = parse_name(name)
     return parsed.family_canon if parsed.quality != "unresolved" else name.strip().casefold()
@@ -102,7 +104,10 @@ def _families(names: Sequence[str]) -> frozenset[str]:
     return frozenset(f for f in map(_family, names) if f)
 
 
-def _name_keys(parsed: ParsedName) -> tuple[str, str, str]:
+@lru_cache(maxsize=1 << 16)
+def _name_keys(name: str) -> tuple[str, str, str]:
+    """(full name, first and family name, family name) keys of one written name."""
+    parsed = parse_name(name)
     if parsed.quality == "unresolved":
         key = parsed.raw.strip().casefold()
         return key, key, key
@@ -128,9 +133,12 @@ def match_slots(
     for i, aid in enumerate(record.author_ids[:n]):
         if aid and aid in id_pos:
             slots[i], how[i] = id_pos[aid], "id"
+    wanted = {a.author_index for a in record.authors}
+    if wanted <= slots.keys():  # every author with values placed by id: names add nothing
+        return {i: slots[i] for i in slots if i in wanted}, {i: how[i] for i in how if i in wanted}
     taken = set(slots.values())
-    mine_keys = [_name_keys(parse_name(x)) for x in record.names]
-    paper_keys = [_name_keys(parse_name(x)) for x in names]
+    mine_keys = [_name_keys(x) for x in record.names]
+    paper_keys = [_name_keys(x) for x in names]
     for level in range(3):
         index: dict[str, list[int]] = defaultdict(list)
         for j, keys in enumerate(paper_keys):
@@ -147,7 +155,6 @@ def match_slots(
         for i in range(n):
             if i not in slots:
                 slots[i], how[i] = i, "position"
-    wanted = {a.author_index for a in record.authors}
     return (
         {i: j for i, j in slots.items() if i in wanted},
         {i: m for i, m in how.items() if i in wanted},
@@ -189,8 +196,8 @@ def _sound_pair(a: Sequence[str], b: Sequence[str], fa: frozenset[str], fb: froz
     if len(fa & fb) >= 2:
         return True
     if len(a) == len(b) == 1:
-        key = _name_keys(parse_name(a[0]))[1]
-        return bool(key) and key == _name_keys(parse_name(b[0]))[1]
+        key = _name_keys(a[0])[1]
+        return bool(key) and key == _name_keys(b[0])[1]
     return False
 
 
