@@ -1,11 +1,14 @@
 """The name-origin estimator on names it never saw: OpenReview students (issue 22).
 
     python3 -m uv run python benchmarks/origin_eval_independent.py [../shared/data] [--mixtures 200]
+    python3 -m uv run python benchmarks/origin_eval_independent.py --split dev
 
 Measured on the held-out half of ``origin.independent`` (the development half built
-the misclassification rows, ``benchmarks/origin_quantify_rows.py``). Prints JSON,
+the misclassification rows, ``benchmarks/origin_quantify_rows.py``, and chooses
+methods: ``--split dev`` prints its classifier figures only). Prints JSON,
 aggregate metrics only: the classifier's per-group F1 and calibration on the held-out
-half; and, over random mixtures of held-out chinese, korean and south_asian names,
+half, overall and per author-list form (``independent.FORMS``); and, over random
+mixtures of held-out chinese, korean and south_asian names,
 the coverage, error and width of the 95% intervals of the adjusted shares
 (``--prior adjusted``) and of the earlier EM-reweighted shares (``--prior em``); the
 same on mixtures of *staff* (people never listed as students, labelled the same way
@@ -23,7 +26,7 @@ import numpy as np
 
 from talentflow.origin.evaluate import evaluate
 from talentflow.origin.groups import GROUPS
-from talentflow.origin.independent import student_names
+from talentflow.origin.independent import FORMS, LabelledName, student_names
 from talentflow.origin.model import load_estimator
 from talentflow.origin.quantify import INDEPENDENT_ROWS, load_rows, mixture_coverage, name_cells
 from talentflow.origin.shares import ShareSettings, aggregate
@@ -71,22 +74,44 @@ def _em_coverage(
     }
 
 
+def _by_form(people: list[LabelledName]) -> dict[str, dict[str, object]]:
+    """Coverage and per-group F1 of the classifier within each author-list form."""
+    out: dict[str, dict[str, object]] = {}
+    for form, _ in FORMS:
+        sub = [x for x in people if x.form == form]
+        m = evaluate([x.name for x in sub], [x.group for x in sub])
+        out[form] = {
+            "n": m["n"],
+            "coverage": m["coverage"],
+            "ece": m["ece"],
+            "f1": {g: c["f1"] for g, c in m["per_group"].items()},
+            "support": {g: c["support"] for g, c in m["per_group"].items()},
+        }
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("shared", nargs="?", default="../shared/data")
     parser.add_argument("--mixtures", type=int, default=200)
     parser.add_argument("--size", type=int, default=600)
     parser.add_argument("--seed", type=int, default=20261207)
+    parser.add_argument("--split", choices=["heldout", "dev"], default="heldout")
     args = parser.parse_args()
     people = student_names(Path(args.shared) / "papercopilot-openreview")
-    held = [x for x in people if x.split == "heldout"]
+    held = [x for x in people if x.split == args.split]
     out: dict[str, object] = {
-        "source": "OpenReview students, held-out half",
+        "source": f"OpenReview students, {args.split} half",
         "people": {g: sum(x.group == g for x in held) for g in GROUPS},
     }
     metrics = evaluate([x.name for x in held], [x.group for x in held])
     metrics.pop("statement")
     out["classifier"] = metrics
+    out["classifier_by_form"] = _by_form(held)
+    if args.split == "dev":  # the rows are fitted on it: no mixtures
+        json.dump(out, sys.stdout, indent=1)
+        sys.stdout.write("\n")
+        return
     staff = student_names(Path(args.shared) / "papercopilot-openreview", staff=True)
     out["staff_people"] = {g: sum(x.group == g for x in staff) for g in INDEPENDENT_ROWS}
     out["mixtures"] = {"count": args.mixtures, "names_each": args.size}

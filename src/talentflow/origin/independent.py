@@ -66,6 +66,8 @@ LABEL_TLDS: dict[str, str] = {
 }
 
 SPLITS = ("dev", "heldout")
+#: The author-list forms a name is written in, with their shares in tenths (sum 10).
+FORMS = (("as_written", 5), ("family_first", 2), ("family_comma", 1), ("initials", 2))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ class LabelledName:
     name: str
     group: str
     split: str
+    form: str = "as_written"
 
 
 def _profile_name(profile: str) -> str:
@@ -82,18 +85,25 @@ def _profile_name(profile: str) -> str:
     return profile.lstrip("~").rstrip("0123456789").replace("_", " ").strip()
 
 
-def _author_form(name: str, key: int) -> str:
-    """The name in one of the author-list forms, chosen by ``key``."""
+def _form(key: int) -> str:
+    """The author-list form (one of ``FORMS``) that ``key`` draws."""
+    slot = key % 10
+    for form, tenths in FORMS:
+        if slot < tenths:
+            return form
+        slot -= tenths
+    raise AssertionError("FORMS shares must sum to ten")
+
+
+def _author_form(name: str, form: str) -> str:
+    """The name written in ``form``; a one-word name stays as written."""
     parts = name.split()
-    if len(parts) < 2:
+    if len(parts) < 2 or form == "as_written":
         return name
     given, family = parts[:-1], parts[-1]
-    form = key % 10
-    if form < 5:
-        return name
-    if form < 7:
+    if form == "family_first":
         return " ".join([family, *given])
-    if form < 8:
+    if form == "family_comma":
         return f"{family}, {' '.join(given)}"
     initials = " ".join(f"{g[0]}." if g[0].isalpha() else g for g in given)
     return f"{initials} {family}"
@@ -152,6 +162,7 @@ def student_names(root: Path, staff: bool = False) -> list[LabelledName]:
         if len(labels) != 1 or "" in labels or (staff and profile in students):
             continue
         key = zlib.crc32(profile.encode("utf-8"))
-        name = _author_form(written[profile], key // 2)
-        out.append(LabelledName(name, next(iter(labels)), SPLITS[key % 2]))
+        form = _form(key // 2) if len(written[profile].split()) > 1 else "as_written"
+        name = _author_form(written[profile], form)
+        out.append(LabelledName(name, next(iter(labels)), SPLITS[key % 2], form))
     return out

@@ -53,6 +53,10 @@ class OriginEstimator:
         self.bias = np.asarray(tables["bias"], dtype=np.float32)
         self.temperature = float(tables["temperature"])
         self.abstain_below = float(tables["abstain_below"])
+        # A name with one usable token (a family name with initials) says less: its own cut.
+        self.abstain_single_below = float(
+            tables.get("abstain_single_below", tables["abstain_below"])
+        )
         self.train_prior = np.asarray(tables["train_prior"], dtype=np.float64)
         self.meta: dict[str, Any] = json.loads(str(tables["meta"]))
         self.inventories = {
@@ -105,6 +109,7 @@ class OriginEstimator:
         starts: list[int] = []
         n = len(names)
         usable = np.ones(n, dtype=bool)
+        single = np.zeros(n, dtype=bool)
         index = self._index
         get = index.get
         first = len(index)
@@ -116,6 +121,7 @@ class OriginEstimator:
             starts.append(len(rows))
             if not keys:
                 usable[i] = False
+            single[i] = len(keys) == 1
             keys.append(shape_keys[min(len(keys), 4)][min(initials, 2)])
             for key in keys:
                 r = get(key)
@@ -133,7 +139,9 @@ class OriginEstimator:
         logits -= logits.max(axis=1, keepdims=True)
         probs = np.exp(logits)
         probs /= probs.sum(axis=1, keepdims=True)
-        abstained = ~usable | (probs.max(axis=1) < self.abstain_below)
+        top = probs.max(axis=1)
+        unsure = (top < self.abstain_below) | (single & (top < self.abstain_single_below))
+        abstained = ~usable | unsure
         probs[abstained] = np.nan
         return Posterior(probs, abstained)
 
