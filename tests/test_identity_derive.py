@@ -200,3 +200,36 @@ def test_people_features_read_the_values_the_organisations_step_reads(db: Path) 
     for s in slots:
         chosen = by_slot[(s["paper_key"], s["author_index"])]
         assert (s["affiliation"], s["aff_domain"]) == (chosen["affiliation"], chosen["aff_domain"])
+
+
+def test_a_cannot_link_override_undoes_a_key_link(db: Path) -> None:
+    from talentflow.resolve.people import Override, add_overrides, derive_people
+
+    with open_store(db) as store:
+        add_overrides(store, [Override("cannot-link", "~Jona_Balle1", "~Johannes_Balle1")])
+        result = derive_people(store)
+    assert result.unknown_override_refs == []
+    assert result.slots_united == 0
+    assert _person(db, "f1", 0)[0] != _person(db, "f2", 0)[0]
+
+
+def test_an_override_may_name_any_profile_of_a_linked_group(db: Path) -> None:
+    from talentflow.resolve.people import Override, add_overrides, derive_people
+
+    with open_store(db) as store:
+        add_overrides(store, [Override("must-link", "~Jona_Balle1", "~Grace_Hopper2")])
+        result = derive_people(store)
+    assert result.unknown_override_refs == []
+
+
+def test_keys_are_not_used_when_openreview_ids_are_hidden(db: Path) -> None:
+    """The keys come per OpenReview profile: with the ids hidden they would reveal them."""
+    from talentflow.resolve.people import resolve_store
+
+    with open_store(db, read_only=True) as store:
+        shown = resolve_store(store)
+        hidden = resolve_store(store, hide_kinds=frozenset({"openreview"}))
+        paper = store.scalar("SELECT paper_key FROM papers WHERE paper_id = 'f3'")
+    king = shown.features.table["slot_ref"].to_pylist().index(f"{paper}:0")
+    assert shown.features.table["strong_id"][king].as_py() == "openreview:~Ada_Lovelace1"
+    assert hidden.features.table["strong_id"].null_count == hidden.features.n

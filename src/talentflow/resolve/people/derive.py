@@ -205,7 +205,7 @@ def remove_overrides(store: Store, left: str, right: str) -> int:
     return n
 
 
-def _ref_rows(features: SlotFeatures) -> dict[str, int]:
+def _ref_rows(features: SlotFeatures, aliases: dict[str, list[str]]) -> dict[str, int]:
     t = features.table
     index: dict[str, int] = {}
     for i, (ref, sid) in enumerate(
@@ -215,7 +215,15 @@ def _ref_rows(features: SlotFeatures) -> dict[str, int]:
         if sid:
             index.setdefault(sid, i)
             index.setdefault(sid.split(":", 1)[1], i)
+    for first, ids in aliases.items():
+        if first in index:
+            for other in ids:
+                index.setdefault(other, index[first])
     return index
+
+
+def _cannot_pairs(overrides: Iterable[Override]) -> list[tuple[str, str]]:
+    return [(o.left, o.right) for o in overrides if o.kind == "cannot-link"]
 
 
 def _resolve_refs(
@@ -240,8 +248,11 @@ def resolve_features(
     features: SlotFeatures,
     settings: PeopleSettings | None = None,
     overrides: Sequence[Override] = (),
+    aliases: dict[str, list[str]] | None = None,
 ) -> Resolution:
-    """Score and cluster already-built slot features."""
+    """Score and cluster already-built slot features (``aliases``: each linked group's
+    first profile id -> all its ids, see ``identity.apply_identity``)."""
+    aliases = aliases or {}
     settings = settings or PeopleSettings()
     t = features.table
     linkage_used = True
@@ -266,7 +277,7 @@ def resolve_features(
             range(n_pairs),
             strict=True,
         )
-    must, cannot, unknown = _resolve_refs(overrides, _ref_rows(features))
+    must, cannot, unknown = _resolve_refs(overrides, _ref_rows(features, aliases))
     roots, decisions = cluster_slots(
         n=features.n,
         paper_keys=t["paper_key"].to_pylist(),
@@ -280,7 +291,9 @@ def resolve_features(
         presorted=True,
         pooled=PooledEvidence(t, settings.pooled) if settings.pooled.enabled else None,
     )
-    return Resolution(features, roots, decisions, model, linkage_used, n_pairs, unknown, weights)
+    return Resolution(
+        features, roots, decisions, model, linkage_used, n_pairs, unknown, weights, aliases
+    )
 
 
 def resolve_store(
@@ -300,11 +313,9 @@ def resolve_store(
     features = build_features(slots, hide_kinds=hide_kinds)
     if "openreview" in hide_kinds:
         return resolve_features(features, settings, overrides)
-    evidence = load_identity(store)
+    evidence = load_identity(store, _cannot_pairs(overrides))
     features, _ = apply_identity(features, evidence)
-    res = resolve_features(features, settings, overrides)
-    res.aliases = evidence.aliases()
-    return res
+    return resolve_features(features, settings, overrides, evidence.aliases())
 
 
 @dataclass(frozen=True)
@@ -430,11 +441,11 @@ def derive_people(
     with reporter.bar("resolving people", total=5) as advance:
         slots = load_slot_table(store)
         advance(1)
-        evidence = load_identity(store)
+        overrides = stored_overrides(store)
+        evidence = load_identity(store, _cannot_pairs(overrides))
         features, identity = apply_identity(build_features(slots), evidence)
         advance(1)
-        res = resolve_features(features, settings, stored_overrides(store))
-        res.aliases = evidence.aliases()
+        res = resolve_features(features, settings, overrides, evidence.aliases())
         advance(1)
         people, slot_people, person_links = _tables(res, settings)
         advance(1)

@@ -14,6 +14,7 @@ OpenReview ids are hidden).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyarrow as pa
@@ -52,11 +53,14 @@ class IdentityCounts:
     """Slots without an OpenReview id of their own given one by a key."""
 
 
-def load_identity(store: Store) -> IdentityEvidence:
-    """The stored profile links and the slots whose keys identify a profile."""
+def load_identity(store: Store, cannot_link: Iterable[tuple[str, str]] = ()) -> IdentityEvidence:
+    """The stored profile links and the slots whose keys identify a profile. A cannot-link
+    override between two profile ids (``~A1``, ``~B1``) drops the links between them."""
+    refused = {frozenset((_profile(a), _profile(b))) for a, b in cannot_link}
     links = [
         ProfileLink(r["profile_a"], r["profile_b"], r["kind"], r["key"])
         for r in store.query("SELECT profile_a, profile_b, kind, key FROM profile_links")
+        if frozenset((r["profile_a"], r["profile_b"])) not in refused
     ]
     canonical = {p: min(g) for g in researcher_groups(links) for p in g}
     kinds = ", ".join(f"'{k}'" for k in EVIDENCE_KINDS)
@@ -68,6 +72,10 @@ def load_identity(store: Store) -> IdentityEvidence:
     )
     slot_profiles = {slot_ref(r["paper_key"], r["author_index"]): r["profile_id"] for r in rows}
     return IdentityEvidence(canonical, slot_profiles)
+
+
+def _profile(ref: str) -> str:
+    return ref.removeprefix(PROFILE_KIND + ":")
 
 
 def apply_identity(
