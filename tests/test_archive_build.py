@@ -91,6 +91,8 @@ def _counts(db: Path) -> dict[str, int]:
                 "archive_records",
                 "archive_authors",
                 "slot_values",
+                "slot_keys",
+                "profile_links",
                 "slot_orgs",
             )
         }
@@ -216,6 +218,7 @@ def test_sources_lists_the_archive_and_its_mirror(
         ("archive_records", "file_key, record_index"),
         ("archive_authors", "file_key, record_index, author_index"),
         ("slot_values", "paper_key, author_index"),
+        ("slot_keys", "paper_key, author_index, kind, key"),
     ],
 )
 def test_archive_tables_keys_are_unique(

@@ -498,6 +498,33 @@ SLOT_VALUES = Table(
 )
 """Unique by (paper_key, author_index) (tested in test_archive_build)."""
 
+SLOT_KEYS = Table(
+    "slot_keys",
+    "A slot's identity keys (ORCID, DBLP, Google Scholar, homepage, LinkedIn), normalised.",
+    (
+        Column("paper_key", "VARCHAR", "the slot's paper", False),
+        Column("author_index", "INTEGER", "the slot's position", False),
+        Column("kind", "VARCHAR", "orcid, dblp, google_scholar, homepage or linkedin", False),
+        Column("key", "VARCHAR", "the normalised key (sources/identity_keys.py)", False),
+        Column("source", "VARCHAR", "the source that gave it (papercopilot_openreview)", False),
+        Column("profile_id", "VARCHAR", "the OpenReview profile the source gave it for"),
+        Column("holders", "INTEGER", "how many of the source's profiles hold this key", False),
+    ),
+)
+"""Unique by (paper_key, author_index, kind, key) (tested in test_identity_derive)."""
+
+PROFILE_LINKS = Table(
+    "profile_links",
+    "Two OpenReview profiles judged one researcher by an identity key both hold, and only "
+    "they, with names that agree (docs/papercopilot-openreview.md).",
+    (
+        Column("profile_a", "VARCHAR", "the first profile id (sorted)", False),
+        Column("profile_b", "VARCHAR", "the second profile id", False),
+        Column("kind", "VARCHAR", "the key's kind", False),
+        Column("key", "VARCHAR", "the key both hold", False),
+    ),
+)
+
 META = Table(
     "store_meta",
     "Key/value facts about the store (schema version, ...).",
@@ -533,6 +560,8 @@ TABLES: tuple[Table, ...] = (
     ARCHIVE_RECORDS,
     ARCHIVE_AUTHORS,
     SLOT_VALUES,
+    SLOT_KEYS,
+    PROFILE_LINKS,
 )
 
 

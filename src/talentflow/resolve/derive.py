@@ -19,28 +19,13 @@ import pyarrow as pa
 from talentflow.graph.schema import ENTRY_ORGS, ORGANISATIONS, SLOT_ORGS
 from talentflow.graph.store import Store
 from talentflow.progress import SILENT, Reporter
-from talentflow.resolve.archive_derive import derive_archive_slots
+from talentflow.resolve.archive_derive import SLOT_VALUES_SQL, derive_archive_slots
 from talentflow.resolve.orgs import Resolution, Resolver
 from talentflow.resolve.reference import ReferenceData, load_reference
 
-# A slot's values: from slot_values where the OpenReview archive gives or corrects them
-# (resolve/archive_derive.py), else as the paper list gave them. The paper list's own labels
-# stay only where its affiliation is the one used.
-_SLOTS_SQL = """(
-SELECT a.paper_key, a.author_index,
-       CASE WHEN v.paper_key IS NULL THEN a.affiliation ELSE v.affiliation END AS affiliation,
-       CASE WHEN v.paper_key IS NULL THEN a.aff_domain ELSE v.aff_domain END AS aff_domain,
-       CASE WHEN v.paper_key IS NULL OR (v.affiliation_source = 'paperlists'
-                 AND NOT v.paper_misaligned) THEN a.source_orgs END AS source_orgs,
-       CASE WHEN v.paper_key IS NULL OR (v.affiliation_source = 'paperlists'
-                 AND NOT v.paper_misaligned) THEN a.source_countries END AS source_countries
-FROM authorships a
-LEFT JOIN slot_values v ON v.paper_key = a.paper_key AND v.author_index = a.author_index
-)"""
-
 _INPUTS_SQL = f"""
 SELECT affiliation, aff_domain, source_orgs, source_countries, count(*) AS slots
-FROM {_SLOTS_SQL}
+FROM {SLOT_VALUES_SQL}
 WHERE affiliation IS NOT NULL OR aff_domain IS NOT NULL
    OR source_orgs IS NOT NULL OR source_countries IS NOT NULL
 GROUP BY ALL
@@ -206,7 +191,7 @@ def derive_orgs(
                 INSERT INTO slot_orgs ({cols})
                 SELECT a.paper_key, a.author_index, d.org_id, d.country, d.country_basis,
                        d.hq_country, d.confidence, ? AS resolver_version
-                FROM {_SLOTS_SQL} a
+                FROM {SLOT_VALUES_SQL} a
                 JOIN _tf_org_inputs i
                   ON a.affiliation IS NOT DISTINCT FROM i.affiliation
                  AND a.aff_domain IS NOT DISTINCT FROM i.aff_domain

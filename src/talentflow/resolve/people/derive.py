@@ -1,9 +1,9 @@
 """Resolve people in the store: strong ids, then scored linkage, then user overrides.
 
 ``derive_people(store)`` rebuilds ``people``, ``slot_people`` and ``person_links`` from
-what is stored (author slots, organisation decisions, ``people_overrides``) in one
-transaction. A wrong merge is undone by a cannot-link override and a re-run: nothing is
-re-ingested.
+what is stored (author slots, organisation decisions, identity-key decisions,
+``people_overrides``) in one transaction. A wrong merge is undone by a cannot-link
+override and a re-run: nothing is re-ingested.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from talentflow.resolve.people.features import (
     load_slot_table,
     org_years,
 )
+from talentflow.resolve.people.identity import apply_identity, load_identity
 from talentflow.resolve.people.linkage import LinkageSettings, score_pairs
 from talentflow.resolve.people.pooled import PooledEvidence, PooledSettings
 
@@ -85,6 +86,8 @@ class Resolution:
     unknown_refs: list[str] = field(default_factory=list)
     pair_weights: dict[str, Any] = field(default_factory=dict)
     """Match weight per comparison of every scored pair (NumPy arrays by pair number)."""
+    aliases: dict[str, list[str]] = field(default_factory=dict)
+    """A linked group's first profile id -> every profile id of the group."""
 
     def pair_details(self) -> list[str | None]:
         """Each decision's evidence as JSON: its own detail, else the scored pair's match
@@ -202,7 +205,7 @@ def remove_overrides(store: Store, left: str, right: str) -> int:
     return n
 
 
-def _ref_rows(features: SlotFeatures) -> dict[str, int]:
+def _ref_rows(features: SlotFeatures, aliases: dict[str, list[str]]) -> dict[str, int]:
     t = features.table
     index: dict[str, int] = {}
     for i, (ref, sid) in enumerate(
@@ -212,7 +215,15 @@ def _ref_rows(features: SlotFeatures) -> dict[str, int]:
         if sid:
             index.setdefault(sid, i)
             index.setdefault(sid.split(":", 1)[1], i)
+    for first, ids in aliases.items():
+        if first in index:
+            for other in ids:
+                index.setdefault(other, index[first])
     return index
+
+
+def _cannot_pairs(overrides: Iterable[Override]) -> list[tuple[str, str]]:
+    return [(o.left, o.right) for o in overrides if o.kind == "cannot-link"]
 
 
 def _resolve_refs(
@@ -237,8 +248,11 @@ def resolve_features(
     features: SlotFeatures,
     settings: PeopleSettings | None = None,
     overrides: Sequence[Override] = (),
+    aliases: dict[str, list[str]] | None = None,
 ) -> Resolution:
-    """Score and cluster already-built slot features."""
+    """Score and cluster already-built slot features (``aliases``: each linked group's
+    first profile id -> all its ids, see ``identity.apply_identity``)."""
+    aliases = aliases or {}
     settings = settings or PeopleSettings()
     t = features.table
     linkage_used = True
@@ -263,7 +277,7 @@ def resolve_features(
             range(n_pairs),
             strict=True,
         )
-    must, cannot, unknown = _resolve_refs(overrides, _ref_rows(features))
+    must, cannot, unknown = _resolve_refs(overrides, _ref_rows(features, aliases))
     roots, decisions = cluster_slots(
         n=features.n,
         paper_keys=t["paper_key"].to_pylist(),
@@ -277,7 +291,9 @@ def resolve_features(
         presorted=True,
         pooled=PooledEvidence(t, settings.pooled) if settings.pooled.enabled else None,
     )
-    return Resolution(features, roots, decisions, model, linkage_used, n_pairs, unknown, weights)
+    return Resolution(
+        features, roots, decisions, model, linkage_used, n_pairs, unknown, weights, aliases
+    )
 
 
 def resolve_store(
@@ -289,10 +305,17 @@ def resolve_store(
     params: list[Any] | None = None,
     hide_kinds: frozenset[str] = frozenset(),
 ) -> Resolution:
-    """Resolve the store's author slots (optionally a subset) without writing anything."""
+    """Resolve the store's author slots (optionally a subset) without writing anything.
+
+    The identity keys apply unless OpenReview ids are hidden: they come per OpenReview
+    profile and would reveal the hidden ids."""
     slots = load_slot_table(store, where, params)
     features = build_features(slots, hide_kinds=hide_kinds)
-    return resolve_features(features, settings, overrides)
+    if "openreview" in hide_kinds:
+        return resolve_features(features, settings, overrides)
+    evidence = load_identity(store, _cannot_pairs(overrides))
+    features, _ = apply_identity(features, evidence)
+    return resolve_features(features, settings, overrides, evidence.aliases())
 
 
 @dataclass(frozen=True)
@@ -305,6 +328,10 @@ class PeopleResult:
     linked_by_linkage: int
     linked_by_pooled: int
     linked_by_override: int
+    slots_united: int
+    """Slots whose OpenReview profile is linked to another by an identity key."""
+    slots_by_key: int
+    """Slots without an OpenReview id placed on a profile by a key only it holds."""
     refused: int
     unresolved_names: int
     linkage_used: bool
@@ -312,6 +339,12 @@ class PeopleResult:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _ids_of(strong_id: str, aliases: dict[str, list[str]]) -> list[str]:
+    """The profile ids a strong id stands for (a linked group's every id)."""
+    value = strong_id.split(":", 1)[1]
+    return aliases.get(value, [value])
 
 
 def _tables(res: Resolution, settings: PeopleSettings) -> tuple[pa.Table, pa.Table, pa.Table]:
@@ -368,7 +401,7 @@ def _tables(res: Resolution, settings: PeopleSettings) -> tuple[pa.Table, pa.Tab
     for pid, rows in members.items():
         names = Counter(parse_name(raw_names[i]).display or raw_names[i] for i in rows)
         display = min(names.items(), key=lambda kv: (-kv[1], kv[0]))[0]
-        ids = sorted({strong[i].split(":", 1)[1] for i in rows if strong[i]})
+        ids = sorted({a for i in rows if strong[i] for a in _ids_of(strong[i], res.aliases)})
         people_rows["person_id"].append(pid)
         people_rows["display_name"].append(display or "(no name)")
         people_rows["strong_id"].append(" ".join(ids) or None)
@@ -408,9 +441,11 @@ def derive_people(
     with reporter.bar("resolving people", total=5) as advance:
         slots = load_slot_table(store)
         advance(1)
-        features = build_features(slots)
+        overrides = stored_overrides(store)
+        evidence = load_identity(store, _cannot_pairs(overrides))
+        features, identity = apply_identity(build_features(slots), evidence)
         advance(1)
-        res = resolve_features(features, settings, stored_overrides(store))
+        res = resolve_features(features, settings, overrides, evidence.aliases())
         advance(1)
         people, slot_people, person_links = _tables(res, settings)
         advance(1)
@@ -436,6 +471,8 @@ def derive_people(
         linked_by_linkage=linked["linkage"],
         linked_by_pooled=linked["pooled"],
         linked_by_override=linked["override"],
+        slots_united=identity.united,
+        slots_by_key=identity.by_key,
         refused=sum(1 for d in res.decisions if d.decision == "refused"),
         unresolved_names=ev["unresolved"],
         linkage_used=res.linkage_used,

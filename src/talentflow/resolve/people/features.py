@@ -1,7 +1,8 @@
 """Author-slot features for person resolution: names, organisation, domain, co-authors.
 
 One row per author slot, read from the store (``authorships`` joined with ``slot_orgs``
-when the organisation step has run; raw affiliation text and domain otherwise).
+when the organisation step has run; the affiliation text and domain the organisation step
+read, ``SLOT_VALUES_SQL``: the archive's where it gives or corrects them).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from unidecode import unidecode
 from talentflow.graph.store import Store
 from talentflow.normalise.reference import word_list
 from talentflow.resolve.affiliation_sets import INFERRED_BASES
+from talentflow.resolve.archive_derive import SLOT_VALUES_SQL
 from talentflow.resolve.names import ParsedName, parse_name
 
 STRONG_KINDS = frozenset({"openreview", "orcid", "openalex", "dblp"})
@@ -35,10 +37,11 @@ no evidence at all."""
 
 SLOTS_SQL = f"""
 SELECT a.paper_key, a.author_index, a.venue, a.year, a.accepted, a.name,
-       a.profile_id, a.profile_kind, a.affiliation, a.aff_domain, a.position,
+       a.profile_id, a.profile_kind, sv.affiliation, sv.aff_domain, sv.position,
        so.org_id, so.country,
        concat_ws(' ', p.title, p.keywords, p.primary_area) AS topic
 FROM authorships a
+JOIN {SLOT_VALUES_SQL} sv ON sv.paper_key = a.paper_key AND sv.author_index = a.author_index
 LEFT JOIN slot_orgs so ON so.paper_key = a.paper_key AND so.author_index = a.author_index
     -- organisations inferred from a paper's or a person's affiliation sets are not a
     -- slot's own evidence (and the person rule depends on this resolution)
