@@ -36,13 +36,15 @@ def _print(
     title: str,
     method: str,
     columns: list[str] | None = None,
+    shown: tuple[str, ...] = (),
 ) -> None:
+    """The main rows, then (table view) every other JSON section; the method note last."""
     if fmt is OutputFormat.table:  # years read as years, not as 2,013
         rows = [
             {k: str(v) if k.startswith("year") and v is not None else v for k, v in r.items()}
             for r in rows
         ]
-    emit(fmt, data, rows, columns=columns, title=title)
+    emit(fmt, data, rows, columns=columns, title=title, shown=(*shown, "method"))
     if fmt is OutputFormat.table and method:
         stderr.print(f"[dim]{method}[/dim]", highlight=False, soft_wrap=True)
 
@@ -83,6 +85,7 @@ def pipeline(
         f"pipeline {venue} {year}",
         result.method,
         ["stage", "country", "share", "low", "high", "n"],
+        ("origin", "training", "work"),
     )
     if fmt is OutputFormat.table and result.comparison:
         first = result.comparison[0]
@@ -121,7 +124,7 @@ def migration(
     country = None if country is None else check.country(country)
     with engine_from_options(engine, db, tables, spark_master, spark_conf) as eng:
         result = compute(eng, year_from, year_to, country=country)
-    _print(fmt, result.as_json(), result.table_rows(), "migration", result.method)
+    _print(fmt, result.as_json(), result.table_rows(), "migration", result.method, shown=("rows",))
 
 
 @reports_errors
@@ -171,16 +174,17 @@ def orgflows(
             top=top,
             within_family=within_family,
         )
-    cols = ["from_org", "to_org", "from_country", "to_country", "year", "moves", "low", "high"]
-    _print(fmt, result.as_json(), result.table_rows(), "org flows", result.method, cols)
     if fmt is OutputFormat.table and result.group_moves:
         emit(
             fmt,
             {},
             result.group_moves,
-            title=f"group moves ({k}+ people)",
+            title=f"group_moves ({k}+ people)",
             columns=["from_org", "to_org", "year_from", "year_to", "people"],
         )
+    cols = ["from_org", "to_org", "from_country", "to_country", "year", "moves", "low", "high"]
+    shown = ("rows", "group_moves")
+    _print(fmt, result.as_json(), result.table_rows(), "org flows", result.method, cols, shown)
 
 
 @reports_errors
@@ -242,6 +246,7 @@ def pedigree(
         "pedigree",
         result.method,
         ["measure", "count", "share", "low", "high", "n"],
+        ("n", "share", "share_with_history"),
     )
 
 
@@ -279,6 +284,7 @@ def country(
         f"country {result.country}",
         result.method,
         ["measure", "value", "share", "low", "high"],
+        ("trains", "keeps", "loses_to", "gains_from"),
     )
 
 

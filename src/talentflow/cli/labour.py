@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from talentflow.cli.output import OutputFormat, emit, stderr
+from talentflow.cli.output import OutputFormat, emit, print_notes, stderr
 
 jobs_app = typer.Typer(
     help="Job postings: load collections or files, list the role taxonomy, check roles.",
@@ -111,7 +111,8 @@ def register(app: typer.Typer) -> None:
         with open_store(db, read_only=True) as store:
             result = evaluate_store_roles(store, labels)
         rows = [{"role": k, **v} for k, v in result["per_role"].items()]
-        emit(fmt, result, rows, title=f"roles vs {result['n']} labelled postings")
+        title = f"roles vs {result['n']} labelled postings"
+        emit(fmt, result, rows, title=title, shown=("per_role", "n"))
 
     @app.command()
     @reports_errors
@@ -187,10 +188,16 @@ def register(app: typer.Typer) -> None:
                 period=period,
             )
         if fmt is OutputFormat.table:
-            for k, v in result.method.items():
-                stderr.print(f"[bold]{k}[/bold]: {v}", highlight=False, soft_wrap=True)
-        cols = ["role", "region", "period", "demand", "supply", "ratio", "low", "high"]
-        emit(fmt, result.as_json(), result.rows, columns=cols, title="demand and supply")
+            print_notes(result.method)
+        cols = ["role", "region", "period", "demand", "supply", "supply_years", "ratio"]
+        data = result.as_json()
+        emit(fmt, data, result.rows, [*cols, "low", "high"], "demand and supply", ("method",))
+        if fmt is OutputFormat.table and result.rows:  # the role names, once per role
+            names = {
+                r["role"]: {k: r.get(k) for k in ("role", "role_en", "role_zh")}
+                for r in result.rows
+            }
+            emit(fmt, data, list(names.values()), title="roles")
 
     @founders_app.command("pedigree")
     @reports_errors
@@ -249,4 +256,5 @@ def register(app: typer.Typer) -> None:
         rows += [{"measure": f"earlier at {r['org']}", **r} for r in out["by_org"]]
         if fmt is OutputFormat.table:
             stderr.print(out["method"], highlight=False, soft_wrap=True)
-        emit(fmt, out, rows, columns=["measure", "count", "share", "low", "high", "n"])
+        cols = ["measure", "count", "share", "low", "high", "n"]
+        emit(fmt, out, rows, cols, shown=("share", "share_with_history", "method"))

@@ -122,11 +122,5 @@ def top_cmd(
         venue = store_venue(store, venue, year)
         data = top_organisations(store, venue, year, limit=limit, basis=basis)
     if fmt is OutputFormat.table:
-        emit(
-            fmt,
-            data,
-            [{k: v for k, v in data.items() if not isinstance(v, list)}],
-            title=f"{venue} {year}",
-        )
-        emit(fmt, data, data["organisations"], title="organisations")
-    emit(fmt, data, data["countries"], title="countries")
+        emit(fmt, data, data["organisations"], title=f"organisations of {venue} {year}")
+    emit(fmt, data, data["countries"], title="countries", shown=("organisations", "countries"))

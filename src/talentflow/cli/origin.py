@@ -72,6 +72,7 @@ def _emit_shares(fmt: OutputFormat, data: dict[str, Any], rows: list[dict[str, A
         rows,
         columns=["group", "estimate", "low", "high", "suppressed"],
         title="name-origin shares",
+        shown=("statement", "n", "abstained", "shares"),
     )
 
 
@@ -187,6 +188,7 @@ def evaluate(
         rows,
         columns=["group", "precision", "recall", "f1", "support", "abstained", "suppressed"],
         title="origin evaluation",
+        shown=("statement", "n", "coverage", "accuracy", "macro_f1", "ece", "per_group"),
     )
 
 

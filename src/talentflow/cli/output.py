@@ -10,7 +10,7 @@ import csv
 import enum
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
@@ -124,14 +124,20 @@ def _print_vertical(
         console.print()
 
 
+def _names_year(key: str) -> bool:
+    return key in ("year", "from", "to") or key.startswith("year_") or key.endswith("_year")
+
+
 def _fmt(value: object, column: str = "", percent: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return str(value)
+    if isinstance(value, list | dict):
+        return str(_inline(value))
     if isinstance(value, int):
         # counts get thousands separators; years and ids stay as written
-        plain = column == "year" or column.endswith(("_year", "_id", "index"))
+        plain = _names_year(column) or column.endswith(("_id", "index"))
         return str(value) if plain else f"{value:,}"
     if isinstance(value, float):
         if percent:
@@ -146,8 +152,13 @@ def emit(
     rows: Sequence[dict[str, Any]],
     columns: Sequence[str] | None = None,
     title: str | None = None,
+    shown: Collection[str] | None = None,
 ) -> None:
-    """Print a result in the chosen format: ``data`` for JSON, ``rows`` for table and CSV."""
+    """Print a result in the chosen format: ``data`` for JSON, ``rows`` for table and CSV.
+
+    With ``shown`` (the JSON keys that ``rows`` already show), the table view also prints
+    every other section of ``data`` (:func:`print_sections`).
+    """
     if fmt is OutputFormat.json:
         print_json(data)
     elif fmt is OutputFormat.csv:
@@ -156,3 +167,87 @@ def emit(
         print_table(rows, columns, title)
     else:
         stderr.print(f"{title or 'result'}: no rows (the query is valid; nothing matches it)")
+    if fmt is OutputFormat.table and shown is not None and isinstance(data, Mapping):
+        print_sections(data, shown)
+
+
+def _scalar(value: object) -> bool:
+    return not isinstance(value, list | dict)
+
+
+def print_notes(notes: Mapping[str, Any]) -> None:
+    """A method note (key: text, one line each) on standard error, nested values as text."""
+    for key, value in notes.items():
+        stderr.print(f"[bold]{key}[/bold]: {_inline(value)}", highlight=False, soft_wrap=True)
+
+
+def _inline(value: object) -> object:
+    """A nested value inside one table cell: lists joined by commas, mappings as k: v."""
+    if isinstance(value, list):
+        return ", ".join(str(_inline(v)) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_fmt(_inline(v), str(k))}" for k, v in value.items())
+    return value
+
+
+def section_rows(value: object) -> list[dict[str, Any]]:
+    """A JSON section as table rows.
+
+    Records (a list of mappings) stay rows; nested mappings become one row per leaf mapping
+    or value, keyed by its path (``key``, or ``row`` and ``column`` for a matrix).
+
+    >>> section_rows({"CN": {"US": {"share": 0.5, "n": 2}}})
+    [{'row': 'CN', 'column': 'US', 'share': 0.5, 'n': 2}]
+    >>> section_rows({"people": 3, "year": 2025})
+    [{'key': 'people', 'value': 3}, {'key': 'year', 'value': 2025}]
+    """
+    if isinstance(value, list):
+        return [
+            {str(k): _inline(v) for k, v in item.items()}
+            if isinstance(item, dict)
+            else {"value": item}
+            for item in value
+        ]
+    leaves: list[tuple[tuple[str, ...], dict[str, Any]]] = []
+
+    def walk(node: object, path: tuple[str, ...]) -> None:
+        if isinstance(node, dict) and node and path and all(map(_scalar, node.values())):
+            leaves.append((path, {str(k): v for k, v in node.items()}))
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, (*path, str(k)))
+        else:
+            year = bool(path) and _names_year(path[-1]) and isinstance(node, int)
+            leaves.append((path, {"value": str(node) if year else _inline(node)}))
+
+    walk(value, ())
+    depth = max((len(p) for p, _ in leaves), default=1)
+    names = ["key"] if depth == 1 else ["row", "column"] if depth == 2 else ["key"] * depth
+    out: list[dict[str, Any]] = []
+    for path, cells in leaves:
+        keys = [*path, *[""] * (depth - len(path))]
+        if depth > 2:
+            out.append({"key": " / ".join(k for k in keys if k), **cells})
+        else:
+            out.append({**dict(zip(names, keys, strict=True)), **cells})
+    return out
+
+
+def print_sections(data: Mapping[str, Any], shown: Collection[str] = ()) -> None:
+    """The table view of every JSON section not in ``shown``, each titled by its key.
+
+    Plain values go in one ``measure``/``value`` table; empty sections are left out.
+    """
+    rest = {k: v for k, v in data.items() if k not in shown}
+    plain = [
+        {"measure": k, "value": str(v) if _names_year(k) and isinstance(v, int) else v}
+        for k, v in rest.items()
+        if _scalar(v) and v is not None
+    ]
+    if plain:
+        print_table(plain, ["measure", "value"], title="summary")
+    for key, value in rest.items():
+        rows = [] if _scalar(value) else section_rows(value)
+        if rows:
+            columns = list(dict.fromkeys(c for r in rows for c in r))
+            print_table(rows, columns, title=key)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from talentflow.cli.options import DbOption, FormatOption, reports_errors
-from talentflow.cli.output import OutputFormat, emit, stderr
+from talentflow.cli.output import OutputFormat, emit, section_rows, stderr
 from talentflow.errors import TalentflowError
 
 if TYPE_CHECKING:
@@ -179,12 +179,12 @@ def show_cmd(
     with open_store(db, read_only=True) as store:
         data = show_person(store, person_id)
     if fmt is OutputFormat.table:
-        emit(fmt, data, [data["person"]], title="person")
+        emit(fmt, data, section_rows(data["person"]), title="person")
         orgs, countries = data["organisations"], data["countries"]
         emit(fmt, data, _years_as_text(orgs, fmt), title="organisations over time")
         emit(fmt, data, _years_as_text(countries, fmt), title="countries over time")
-        cols = ["year", "venue", "title", "name_as_written", "org", "affiliation", "country"]
-        emit(fmt, data, _years_as_text(data["papers"], fmt), columns=cols, title="papers")
+        emit(fmt, data, _years_as_text(data["papers"], fmt), title="papers")
+        emit(fmt, data, data["decisions"], title="decisions")
     else:
         emit(fmt, data, data["papers"])
 

@@ -139,18 +139,31 @@ ORDER BY org_id
 
 
 def match_orgs(engine: Engine, text: str) -> OrgMatch:
-    """Organisations ``text`` names: those whose id or name equals it (case-insensitive),
-    else those whose name contains it; with their child organisations (``parent_org_id``).
-    Organisations known only from stints (a CSV's, unresolved) match on their id."""
+    """Organisations ``text`` names, with their child organisations (``parent_org_id``).
+
+    The first of: those whose id or name equals it (case-insensitive); those the curated
+    alias tables name for it ("Tsinghua" is Tsinghua University, not National Tsinghua
+    University); those whose name starts with it as whole words ("Moonshot" finds Moonshot
+    AI). Text is compared as text, never as a pattern. Organisations known only from
+    stints (a CSV's, unresolved) match on their id.
+    """
+    from talentflow.resolve.orgs import alias_targets
+
     needle = text.strip().lower()
     if not needle:
         raise TalentflowError("an organisation name is empty")
+    aliases = in_list(alias_targets(text))
     found: list[dict[str, Any]] = []
-    for test in ("lower({}) = :needle", "strpos(lower({}), :needle) > 0"):  # no wildcards
+    for test in (
+        "lower({}) = :needle",
+        "lower({}) IN :aliases",
+        "strpos(lower({}), :prefix) = 1",
+    ):
         query = _MATCH_SQL.format(
             name_matches=test.format("name"), id_matches=test.format("org_id")
         )
-        found = found or engine.sql(query, {"needle": needle}).to_pylist()
+        params = {"needle": needle, "aliases": aliases, "prefix": needle + " "}
+        found = found or engine.sql(query, params).to_pylist()
     return OrgMatch(
         query=text,
         org_ids=tuple(r["org_id"] for r in found),

@@ -99,6 +99,25 @@ def _ranked_shares(shares: Mapping[str, Share], key: str = "share") -> list[tupl
     return sorted(cells, key=lambda kv: (-float(kv[1][key]), kv[0]))
 
 
+def with_n(title: str, n: object, lang: Lang = "en") -> str:
+    """A chart title that states the n its data rests on: ``'Work (n = 6,340)'``."""
+    shown = fmt_int(n, lang) if isinstance(n, int | float) else str(n)
+    return f"{title} (n = {shown})"
+
+
+def share_base(shares: Mapping[str, Share], key: str = "share") -> int | None:
+    """The n a block of share cells rests on (their denominator: a cell's n over its share).
+
+    >>> share_base({"US": {"share": 0.25, "n": 3}, "CN": {"share": 0.5, "n": 6}})
+    12
+    """
+    for cell in shares.values():
+        count, share = cell.get("n"), cell.get(key)
+        if isinstance(count, int | float) and isinstance(share, int | float) and share > 0:
+            return round(float(count) / float(share))
+    return None
+
+
 def share_bars(
     shares: Mapping[str, Share],
     title: str,
@@ -107,12 +126,17 @@ def share_bars(
     key: str = "share",
     label: str = "country",
     top: int = 12,
+    n: int | None = None,
 ) -> Figure:
-    """Horizontal bars of shares with their 95% intervals (largest first).
+    """Horizontal bars of shares with their 95% intervals (largest first), titled with
+    the n they rest on (``n``, else the cells' denominator).
 
     ``shares`` maps a country code (``label="country"``) or census group
     (``label="group"``) to ``{key, "low", "high"}``.
     """
+    base = n if n is not None else share_base(shares, key)
+    if base is not None:
+        title = with_n(title, base, lang)
     cells = _ranked_shares(shares, key)[:top]
     names = [country_name(k, lang) if label == "country" else group_name(k, lang) for k, _ in cells]
     values = [float(v[key]) * 100 for _, v in cells]
@@ -291,7 +315,7 @@ def work_map(pipeline: Mapping[str, Any], lang: Lang = "en") -> Figure:
     return {
         "data": [trace],
         "layout": _layout(
-            t("work_share_by_country", lang),
+            with_n(t("work_share_by_country", lang), share_base(work), lang),
             height=420,
             geo={
                 "projection": {"type": "natural earth", "rotation": {"lon": 0}},
@@ -341,6 +365,11 @@ def migration_chart(
             "hoverinfo": "text",
         }
         title = f"{t('net_per_10k', lang)} · {country_name(country, lang)}"
+        # each year rests on that year's researchers: the title gives their range
+        counts = sorted(int(r.get("researchers") or 0) for r in series)
+        if counts:
+            span_n = f"{fmt_int(counts[0], lang)}–{fmt_int(counts[-1], lang)}"
+            title = with_n(title, span_n if counts[0] != counts[-1] else counts[0], lang)
         return {
             "data": [trace],
             "layout": _layout(
@@ -371,7 +400,11 @@ def migration_chart(
     return {
         "data": [trace],
         "layout": _layout(
-            f"{t('net_per_10k', lang)} · {latest if latest is not None else ''}",
+            with_n(
+                f"{t('net_per_10k', lang)} · {latest if latest is not None else ''}",
+                sum(int(r.get("researchers") or 0) for r in chosen),
+                lang,
+            ),
             height=max(240, 40 + 26 * len(chosen)),
             xaxis={"zeroline": True, "zerolinecolor": "#64748b", "gridcolor": "#e2e8f0"},
             yaxis={"automargin": True},
@@ -445,10 +478,12 @@ def bilateral_chart(migration: Mapping[str, Any], lang: Lang = "en", top: int = 
             "color": "#334155",
             "thickness": 1.2,
         }
+    coverage = migration.get("coverage") or {}
+    base = coverage.get("moves_with_both_countries", sum(moves(r) for r in rows))
     return {
         "data": [trace],
         "layout": _layout(
-            t("bilateral", lang),
+            with_n(t("bilateral", lang), base, lang),
             height=max(240, 40 + 26 * len(chosen)),
             xaxis={"gridcolor": "#e2e8f0"},
             yaxis={"automargin": True},
@@ -489,7 +524,13 @@ def orgflows_sankey(orgflows: Mapping[str, Any], lang: Lang = "en", top: int = 1
             "color": [colours[s] + "55" for s in src],
         },
     }
-    return {"data": [trace], "layout": _layout(t("orgflows", lang), height=480)}
+    title = with_n(t("orgflows", lang), org_moves(orgflows), lang)
+    return {"data": [trace], "layout": _layout(title, height=480)}
+
+
+def org_moves(orgflows: Mapping[str, Any]) -> int:
+    """The moves an orgflows result counts (the sum of its rows)."""
+    return sum(int(r.get("moves") or 0) for r in orgflows.get("rows") or [])
 
 
 def hirers_chart(orgflows: Mapping[str, Any], lang: Lang = "en", top: int = 12) -> Figure:
@@ -526,7 +567,7 @@ def hirers_chart(orgflows: Mapping[str, Any], lang: Lang = "en", top: int = 12) 
     return {
         "data": traces,
         "layout": _layout(
-            t("top_hirers", lang),
+            with_n(t("top_hirers", lang), org_moves(orgflows), lang),
             barmode="group",
             height=max(260, 60 + 34 * len(rows)),
             xaxis={"gridcolor": "#e2e8f0"},
@@ -538,9 +579,14 @@ def hirers_chart(orgflows: Mapping[str, Any], lang: Lang = "en", top: int = 12) 
 def census_bars(census: Mapping[str, Any], lang: Lang = "en") -> Figure:
     """The census's group shares with their 95% intervals (aggregate JSON only)."""
     n = census.get("n")
-    title = f"{t('census', lang)} (n = {fmt_int(n, lang)})"
     return share_bars(
-        census.get("shares") or {}, title, lang, key="estimate", label="group", top=16
+        census.get("shares") or {},
+        t("census", lang),
+        lang,
+        key="estimate",
+        label="group",
+        top=16,
+        n=int(n) if isinstance(n, int) else None,
     )
 
 
@@ -573,7 +619,9 @@ def venue_year_bars(stats: Mapping[str, Any], lang: Lang = "en", top: int = 8) -
     return {
         "data": traces,
         "layout": _layout(
-            f"{t('venue_years', lang)} ({t('accepted_papers', lang)})",
+            with_n(
+                f"{t('venue_years', lang)} ({t('accepted_papers', lang)})", sum(size.values()), lang
+            ),
             barmode="stack",
             xaxis={"dtick": 2},
             yaxis={"gridcolor": "#e2e8f0"},

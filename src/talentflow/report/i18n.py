@@ -217,6 +217,84 @@ MESSAGES: dict[str, dict[Lang, str]] = {
         "en": "{stages} (known: {known} of n = {n} authors)",
         "ko": "{stages} (확인: 저자 n = {n}명 중 {known})",
     },
+    # table columns and coverage counts (label(): the name itself when missing here)
+    "col_people": {"en": "people", "ko": "인원"},
+    "kind": {"en": "kind", "ko": "유형"},
+    "trained": {"en": "trained", "ko": "교육 인원"},
+    "low": {"en": "low", "ko": "하한"},
+    "high": {"en": "high", "ko": "상한"},
+    "year_from": {"en": "year from", "ko": "시작 연도"},
+    "year_to": {"en": "year to", "ko": "종료 연도"},
+    "run_id": {"en": "run id", "ko": "실행 ID"},
+    "source": {"en": "source", "ko": "출처"},
+    "started_at": {"en": "started at", "ko": "시작 시각"},
+    "finished_at": {"en": "finished at", "ko": "종료 시각"},
+    "files_seen": {"en": "files seen", "ko": "확인한 파일"},
+    "files_ingested": {"en": "files ingested", "ko": "수집한 파일"},
+    "kind_academia": {"en": "academia", "ko": "학계"},
+    "kind_industry": {"en": "industry", "ko": "기업"},
+    "kind_government": {"en": "government", "ko": "정부 기관"},
+    "kind_nonprofit": {"en": "nonprofit", "ko": "비영리 기관"},
+    "cov_people": {"en": "authors", "ko": "저자"},
+    "cov_people_unresolved": {
+        "en": "authors without a person decision",
+        "ko": "연구자 식별이 안 된 저자",
+    },
+    "cov_organisation": {"en": "with an organisation", "ko": "기관 확인"},
+    "cov_moves": {"en": "moves", "ko": "이동"},
+    "cov_moves_with_both_countries": {
+        "en": "moves with both countries",
+        "ko": "양쪽 국가가 확인된 이동",
+    },
+    "cov_share_with_both_countries": {
+        "en": "share with both countries",
+        "ko": "양쪽 국가 확인 비율",
+    },
+    "cov_org_moves": {"en": "moves between known organisations", "ko": "확인된 기관 간 이동"},
+    "cov_share_between_known_orgs": {
+        "en": "share between known organisations",
+        "ko": "확인된 기관 간 이동 비율",
+    },
+    "cov_within_family": {"en": "moves within one family", "ko": "같은 기업군 내 이동"},
+    "cov_within_family_included": {
+        "en": "moves within one family included",
+        "ko": "기업군 내 이동 포함 여부",
+    },
+    "cov_evidence": {"en": "evidence", "ko": "근거"},
+    "method_summary": {
+        "en": "Each indicator's own note, with its counts, is the 'method' of its JSON output.",
+        "ko": "각 지표의 원래 방법 설명(영어, 표본 수 포함)은 해당 명령의 JSON 출력 'method' "
+        "항목에 있습니다.",
+    },
+    "method_pipeline": {
+        "en": "{note}",
+        "ko": "채택 논문 저자별로 근무 국가(논문에 적힌 소속의 위치 또는 고용주 본사), 교육 국가"
+        "(박사, 없으면 석사 과정), 출신 국가(학부 과정)를 정하고, 각 단계가 확인된 저자만으로 "
+        "비율을 계산합니다. 95% Wilson 신뢰구간. 교육과 출신은 근거가 있는 저자만 포함하므로 "
+        "표본이 작을 수 있습니다.",
+    },
+    "method_migration": {
+        "en": "{note}",
+        "ko": "연도별로 국가에 머문 연구자 수, 처음 관측된 해의 국가 간 이동(유입·유출), "
+        "연구자 1만 명당 순유입을 계산합니다. 95% 신뢰구간(Newcombe 방법). 양쪽 국가가 모두 확인된 "
+        "이동만 셉니다.",
+    },
+    "method_orgflows": {
+        "en": "{note}",
+        "ko": "처음 관측된 해의 서로 다른 두 기관 사이의 이동을 셉니다. 같은 기업군 안의 이동은 "
+        "기본적으로 제외합니다. 집단 이동은 짧은 기간 안에 한 기관에서 같은 다른 기관으로 옮긴 "
+        "여러 사람입니다. 사람마다 가장 좋은 근거 하나만 씁니다.",
+    },
+    "method_census": {
+        "en": "{note}",
+        "ko": "이름 철자의 패턴으로 추정한 집단 비율의 합계만 보고하며, 개인별 추정은 보여주지 "
+        "않습니다. 95% 부트스트랩 신뢰구간. 10명 미만인 집단은 표시하지 않습니다.",
+    },
+    "method_country": {
+        "en": "{note}",
+        "ko": "이 나라에서 교육받은 사람(박사, 없으면 석사), 이 나라에서 일하는 사람, 교육 후에도 "
+        "이 나라에서 일하는 비율, 유출·유입 국가를 계산합니다. 95% Wilson 신뢰구간.",
+    },
 }
 
 
@@ -227,6 +305,15 @@ def t(key: str, lang: Lang = "en", **fields: object) -> str:
         return key
     text = entry.get(lang) or entry["en"]
     return text.format(**fields) if fields else text
+
+
+def label(key: str, lang: Lang = "en", prefix: str = "") -> str:
+    """A data key's display label: the catalogue's ``prefix + key``, else ``key``, else the
+    key with spaces for underscores."""
+    for name in (prefix + key, key):
+        if name in MESSAGES:
+            return t(name, lang)
+    return key.replace("_", " ")
 
 
 def check_lang(lang: str) -> Lang:

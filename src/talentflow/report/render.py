@@ -23,6 +23,7 @@ from talentflow.report.i18n import (
     fmt_interval,
     fmt_pct,
     group_name,
+    label,
     t,
 )
 
@@ -138,8 +139,7 @@ def _coverage(coverage: Any, n: Any, lang: Lang) -> str:
             shown = fmt_int(v, lang) + (f" / {fmt_int(n, lang)}" if n else "")
         else:
             shown = escape(json.dumps(v, ensure_ascii=False))
-        label = t(k, lang) if k in ("origin", "training", "work") else k.replace("_", " ")
-        items.append(f"<li>{escape(label)}: {shown}</li>")
+        items.append(f"<li>{escape(label(k, lang, 'cov_'))}: {shown}</li>")
     return (
         f'<p class="coverage">{t("coverage", lang)}:</p><ul class="coverage">{"".join(items)}</ul>'
     )
@@ -285,6 +285,8 @@ def _table(rows: Sequence[Mapping[str, Any]], lang: Lang, limit: int = 20) -> st
                 shown = f"{v:,.1f}"
             elif c.endswith("country") and isinstance(v, str):
                 shown = country_name(v, lang)
+            elif c == "kind" and isinstance(v, str):
+                shown = label(v, lang, "kind_")
             else:
                 shown = v
             cells.append(f"<td>{escape('' if shown is None else str(shown))}</td>")
@@ -310,8 +312,7 @@ COLUMN_KEYS = {
 
 def column_label(column: str, lang: Lang) -> str:
     """A table column's heading: translated when the catalogue knows it, else its name."""
-    key = COLUMN_KEYS.get(column)
-    return t(key, lang) if key else column.replace("_", " ")
+    return label(COLUMN_KEYS.get(column, column), lang, "col_")
 
 
 def orgflows_section(view: ViewData, lang: Lang) -> Section:
@@ -426,7 +427,12 @@ def methods_section(view: ViewData, lang: Lang) -> Section:
     notes = _method_notes(view)
     if notes:
         body.append(f"<h3>{t('method_notes', lang)}</h3><dl class='notes'>")
-        body += [f"<dt>{escape(k)}</dt><dd>{escape(v)}</dd>" for k, v in notes]
+        body += [
+            f"<dt>{escape(t(k, lang))}</dt><dd>{escape(t('method_' + k, lang, note=v))}</dd>"
+            for k, v in notes
+        ]
+        if lang != "en":  # the notes above are summaries; the indicators write them in English
+            body.append(f"<p class='note'>{t('method_summary', lang)}</p>")
         body.append("</dl>")
     body.append(
         f"<p>{t('software_version', lang)}: <code>talentflow "

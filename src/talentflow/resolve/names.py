@@ -20,8 +20,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 from unidecode import unidecode
@@ -31,10 +31,12 @@ from talentflow.normalise.reference import word_list
 __all__ = [
     "ParsedName",
     "canonical_surname",
+    "fold_transliterations",
     "hangul_to_latin",
     "is_korean_surname",
     "middles_compatible",
     "parse_name",
+    "transliterated_spellings",
 ]
 
 # Titles and honorifics dropped wherever they stand; suffixes dropped at the end.
@@ -376,6 +378,51 @@ def _syllable_not_particle(low: str, glued: set[str], others: list[str]) -> bool
 
 def _fold(token: str) -> str:
     return _NON_LETTER.sub("", (token if token.isascii() else unidecode(token)).lower())
+
+
+# Letters whose transliteration writes a second letter (German ü -> ue; Danish,
+# Norwegian ø -> oe, å -> aa), where the letter alone folds to one (ü -> u).
+_DIGRAPHS = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ø": "oe", "Ø": "Oe"}
+    | {"å": "aa", "Å": "Aa"}
+)
+_DIGRAPH_LETTER = re.compile("[äöüÄÖÜøØåÅ]")
+
+
+def transliterated_spellings(parsed: Sequence[ParsedName]) -> dict[str, str]:
+    """Name tokens written with a digraph (``juergen``) -> the token as its letter folds
+    (``jurgen``), for the tokens spelled with the letter somewhere in ``parsed``.
+
+    >>> transliterated_spellings([parse_name("Jürgen Schmidhuber")])
+    {'juergen': 'jurgen'}
+    """
+    out: dict[str, str] = {}
+    for p in parsed:
+        if p.quality == "unresolved" or not _DIGRAPH_LETTER.search(p.raw):
+            continue
+        for token in _tokens(_clean(p.raw)):
+            if _DIGRAPH_LETTER.search(token):
+                digraph, letter = _fold(token.translate(_DIGRAPHS)), _fold(token)
+                if digraph != letter:
+                    out[digraph] = letter
+    return out
+
+
+def fold_transliterations(parsed: Sequence[ParsedName]) -> list[ParsedName]:
+    """``parsed`` with the digraph spellings of the tokens some name writes with the letter
+    folded like the letter: "Juergen Schmidhuber" gets the name keys of "Jürgen
+    Schmidhuber" (and "Jurgen Schmidhuber"). Only spellings the names attest are folded,
+    so "Michael" or the syllable "Yue" stay as they are unless a name writes "Michäl"."""
+    variants = transliterated_spellings(parsed)
+
+    def fold(p: ParsedName) -> ParsedName:
+        given = tuple(variants.get(g, g) for g in p.given)
+        family = variants.get(p.family, p.family)
+        if (given, family) == (p.given, p.family):
+            return p
+        return replace(p, given=given, family=family)
+
+    return [fold(p) for p in parsed] if variants else list(parsed)
 
 
 def _unresolved(raw: str, reason: str, script: str = "latin") -> ParsedName:

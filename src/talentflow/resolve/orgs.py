@@ -134,6 +134,25 @@ def _data_rows(name: str) -> Iterator[dict[str, str]]:
     yield from csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
 
 
+def alias_targets(text: str) -> set[str]:
+    """The organisation names the curated alias tables give ``text`` (lower case).
+
+    >>> sorted(alias_targets("Tsinghua"))
+    ['tsinghua university']
+    """
+    key = name_key(text)
+    out = {
+        row["target"].lower()
+        for row in _data_rows("academic_aliases.csv")
+        if name_key(row["alias"]) == key
+    }
+    for row in _data_rows("ai_orgs.csv"):
+        aliases = [*row["aliases"].split("|"), *row["segment_aliases"].split("|")]
+        if any(a and name_key(a) == key for a in aliases):
+            out.add(row["name"].lower())
+    return out
+
+
 def curated_version() -> str:
     """Version of the curated tables: the VERSION file plus a hash of their content."""
     root = resources.files("talentflow.resolve.data")

@@ -25,7 +25,7 @@ from talentflow.graph.store import Store
 from talentflow.normalise.reference import word_list
 from talentflow.resolve.affiliation_sets import INFERRED_BASES
 from talentflow.resolve.archive_derive import SLOT_VALUES_SQL
-from talentflow.resolve.names import ParsedName, parse_name
+from talentflow.resolve.names import ParsedName, fold_transliterations, parse_name
 
 STRONG_KINDS = frozenset({"openreview", "orcid", "openalex", "dblp"})
 """Profile kinds that identify a person: two different ids are two different people."""
@@ -332,7 +332,7 @@ def build_features(
     n = t.num_rows
     names = pc.fill_null(t["name"], "")
     uniq = pc.unique(names)
-    parsed = [parse_name(x) for x in uniq.to_pylist()]
+    parsed = fold_transliterations([parse_name(x) for x in uniq.to_pylist()])
     index = pc.index_in(names, value_set=uniq)
     commonness = name_commonness(p for p in parsed if p.key_concat)
 
