@@ -1,7 +1,9 @@
 """Stints and moves derived from author slots (evidence ``paper``).
 
 A person's author slots give, per year, where they published from and the position they
-stated. The derivation, written once as portable SQL:
+stated (the slot's values by their one definition, ``SLOT_VALUES_SQL``: the OpenReview
+archive's position where it gives or corrects the slot's values). The derivation,
+written once as portable SQL:
 
 1. Slots of accepted papers with a person and a place (organisation and/or country).
    The person is ``slot_people.person_id``; a slot no person decision covers falls back to
@@ -41,6 +43,7 @@ from talentflow.careers.store import conform, replace_rows
 from talentflow.engines import DuckDBEngine, Engine
 from talentflow.graph.schema import MOVES, STINTS
 from talentflow.graph.store import Store
+from talentflow.resolve.archive_derive import SLOT_VALUES_SQL
 
 EVIDENCE = "paper"
 
@@ -53,8 +56,9 @@ _SEQUENCE_CTES = f"""
 slot_raw AS (
   SELECT {_PERSON} AS person_id, a.year, so.org_id,
          coalesce(so.country, o.country) AS country,
-         coalesce(a.position, '') AS position, coalesce(o.kind, 'unknown') AS kind
+         coalesce(sv.position, '') AS position, coalesce(o.kind, 'unknown') AS kind
   FROM authorships a
+  JOIN {SLOT_VALUES_SQL} sv ON sv.paper_key = a.paper_key AND sv.author_index = a.author_index
   LEFT JOIN slot_people sp ON sp.paper_key = a.paper_key AND sp.author_index = a.author_index
   LEFT JOIN slot_orgs so ON so.paper_key = a.paper_key AND so.author_index = a.author_index
   LEFT JOIN organisations o ON o.org_id = so.org_id
