@@ -132,3 +132,27 @@ def test_every_label_and_chart_title_of_the_korean_report_is_korean(korean_page:
         {x.strip() for x in labels if not HANGUL.search(x) and x.strip() not in SAME_IN_BOTH}
     )
     assert not english, f"labels not in Korean: {english}"
+
+
+@pytest.mark.parametrize("name", ["pipeline", "migration", "orgflows", "census", "country"])
+def test_an_empty_section_explains_itself_in_korean(name: str) -> None:
+    """Where an indicator has nothing to draw, its English method note (which says why) is
+    shown in English pages only; a Korean page gives the Korean summary instead."""
+    from talentflow.report import render
+    from talentflow.report.data import Outcome, ViewData
+
+    english = "No accepted authors of nips 1999 have a country (coverage 0 of 12)."
+    empty = Outcome("empty", {"method": english, "n": 0})
+    none = Outcome("empty", None)
+    outcomes = {k: none for k in ("pipeline", "migration", "orgflows", "census", "country")}
+    view = ViewData(
+        filters=Filters(venue="nips", year=1999, country="KR"),
+        headline={},
+        provenance={},
+        **{**outcomes, name: empty},
+    )
+    section = getattr(render, f"{name}_section")
+    assert english in section(view, "en").html
+    korean = section(view, "ko").html
+    assert english not in korean
+    assert HANGUL.search(korean.split("</p>", 1)[-1])  # the note after the 'unavailable' line

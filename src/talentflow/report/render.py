@@ -158,7 +158,7 @@ def pipeline_section(view: ViewData, lang: Lang) -> Section:
             title,
             unavailable(view.pipeline, lang)
             + _coverage(data_.get("coverage"), data_.get("n"), lang)
-            + _method_of(view.pipeline),
+            + _method_of(view.pipeline, "pipeline", lang),
         )
     p = view.pipeline.data
     figures: dict[str, charts.Figure] = {}
@@ -248,7 +248,9 @@ def migration_section(view: ViewData, lang: Lang) -> Section:
     title = t("migration", lang)
     if not (view.migration.ok and view.migration.data):
         return Section(
-            "migration", title, unavailable(view.migration, lang) + _method_of(view.migration)
+            "migration",
+            title,
+            unavailable(view.migration, lang) + _method_of(view.migration, "migration", lang),
         )
     m = view.migration.data
     figures = {"fig-migration": charts.migration_chart(m, lang, view.filters.country)}
@@ -321,7 +323,9 @@ def orgflows_section(view: ViewData, lang: Lang) -> Section:
         title += f" · {view.filters.org}"
     if not (view.orgflows.ok and view.orgflows.data):
         return Section(
-            "orgflows", title, unavailable(view.orgflows, lang) + _method_of(view.orgflows)
+            "orgflows",
+            title,
+            unavailable(view.orgflows, lang) + _method_of(view.orgflows, "orgflows", lang),
         )
     o = view.orgflows.data
     figures: dict[str, charts.Figure] = {}
@@ -345,7 +349,9 @@ def census_section(view: ViewData, lang: Lang) -> Section:
     statement = f'<p class="statement">{t("census_statement", lang)}</p>'
     c = view.census
     if not (c.ok and c.data):
-        return Section("census", title, statement + unavailable(c, lang) + _method_of(c))
+        return Section(
+            "census", title, statement + unavailable(c, lang) + _method_of(c, "census", lang)
+        )
     d = c.data
     # One disclaimer, in the report's language: the census's own English statement says
     # the same thing and is not repeated.
@@ -363,7 +369,7 @@ def country_section(view: ViewData, lang: Lang) -> Section:
     title = t("country_profile", lang) + (f" · {country_name(cc, lang)}" if cc else "")
     c = view.country
     if not (c.ok and c.data):
-        return Section("country", title, unavailable(c, lang) + _method_of(c))
+        return Section("country", title, unavailable(c, lang) + _method_of(c, "country", lang))
     d = c.data
     cards = []
     trains, employs, keeps = d.get("trains"), d.get("employs"), d.get("keeps")
@@ -397,10 +403,15 @@ def country_section(view: ViewData, lang: Lang) -> Section:
     return Section("country", title, body, figures)
 
 
-def _method_of(outcome: Outcome) -> str:
-    """An indicator's own method note, shown where its result is empty (it says why)."""
+def _method_of(outcome: Outcome, name: str, lang: Lang) -> str:
+    """An indicator's own method note, shown where its result is empty (it says why); in
+    another language its summary in that language, as in the methods section."""
     note = (outcome.data or {}).get("method")
-    return f'<p class="note">{escape(_note_text(note))}</p>' if note else ""
+    if not note:
+        return ""
+    text = t(f"method_{name}", lang, note=_note_text(note))
+    pointer = "" if lang == "en" else f" {t('method_summary', lang)}"
+    return f'<p class="note">{escape(text)}{pointer}</p>'
 
 
 def _note_text(note: Any) -> str:
