@@ -85,13 +85,14 @@ def _chart_labels(figures: dict[str, Any]) -> Iterator[str]:
 
 
 def english_fragments() -> Iterator[tuple[str, str]]:
-    """(key, English words) of every catalogue message whose Korean differs."""
+    """(key, English words) of every catalogue message whose Korean differs; words the
+    Korean message writes too (a proper noun such as NeurIPS) are not English labels."""
     for key, message in MESSAGES.items():
         if message["en"] == message["ko"]:
             continue
         for part in re.split(r"\{[^}]*\}", message["en"]):
             part = part.strip(" .,:;()·-–")
-            if re.search(r"[A-Za-z]{3,}", part):
+            if re.search(r"[A-Za-z]{3,}", part) and part not in message["ko"]:
                 yield key, part
 
 
