@@ -157,3 +157,16 @@ def test_an_empty_section_explains_itself_in_korean(name: str) -> None:
     korean = section(view, "ko").html
     assert english not in korean
     assert HANGUL.search(korean.split("</p>", 1)[-1])  # the note after the 'unavailable' line
+
+
+@pytest.mark.parametrize(
+    ("source", "korean"),
+    [("paperlists", "논문 목록"), ("papercopilot_openreview", "보관본")],
+)
+def test_the_build_runs_name_their_source_in_the_pages_language(source: str, korean: str) -> None:
+    from talentflow.report.render import _table
+
+    runs = [{"run_id": "r1", "source": source, "files_seen": 3}]
+    assert korean in _table(runs, "ko")
+    assert source not in _table(runs, "ko")
+    assert "Paper Copilot" in _table(runs, "en")

@@ -231,6 +231,13 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "finished_at": {"en": "finished at", "ko": "종료 시각"},
     "files_seen": {"en": "files seen", "ko": "확인한 파일"},
     "files_ingested": {"en": "files ingested", "ko": "수집한 파일"},
+    "source_paperlists": {"en": "Paper Copilot paper lists", "ko": "Paper Copilot 논문 목록"},
+    "source_papercopilot_openreview": {
+        "en": "Paper Copilot OpenReview archive",
+        "ko": "Paper Copilot OpenReview 보관본",
+    },
+    "source_openreview": {"en": "OpenReview profiles", "ko": "OpenReview 프로필"},
+    "source_openalex": {"en": "OpenAlex authors", "ko": "OpenAlex 저자"},
     "kind_academia": {"en": "academia", "ko": "학계"},
     "kind_industry": {"en": "industry", "ko": "기업"},
     "kind_government": {"en": "government", "ko": "정부 기관"},

@@ -289,6 +289,8 @@ def _table(rows: Sequence[Mapping[str, Any]], lang: Lang, limit: int = 20) -> st
                 shown = country_name(v, lang)
             elif c == "kind" and isinstance(v, str):
                 shown = label(v, lang, "kind_")
+            elif c == "source" and isinstance(v, str):
+                shown = label(v, lang, "source_")
             else:
                 shown = v
             cells.append(f"<td>{escape('' if shown is None else str(shown))}</td>")
