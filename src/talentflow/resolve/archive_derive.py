@@ -26,7 +26,7 @@ from talentflow.graph.store import Store
 from talentflow.progress import SILENT, Reporter
 from talentflow.resolve.archive_join import join_archive
 from talentflow.resolve.archive_slots import project_slots
-from talentflow.resolve.slot_keys import holders_of, link_table, slot_key_table
+from talentflow.resolve.slot_keys import author_keys, holders_of, link_table, slot_key_table
 from talentflow.sources.papercopilot_openreview import SOURCE_NAME, ArchiveAuthor, ArchiveRecord
 
 _AUTHOR_COLUMNS = tuple(f.name for f in dataclasses.fields(ArchiveAuthor))
@@ -93,7 +93,8 @@ def derive_archive_slots(store: Store, reporter: Reporter = SILENT) -> ArchiveSl
     """Replace ``slot_values``, ``slot_keys`` and ``profile_links`` from the archive
     records and the papers in the store."""
     by_year = stored_records(store)
-    holders = holders_of(r for records in by_year.values() for r in records)
+    keys_of = author_keys(r for records in by_year.values() for r in records)
+    holders = holders_of(keys_of)
     con = store.con
     papers = con.sql(
         "SELECT paper_key, paper_id, venue, year FROM papers "
@@ -128,7 +129,7 @@ def derive_archive_slots(store: Store, reporter: Reporter = SILENT) -> ArchiveSl
             )
             out.append(projected.filter(pc.fill_null(archive, False)))
             placed = projected.filter(pc.is_valid(projected["profile_id"]))
-            keys.append(slot_key_table(placed, records, holders))
+            keys.append(slot_key_table(placed, keys_of, holders))
             advance(1)
     table = pa.concat_tables(out) if out else SLOT_VALUES.arrow_schema().empty_table()
     key_table = pa.concat_tables(keys) if keys else SLOT_KEYS.arrow_schema().empty_table()

@@ -18,32 +18,34 @@ from talentflow.graph.schema import PROFILE_LINKS, SLOT_KEYS
 from talentflow.resolve.profile_links import key_holders, profile_links
 from talentflow.sources.papercopilot_openreview import SOURCE_NAME, ArchiveRecord
 
+AuthorKeys = dict[tuple[str, str], list[tuple[str, str]]]
+"""(forum id, profile id) -> the normalised (kind, key) pairs that archive author carries."""
 
-def holders_of(records: Iterable[ArchiveRecord]) -> dict[tuple[str, str], set[str]]:
+
+def author_keys(records: Iterable[ArchiveRecord]) -> AuthorKeys:
+    """Every archive author's identity keys, normalised once."""
+    return {(r.forum_id, a.profile_id): a.identity_keys() for r in records for a in r.authors}
+
+
+def holders_of(keys: AuthorKeys) -> dict[tuple[str, str], set[str]]:
     """(kind, key) -> the archive profiles holding it."""
     return key_holders(
-        (a.profile_id, kind, key)
-        for r in records
-        for a in r.authors
-        for kind, key in a.identity_keys()
+        (profile, kind, key) for (_, profile), pairs in keys.items() for kind, key in pairs
     )
 
 
 def slot_key_table(
     placed: pa.Table,
-    records: Iterable[ArchiveRecord],
+    keys: AuthorKeys,
     holders: dict[tuple[str, str], set[str]],
 ) -> pa.Table:
     """``slot_keys`` rows of the slots in ``placed`` (``paper_key, author_index, forum_id,
-    profile_id``: the archive profile placed on each slot) from those ``records``."""
-    by_profile = {(r.forum_id, a.profile_id): a for r in records for a in r.authors}
+    profile_id``: the archive profile placed on each slot), with the ``keys`` that profile
+    carries on that record."""
     out: dict[str, list[object]] = {name: [] for name in SLOT_KEYS.column_names}
     cols = placed.select(["paper_key", "author_index", "forum_id", "profile_id"]).to_pydict()
     for paper_key, index, forum_id, profile in zip(*cols.values(), strict=True):
-        author = by_profile.get((forum_id, profile))
-        if author is None:
-            continue
-        for kind, key in author.identity_keys():
+        for kind, key in keys.get((forum_id, profile), ()):
             out["paper_key"].append(paper_key)
             out["author_index"].append(index)
             out["kind"].append(kind)
