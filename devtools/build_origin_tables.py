@@ -20,7 +20,11 @@ What it reads (nothing from ``../shared/data``):
 What it writes to ``talentflow/origin/data/``:
 
 - ``origin_model.npz``: hashed n-gram weights (float16), bias, temperature,
-  abstention threshold, syllable inventories, training prior, build metadata.
+  abstention threshold, syllable inventories, training prior, build metadata; and
+  the family-name table (the same features' weights learned from the training
+  names' family names alone, its bias and temperature).
+- ``<work>/names.csv.gz`` (not shipped): every labelled name with its family name
+  and split.
 - ``heldout_names.csv.gz``: the held-out labelled names (``name,group``),
   never seen in training or calibration, used by ``origin evaluate`` tests.
 
@@ -421,10 +425,10 @@ def generate(
     invs: dict[str, set[str]],
     per_group: int,
     rng: random.Random,
-) -> list[tuple[str, str]]:
-    """Labelled full names, ``per_group`` per group, as they appear in author lists."""
+) -> list[tuple[str, str, str]]:
+    """Labelled full names, ``per_group`` per group, as in author lists: (name, group, family)."""
     nprng = np.random.default_rng(rng.randrange(2**32))
-    rows: list[tuple[str, str]] = []
+    rows: list[tuple[str, str, str]] = []
 
     def draws(
         table: dict[tuple[str, str], tuple[list[str], np.ndarray]], key: tuple[str, str]
@@ -485,7 +489,7 @@ def generate(
                 full = f"{given} {family}"
             if rng.random() < 0.15:
                 full = full.upper() if rng.random() < 0.2 else full.lower()
-            rows.append((full, group))
+            rows.append((full, group, family))
     rng.shuffle(rows)
     return rows
 
@@ -493,8 +497,8 @@ def generate(
 # ----------------------------------------------------------------------------- training
 
 
-def featurise(names: list[str], invs: dict[str, frozenset[str]]) -> Any:
-    """Sparse count matrix (rows: names, columns: hash buckets)."""
+def featurise(names: list[str], invs: dict[str, frozenset[str]], shape: bool = True) -> Any:
+    """Sparse count matrix (rows: names, columns: hash buckets); ``shape``: the shape features."""
     from scipy import sparse  # type: ignore[import-untyped]
 
     cache: dict[str, list[int]] = {}
@@ -508,7 +512,8 @@ def featurise(names: list[str], invs: dict[str, frozenset[str]]) -> Any:
                 b = [bucket(f) for f in token_features(key, invs)]
                 cache[key] = b
             indices.extend(b)
-        indices.extend(bucket(f) for f in shape_features(len(keys), initials))
+        if shape:
+            indices.extend(bucket(f) for f in shape_features(len(keys), initials))
         indptr.append(len(indices))
     data = np.ones(len(indices), dtype=np.float32)
     matrix = sparse.csr_matrix(
@@ -516,6 +521,28 @@ def featurise(names: list[str], invs: dict[str, frozenset[str]]) -> Any:
     )
     matrix.sum_duplicates()
     return matrix
+
+
+def fit_family(
+    train: list[tuple[str, str, str]],
+    calib: list[tuple[str, str, str]],
+    invs: dict[str, frozenset[str]],
+    g_index: dict[str, int],
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """The family-name table: naive Bayes over the training names' family names alone.
+
+    Returns its weights, bias and temperature (fitted on the calibration names' family
+    names). It reads a name whose only full token is its family name (``X. Sun``).
+    """
+    x = featurise([r[2] for r in train], invs, shape=False)
+    y = np.array([g_index[r[1]] for r in train])
+    w, b = _fit("nb", x, y, 0)
+    weights = w.astype(np.float16)
+    x_cal = featurise([r[2] for r in calib], invs, shape=False)
+    y_cal = np.array([g_index[r[1]] for r in calib])
+    keep = np.asarray(x_cal.sum(axis=1)).ravel() > 0
+    logits = x_cal[keep] @ weights.astype(np.float32) + b
+    return weights, np.asarray(b, dtype=np.float32), _fit_temperature(logits, y_cal[keep])
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -555,27 +582,27 @@ def make_names(work: Path) -> Path:
     invs = inventories()
     rows = generate(first, last, invs, PER_GROUP, rng)
     # Split by distinct full name so a held-out name never appears in training.
-    by_name: dict[str, str] = {}
-    for name, group in rows:
-        by_name.setdefault(name, group)
+    by_name: dict[str, tuple[str, str]] = {}
+    for name, group, family in rows:
+        by_name.setdefault(name, (group, family))
     distinct = list(by_name.items())
     rng.shuffle(distinct)
     n = len(distinct)
     work.mkdir(parents=True, exist_ok=True)
     with gzip.open(out, "wt", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
-        writer.writerow(["name", "group", "split"])
-        for i, (name, group) in enumerate(distinct):
+        writer.writerow(["name", "group", "family", "split"])
+        for i, (name, (group, family)) in enumerate(distinct):
             split = "train" if i < 0.8 * n else "calibration" if i < 0.9 * n else "heldout"
-            writer.writerow([name, group, split])
+            writer.writerow([name, group, family, split])
     return out
 
 
-def _read_names(path: Path) -> dict[str, list[tuple[str, str]]]:
-    splits: dict[str, list[tuple[str, str]]] = defaultdict(list)
+def _read_names(path: Path) -> dict[str, list[tuple[str, str, str]]]:
+    splits: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
     with gzip.open(path, "rt", encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            splits[row["split"]].append((row["name"], row["group"]))
+            splits[row["split"]].append((row["name"], row["group"], row["family"]))
     return splits
 
 
@@ -632,7 +659,7 @@ def main(argv: list[str] | None = None) -> int:
     calib = splits["calibration"]
     held_rows: list[tuple[str, str]] = []
     per_group_count: dict[str, int] = defaultdict(int)
-    for name, group in splits["heldout"]:
+    for name, group, _ in splits["heldout"]:
         if per_group_count[group] < HELDOUT_PER_GROUP:
             held_rows.append((name, group))
             per_group_count[group] += 1
@@ -659,6 +686,7 @@ def main(argv: list[str] | None = None) -> int:
         if band.sum() >= 50 and correct[band].mean() >= 0.5:
             threshold = float(t - 0.05)
             break
+    fam_weights, fam_bias, fam_temperature = fit_family(train, calib, finvs, g_index)
     meta = {
         "built": time.strftime("%Y-%m-%d"),
         "seed": SEED,
@@ -691,6 +719,9 @@ def main(argv: list[str] | None = None) -> int:
         inventory_names=np.array(list(INVENTORIES)),
         inventories=np.array([" ".join(sorted(invs[k])) for k in INVENTORIES]),
         meta=np.array(json.dumps(meta)),
+        family_weights=fam_weights,
+        family_bias=fam_bias,
+        family_temperature=np.float32(fam_temperature),
     )
     buf = io.StringIO()
     writer = csv.writer(buf)
@@ -699,7 +730,10 @@ def main(argv: list[str] | None = None) -> int:
     with gzip.GzipFile(out_dir / "heldout_names.csv.gz", "wb", mtime=0) as gz:
         gz.write(buf.getvalue().encode("utf-8"))
     print(f"done in {time.time() - t0:.0f}s: {json.dumps(meta)}", file=sys.stderr)
-    print(f"T={temperature:.3f}, abstain below {threshold:.2f}", file=sys.stderr)
+    print(
+        f"T={temperature:.3f}, family T={fam_temperature:.3f}, abstain below {threshold:.2f}",
+        file=sys.stderr,
+    )
     return 0
 
 

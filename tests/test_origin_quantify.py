@@ -117,15 +117,33 @@ def test_korean_and_chinese_names_are_recognised_out_of_distribution(
     """Held-out OpenReview students: F1 overall and on family names with initials (issue 22).
 
     Before the training names had the common Korean family names, korean F1 was 0.79 here
-    and 0.30 on ``J. Kim``-style names; a collapse of Korean recognition fails this test.
+    and 0.30 on ``J. Kim``-style names; before the family-name table read lone family
+    names, 0.912 and 0.822 (``X. Sun`` read korean). Measured 0.934 and 0.924 with it.
     """
     held = [x for x in students if x.split == "heldout"]
     overall = evaluate([x.name for x in held], [x.group for x in held])["per_group"]
     initials = [x for x in held if x.form == "initials"]
     by_initials = evaluate([x.name for x in initials], [x.group for x in initials])["per_group"]
-    assert overall["korean"]["f1"] >= 0.88, overall["korean"]
-    assert by_initials["korean"]["f1"] >= 0.75, by_initials["korean"]
-    assert overall["chinese"]["f1"] >= 0.94, overall["chinese"]
+    assert overall["korean"]["f1"] >= 0.92, overall["korean"]
+    assert by_initials["korean"]["f1"] >= 0.86, by_initials["korean"]
+    assert overall["chinese"]["f1"] >= 0.95, overall["chinese"]
+
+
+def test_initials_only_names_on_the_development_half(
+    students: list,  # type: ignore[type-arg]
+) -> None:
+    """Development half, names written as initials and a family name (issue 22).
+
+    Chinese names such as ``X. Sun`` read korean through Korean given names written apart
+    (``Sun Young Park``): korean F1 on this form was 0.85 and chinese 0.94 before the
+    family-name table read such names (0.90 and 0.95 with it). Fails if Chinese family
+    names read korean again, or if Korean ones (``J. Kim``) stop reading korean.
+    """
+    dev = [x for x in students if x.split == "dev" and x.form == "initials"]
+    per_group = evaluate([x.name for x in dev], [x.group for x in dev])["per_group"]
+    assert per_group["korean"]["f1"] >= 0.88, per_group["korean"]
+    assert per_group["korean"]["recall"] >= 0.9, per_group["korean"]
+    assert per_group["chinese"]["f1"] >= 0.945, per_group["chinese"]
 
 
 @pytest.mark.parametrize("population", ["heldout_students", "staff"])

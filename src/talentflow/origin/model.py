@@ -3,8 +3,12 @@
 A name's score is the sum of its tokens' scores (hashed character n-grams and
 syllable-inventory flags, see ``features``) plus shape features and a bias,
 divided by a temperature fitted on held-out names, then a softmax over
-``GROUPS``. Token scores are cached, so a census of tens of thousands of names
-costs a dictionary look-up per token.
+``GROUPS``. A name whose only full token is its family name (``X. Sun``,
+``Sun, X.``) is read by the family-name table instead: the same features, with
+weights learned from the training names' family names alone (the whole-name model
+also learns ``sun`` from Korean given names written apart, ``Sun Young Park``).
+Token scores are cached, so a census of tens of thousands of names costs a
+dictionary look-up per token.
 
 Probabilities for single names are internal: they feed the aggregate functions
 (``shares``) and the evaluation on labelled names, and are never printed,
@@ -63,6 +67,10 @@ class OriginEstimator:
             str(k): frozenset(str(v).split())
             for k, v in zip(tables["inventory_names"], tables["inventories"], strict=True)
         }
+        self.family_weights = np.asarray(tables["family_weights"], dtype=np.float32)
+        self.family_bias = np.asarray(tables["family_bias"], dtype=np.float32)
+        self.family_temperature = float(tables["family_temperature"])
+        self._family: dict[str, np.ndarray] = {}
         width = len(GROUPS)
         self._rows = np.zeros((1024, width), dtype=np.float32)
         self._index: dict[str, int] = {}
@@ -97,6 +105,16 @@ class OriginEstimator:
             self._rows = grown
         self._rows[first:end] = vectors
 
+    def _family_logits(self, key: str) -> np.ndarray:
+        """Calibrated logits of one token read as a family name (cached)."""
+        row = self._family.get(key)
+        if row is None:
+            features = token_features(key, self.inventories)
+            idx = np.array([bucket(f) for f in features], dtype=np.intp)
+            total = self.family_weights[idx].sum(axis=0) + self.family_bias
+            row = self._family[key] = total.astype(np.float64) / self.family_temperature
+        return row
+
     # -- scoring -------------------------------------------------------------------------
 
     def _posterior(self, names: list[str]) -> Posterior:
@@ -110,6 +128,7 @@ class OriginEstimator:
         n = len(names)
         usable = np.ones(n, dtype=bool)
         single = np.zeros(n, dtype=bool)
+        family_only: dict[int, str] = {}  # names whose one full token is the family name
         index = self._index
         get = index.get
         first = len(index)
@@ -122,6 +141,8 @@ class OriginEstimator:
             if not keys:
                 usable[i] = False
             single[i] = len(keys) == 1
+            if single[i] and initials:
+                family_only[i] = keys[0]
             keys.append(shape_keys[min(len(keys), 4)][min(initials, 2)])
             for key in keys:
                 r = get(key)
@@ -136,6 +157,8 @@ class OriginEstimator:
         table = self._rows
         logits = np.add.reduceat(table[np.array(rows, dtype=np.intp)], np.array(starts), axis=0)
         logits = (logits + self.bias).astype(np.float64) / self.temperature
+        for i, key in family_only.items():
+            logits[i] = self._family_logits(key)
         logits -= logits.max(axis=1, keepdims=True)
         probs = np.exp(logits)
         probs /= probs.sum(axis=1, keepdims=True)
