@@ -44,18 +44,23 @@ from talentflow.graph.store import Store
 
 EVIDENCE = "paper"
 
-_PERSON = (
+SLOT_PERSON_SQL = (
     "coalesce(sp.person_id, CASE WHEN a.profile_kind = 'openreview' "
     "AND a.profile_id IS NOT NULL THEN 'openreview:' || a.profile_id END)"
 )
 
+# A slot's stated position: the archive's where it gives or corrects the slot's values
+# (``slot_values``, joined as ``v``), else the paper list's.
+SLOT_POSITION_SQL = "CASE WHEN v.paper_key IS NULL THEN a.position ELSE v.position END"
+
 _SEQUENCE_CTES = f"""
 slot_raw AS (
-  SELECT {_PERSON} AS person_id, a.year, so.org_id,
+  SELECT {SLOT_PERSON_SQL} AS person_id, a.year, so.org_id,
          coalesce(so.country, o.country) AS country,
-         coalesce(a.position, '') AS position, coalesce(o.kind, 'unknown') AS kind
+         coalesce({SLOT_POSITION_SQL}, '') AS position, coalesce(o.kind, 'unknown') AS kind
   FROM authorships a
   LEFT JOIN slot_people sp ON sp.paper_key = a.paper_key AND sp.author_index = a.author_index
+  LEFT JOIN slot_values v ON v.paper_key = a.paper_key AND v.author_index = a.author_index
   LEFT JOIN slot_orgs so ON so.paper_key = a.paper_key AND so.author_index = a.author_index
   LEFT JOIN organisations o ON o.org_id = so.org_id
   WHERE a.accepted AND (so.org_id IS NOT NULL OR so.country IS NOT NULL)
