@@ -17,6 +17,7 @@ from talentflow.careers.stage_evaluation import (
     expected_calibration_error,
     split_people,
 )
+from talentflow.careers.stages import RULES, STAGES, stage_case_sql, stage_of
 from talentflow.careers.stint_stages import (
     MIN_LABELLED_PEOPLE,
     MODEL_STAGES,
@@ -201,6 +202,41 @@ def test_too_few_stated_people_leave_unstated_stints_unknown(store: Store) -> No
         "SELECT stage, probability, count(*) AS n FROM stint_stages WHERE NOT observed GROUP BY ALL"
     )
     assert rows == [{"stage": "unknown", "probability": 1.0, "n": 15}]
+
+
+@pytest.mark.parametrize(
+    ("position", "kind", "stage"),
+    [
+        ("PhD student", "academia", "phd"),
+        ("Postdoc+PhD student", "academia", "postdoc"),  # merged profiles: the first part
+        ("Undergrad student", "academia", "undergraduate"),
+        ("Full Professor", "academia", "faculty"),
+        ("Research Assistant Professor", "academia", "faculty"),
+        ("Researcher", "industry", "industry_research"),
+        ("Researcher", "academia", "unknown"),  # research staff: no stage of their own
+        ("MS student", "academia", "masters"),
+        ("  Ph.D.   Candidate ", "academia", "phd"),
+        ("박사과정", "academia", "phd"),
+        ("博士后研究员", "academia", "postdoc"),  # before the PhD rule: 博士 is its prefix
+        ("硕士研究生", "academia", "masters"),
+        ("조교수", "academia", "faculty"),
+        ("ㅤ ㅤ", "unknown", "unknown"),  # Hangul fillers, as one profile has
+        (None, "academia", "unknown"),
+    ],
+)
+def test_stated_positions_map_to_stages_in_python_and_sql(
+    position: str | None, kind: str, stage: str
+) -> None:
+    import duckdb
+
+    assert stage_of(position, kind) == stage
+    sql = f"SELECT {stage_case_sql('p', 'k')} FROM (SELECT ?::VARCHAR AS p, ? AS k)"
+    assert duckdb.connect().execute(sql, [position, kind]).fetchall() == [(stage,)]
+
+
+def test_stage_rules_come_from_the_data_file() -> None:
+    assert {rule.stage for rule in RULES} <= set(STAGES) and len(RULES) >= 9
+    assert RULES[0].stage == "undergraduate" and "undergrad" in RULES[0].patterns
 
 
 def test_split_people_is_disjoint_seeded_and_sized() -> None:
