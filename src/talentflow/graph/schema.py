@@ -292,6 +292,22 @@ STINTS = Table(
     ),
 )
 
+STINT_STAGES = Table(
+    "stint_stages",
+    "Each stint's career-stage distribution: the stated stage where a position is stated "
+    "(observed), else the stage model's probabilities (careers/stint_stages.py).",
+    (
+        Column("stint_id", "VARCHAR", "the stint (careers.stint_stages.STINT_ID_SQL)", False),
+        Column("person_id", "VARCHAR", "the stint's person", False),
+        Column("evidence", "VARCHAR", "the stint's evidence", False),
+        Column("stage", "VARCHAR", "one of careers.stages.STAGES", False),
+        Column("probability", "DOUBLE", "probability of the stage (1 where observed)", False),
+        Column("observed", "BOOLEAN", "the stage is stated, not inferred", False),
+        Column("model_version", "VARCHAR", "the stage model that gave the row", False),
+    ),
+    unique_key=("stint_id", "stage"),
+)
+
 MOVES = Table(
     "moves",
     "A person's move between organisations or countries, first observed in a year.",
@@ -548,6 +564,7 @@ TABLES: tuple[Table, ...] = (
     PERSON_LINKS,
     PEOPLE_OVERRIDES,
     STINTS,
+    STINT_STAGES,
     MOVES,
     JOB_FILES,
     JOB_POSTINGS,
