@@ -11,17 +11,24 @@ from typing import Any
 import numpy as np
 import pytest
 
-from talentflow.careers.derive import derive_careers
+from talentflow.build.steps import derive_downstream
+from talentflow.careers import stint_stages
 from talentflow.careers.stage_evaluation import (
+    TOLERANCE,
+    choose_configuration,
     evaluate_stage_model,
     expected_calibration_error,
     split_people,
 )
 from talentflow.careers.stages import RULES, STAGES, stage_case_sql, stage_of
 from talentflow.careers.stint_stages import (
+    CONFIGURED,
     MIN_LABELLED_PEOPLE,
+    MODEL_FAMILY,
     MODEL_STAGES,
+    Candidate,
     derive_stint_stages,
+    load_stage_model,
     stint_features,
 )
 from talentflow.graph.store import Store, open_store
@@ -109,6 +116,45 @@ def test_features_read_authorship_career_and_coauthors_positions(store: Store) -
     assert stu["co_seniority_max"] == 2  # prof first published in 2018, co-authored in 2020
 
 
+def test_features_read_supervision_author_rank_and_venues(store: Store) -> None:
+    full, phd = "Full Professor", "PhD student"
+    _papers(
+        store,
+        [
+            ("a", 2018, [("stu", None, "mit"), ("x", None, "mit"), ("prof", full, "mit")]),
+            ("b", 2020, [("stu", None, "mit"), ("prof", full, "goog")]),
+            ("c", 2020, [("stu", None, "mit"), ("peer", phd, "mit"), ("prof", None, "mit")]),
+        ],
+    )
+    store.con.execute("UPDATE authorships SET venue = 'cvpr' WHERE paper_key = 'c'")
+    _stints(store, [("stu", "mit", "unknown", 2018, 2020), ("prof", "mit", "faculty", 2018, 2020)])
+    rows = _by_person(store)
+    stu, prof = rows["stu"], rows["prof"]
+    # a faculty co-author at the stint's organisation on paper a only (b: at Google)
+    assert stu["co_faculty_same_org"] == pytest.approx(1 / 3)
+    assert stu["co_last_faculty"] == pytest.approx(2 / 3)  # last author states faculty: a, b
+    assert stu["co_phd_same_org"] == pytest.approx(1 / 3)
+    # first author under a senior (faculty or postdoc) last author: a, b
+    assert stu["first_under_senior"] == pytest.approx(2 / 3) and prof["first_under_senior"] == 0
+    assert stu["n_first_author"] == 3 and stu["mean_author_rank"] == 0.0
+    assert prof["n_first_author"] == 0 and prof["mean_author_rank"] == 1.0
+    assert stu["venue_vision"] == pytest.approx(1 / 3) and stu["venue_robotics"] == 0.0
+
+
+def test_features_read_the_stints_before_and_after(store: Store) -> None:
+    _papers(
+        store,
+        [("a", 2015, [("mov", None, "mit")]), ("b", 2019, [("mov", None, "goog")])],
+    )
+    _stints(store, [("mov", "mit", "unknown", 2015, 2016), ("mov", "goog", "unknown", 2018, 2020)])
+    rows = {r["org_kind"]: r for r in stint_features(store).to_pylist()}
+    school, company = rows["academia"], rows["industry"]
+    assert school["prev_kind"] is None and school["next_kind"] == "industry"
+    assert school["gap_after"] == 2 and school["next_length"] == 3
+    assert company["prev_kind"] == "academia" and company["next_kind"] is None
+    assert company["gap_before"] == 2 and company["prev_length"] == 2
+
+
 def test_hidden_people_state_nothing_to_anyone(store: Store) -> None:
     _papers(store, [("a", 2020, [("stu", None, "mit"), ("prof", "Professor", "mit")])])
     _stints(store, [("stu", "mit", "unknown", 2020, 2020), ("prof", "mit", "faculty", 2020, 2020)])
@@ -138,17 +184,6 @@ def test_archive_positions_take_precedence_over_the_paper_list(store: Store) -> 
     assert stu["co_known"] == 1 and stu["co_phd"] == 1.0 and stu["co_faculty"] == 0.0
 
 
-def test_careers_stints_take_the_archive_position(store: Store) -> None:
-    _papers(store, [("a", 2020, [("stu", None, "mit")]), ("b", 2021, [("stu", None, "mit")])])
-    store.con.execute(
-        "INSERT INTO slot_values (paper_key, author_index, position, position_source, "
-        "paper_misaligned) VALUES ('b', 0, 'PhD student', 'papercopilot_openreview', false)"
-    )
-    derive_careers(store)
-    stints = store.query("SELECT stage, first_year, last_year FROM stints ORDER BY first_year")
-    assert stints == [{"stage": "phd", "first_year": 2020, "last_year": 2021}]
-
-
 def _cohort(store: Store, people: int, labelled: int) -> None:
     """Students write first with a professor last; industry researchers write alone at
     Google. The first ``labelled`` of each group state their stage on their stint."""
@@ -171,7 +206,8 @@ def test_derive_keeps_stated_stages_and_infers_the_rest(store: Store) -> None:
     _cohort(store, people=80, labelled=60)
     result = derive_stint_stages(store)
     assert result.stints == 240 and result.observed == 180 and result.inferred == 60
-    assert result.model_version.startswith("stages-1-gbm-")
+    assert result.model_version.startswith(f"{MODEL_FAMILY}-{CONFIGURED.name}-")
+    assert result.refitted
     observed = store.query(
         "SELECT count(*) AS n, min(probability) AS p FROM stint_stages WHERE observed"
     )
@@ -197,11 +233,62 @@ def test_too_few_stated_people_leave_unstated_stints_unknown(store: Store) -> No
     few = (MIN_LABELLED_PEOPLE - 1) // 3
     _cohort(store, people=few + 5, labelled=few)
     result = derive_stint_stages(store)
-    assert result.model_version == "stages-1-none"
+    assert result.model_version == f"{MODEL_FAMILY}-none"
+    assert store.scalar("SELECT count(*) FROM stage_models") == 0
     rows = store.query(
         "SELECT stage, probability, count(*) AS n FROM stint_stages WHERE NOT observed GROUP BY ALL"
     )
     assert rows == [{"stage": "unknown", "probability": 1.0, "n": 15}]
+
+
+def _no_fit(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the stage model was fitted again")
+
+
+def test_people_commands_predict_with_the_model_the_build_fitted(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _cohort(store, people=80, labelled=60)
+    built = derive_stint_stages(store)
+    rows = "SELECT stint_id, stage, probability, model_version FROM stint_stages ORDER BY ALL"
+    before = store.query(rows)
+    stored = load_stage_model(store)
+    assert stored is not None and stored.version == built.model_version
+    monkeypatch.setattr(stint_stages, "fit_stage_model", _no_fit)
+    # what people resolve/link/unlink/forget run after the people step
+    assert derive_downstream(store, "live stints") == ["stint stages"]
+    assert store.query(rows) == before
+    again = derive_stint_stages(store, refit=False)
+    assert not again.refitted and again.model_version == built.model_version
+
+
+def test_a_model_stored_for_other_settings_or_scikit_learn_is_fitted_again(
+    store: Store,
+) -> None:
+    _cohort(store, people=80, labelled=60)
+    derive_stint_stages(store)
+    other = Candidate(CONFIGURED.name, {**CONFIGURED.settings, "max_iter": 7})
+    assert load_stage_model(store, other) is None
+    store.con.execute("UPDATE stage_models SET sklearn_version = '0.0'")
+    assert load_stage_model(store) is None
+    result = derive_stint_stages(store, refit=False)
+    assert result.refitted and load_stage_model(store) is not None
+
+
+def test_the_choice_compares_on_development_people_and_prefers_the_cheaper(
+    store: Store,
+) -> None:
+    _cohort(store, people=80, labelled=60)
+    cheap = Candidate("gbm", {"learning_rate": 0.1, "max_leaf_nodes": 7, "max_iter": 10})
+    dear = Candidate("gbm", {"learning_rate": 0.1, "max_leaf_nodes": 7, "max_iter": 30})
+    choice = choose_configuration(store, candidates=(cheap, dear, cheap))
+    losses = [score.log_loss for score in choice.scores]
+    assert len(losses) == 3 and losses[0] == pytest.approx(losses[2])
+    first_close = next(i for i, loss in enumerate(losses) if loss <= min(losses) + TOLERANCE)
+    assert choice.chosen == (cheap, dear, cheap)[first_close]
+    # 180 labelled people: 36 held out, 144 for development, of which 36 scored
+    assert choice.check_people == 36 and choice.fit_people == 108
+    assert 0.0 <= choice.phd_thresholds["0.50"] <= 1.0
 
 
 @pytest.mark.parametrize(
@@ -273,3 +360,4 @@ def test_held_out_stage_inference_on_the_mirror(mirror_store: Store) -> None:
     assert bad == 0
     covered = mirror_store.scalar("SELECT count(DISTINCT stint_id) FROM stint_stages")
     assert covered == result.stints
+    assert mirror_store.scalar("SELECT count(*) FROM stage_models") == 1

@@ -1,8 +1,12 @@
 """How well the stage model infers stated stages it was not shown, on held-out people.
 
-People with at least one stated stage are split at random (seeded) into a development share,
-on which :func:`talentflow.careers.stint_stages.fit_stage_model` chooses and calibrates the
-model, and a held-out share whose every stated position is hidden from the features (their
+People with at least one stated stage are split at random (seeded) into a development share
+and a held-out share. :func:`choose_configuration` compares :data:`CANDIDATES` on the
+development share only (fitted on three quarters of its people, scored on the other quarter
+with their positions hidden as the held-out people's are); the chosen one is written to
+``careers/data/stage_model.json`` by hand and is the one a build fits.
+:func:`evaluate_stage_model` fits that configuration on the development share and evaluates
+it on the held-out share whose every stated position is hidden from the features (their
 own and as co-authors). The held-out stints' stated stages are then compared once with the
 model's distributions: accuracy (overall, per stage, PhD vs not), expected calibration error
 and how many stints the model is confident about, each accuracy with a 95% interval from a
@@ -19,15 +23,35 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from talentflow.careers.stint_stages import (
+    CONFIGURED,
     MODEL_STAGES,
+    Candidate,
+    Encoding,
+    fit_estimator,
     fit_stage_model,
+    log_loss,
     stage_labels,
+    stage_probabilities,
     stint_features,
 )
 from talentflow.graph.store import Store
 
 PHD = MODEL_STAGES.index("phd")
 CONFIDENT = 0.8
+
+CANDIDATES: tuple[Candidate, ...] = (
+    Candidate("logistic", {"C": 1.0}),
+    Candidate("gbm", {"learning_rate": 0.1, "max_leaf_nodes": 31, "max_iter": 100}),
+    Candidate(
+        "gbm",
+        {"learning_rate": 0.05, "max_leaf_nodes": 31, "max_iter": 300, "l2_regularization": 1.0},
+    ),
+)
+"""The configurations compared, cheapest to fit first."""
+
+TOLERANCE = 0.005
+"""A cheaper configuration is chosen when its development log loss is within this of the
+best (each build fits the chosen one)."""
 
 
 @dataclass(frozen=True)
@@ -107,17 +131,91 @@ def _bootstrap(
     return Estimate(float(correct.mean()), n, float(low), float(high))
 
 
+def _labelled_people(store: Store) -> list[str]:
+    visible = stint_features(store)
+    labels = stage_labels(visible)
+    return [str(p) for p in pc.filter(visible.column("person_id"), pa.array(labels >= 0))]
+
+
+@dataclass(frozen=True)
+class Score:
+    """One configuration's development figures."""
+
+    candidate: Candidate
+    log_loss: float
+    accuracy: float
+    phd_accuracy: float
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The development comparison and the configuration it chooses."""
+
+    scores: list[Score]
+    chosen: Candidate
+    fit_people: int
+    check_people: int
+    check_stints: int
+    phd_thresholds: dict[str, float]
+
+
+def choose_configuration(
+    store: Store,
+    held_out_share: float = 0.2,
+    seed: int = 19,
+    check_share: float = 0.25,
+    candidates: tuple[Candidate, ...] = CANDIDATES,
+) -> Choice:
+    """Compare ``candidates`` on the development people only: fitted on ``1 - check_share``
+    of them, scored on the rest with every stated position of theirs (and of the held-out
+    people) hidden. The lowest log loss wins, or the cheapest within :data:`TOLERANCE`.
+    ``phd_thresholds``: the chosen one's PhD-vs-not accuracy at thresholds of P(phd)."""
+    _, held = split_people(_labelled_people(store), held_out_share, seed)
+    dev = sorted(set(_labelled_people(store)) - held)
+    _, check = split_people(dev, check_share, seed + 1)
+    features = stint_features(store, hidden=sorted(held | check))
+    labels = stage_labels(features)
+    hidden = np.asarray(features.column("hidden").to_numpy(zero_copy_only=False), dtype=bool)
+    person = features.column("person_id").to_pylist()
+    in_check = np.array([p in check for p in person], dtype=bool)
+    train, test = (labels >= 0) & ~hidden, (labels >= 0) & in_check
+    encoding = Encoding.fit(features.filter(pa.array(train)))
+    x = encoding.matrix(features)
+    y = labels[test]
+    scores, probabilities = [], []
+    for candidate in candidates:
+        estimator = fit_estimator(candidate, x[train], labels[train])
+        proba = stage_probabilities(estimator, x[test])
+        probabilities.append(proba)
+        phd = float(((proba[:, PHD] >= 0.5) == (y == PHD)).mean())
+        accuracy = float((proba.argmax(axis=1) == y).mean())
+        scores.append(Score(candidate, log_loss(y, proba), accuracy, phd))
+    best = min(s.log_loss for s in scores)
+    index = next(i for i, s in enumerate(scores) if s.log_loss <= best + TOLERANCE)
+    chosen = probabilities[index][:, PHD]
+    thresholds = {
+        f"{t:.2f}": float(((chosen >= t) == (y == PHD)).mean()) for t in np.arange(0.3, 0.71, 0.05)
+    }
+    fit_people = len({p for p, t in zip(person, train, strict=True) if t})
+    return Choice(scores, candidates[index], fit_people, len(check), len(y), thresholds)
+
+
 def evaluate_stage_model(
-    store: Store, held_out_share: float = 0.2, seed: int = 19, rounds: int = 500
+    store: Store,
+    held_out_share: float = 0.2,
+    seed: int = 19,
+    rounds: int = 500,
+    candidate: Candidate = CONFIGURED,
 ) -> StageEvaluation:
-    """Fit on a development split of people, evaluate once on the held-out people."""
+    """Fit ``candidate`` on a development split of people, evaluate once on the held-out
+    people."""
     visible = stint_features(store)
     labels = stage_labels(visible)
     labelled_people = pc.filter(visible.column("person_id"), pa.array(labels >= 0)).to_pylist()
     _, held = split_people([str(p) for p in labelled_people], held_out_share, seed)
     features = stint_features(store, hidden=sorted(held))
     hidden = np.asarray(features.column("hidden").to_numpy(zero_copy_only=False), dtype=bool)
-    model = fit_stage_model(features.filter(pa.array(~hidden)))
+    model = fit_stage_model(features.filter(pa.array(~hidden)), candidate)
     if model is None:
         raise ValueError("too few people with a stated stage to fit and evaluate a model")
     truth = stage_labels(features)
