@@ -609,12 +609,12 @@ def _read_names(path: Path) -> dict[str, list[tuple[str, str, str]]]:
 def _fit(learner: str, x: Any, y: np.ndarray, max_iter: int) -> tuple[np.ndarray, np.ndarray]:
     """Weights (buckets x groups) and bias of a linear model over the hashed features."""
     if learner == "nb":
-        from sklearn.naive_bayes import MultinomialNB  # type: ignore[import-not-found]
+        from sklearn.naive_bayes import MultinomialNB
 
         nb = MultinomialNB(alpha=0.1, fit_prior=False).fit(x, y)
         w = nb.feature_log_prob_.T
         return w - w.mean(axis=1, keepdims=True), nb.class_log_prior_
-    from sklearn.linear_model import LogisticRegression  # type: ignore[import-not-found]
+    from sklearn.linear_model import LogisticRegression
 
     lr = LogisticRegression(C=4.0, max_iter=max_iter, tol=1e-4, verbose=0)
     lr.fit(x, y)

@@ -11,6 +11,7 @@ people              people, slot_people, person_links                       reso
 affiliation sets    slot_orgs rows of the inferred bases (+ their orgs)     resolve.affiliation_sets
 careers             stints and moves of evidence ``paper``                  careers.derive
 live stints         stints of evidence ``profile`` and ``openalex``         careers.live
+stint stages        stint_stages                                            careers.stint_stages
 ==================  ======================================================  =====================
 """
 
@@ -60,6 +61,18 @@ def _live_stints(store: Store, reporter: Reporter = SILENT) -> object:
     return project_live_stints(store)
 
 
+def _stint_stages(store: Store, reporter: Reporter = SILENT) -> object:
+    from talentflow.careers.stint_stages import derive_stint_stages
+
+    return derive_stint_stages(store, reporter=reporter)
+
+
+def _stint_stages_again(store: Store, reporter: Reporter = SILENT) -> object:
+    from talentflow.careers.stint_stages import derive_stint_stages
+
+    return derive_stint_stages(store, reporter=reporter, refit=False)
+
+
 DERIVE_STEPS: tuple[DeriveStep, ...] = (
     # First: every later step reads the organisation and country decisions.
     DeriveStep("organisations", _organisations),
@@ -72,7 +85,13 @@ DERIVE_STEPS: tuple[DeriveStep, ...] = (
     DeriveStep("careers", _careers),
     # Profile/OpenAlex stints attached to the people just resolved.
     DeriveStep("live stints", _live_stints),
+    # Last: a stage distribution for every stint of every evidence (issue 19).
+    DeriveStep("stint stages", _stint_stages),
 )
+
+_RERUN: dict[str, Callable[[Store, Reporter], object]] = {"stint stages": _stint_stages_again}
+"""Steps that :func:`derive_downstream` runs differently: the people commands predict stages
+with the model the build fitted instead of fitting one."""
 
 _DERIVED_KEY = "derived_after_run"
 
@@ -113,6 +132,6 @@ def derive_downstream(store: Store, after: str, reporter: Reporter = SILENT) -> 
     done = []
     for name, run in DERIVE_STEPS[names.index(after) + 1 :]:
         reporter.note(f"deriving {name} ...")
-        run(store, reporter)
+        _RERUN.get(name, run)(store, reporter)
         done.append(name)
     return done

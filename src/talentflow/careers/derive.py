@@ -47,14 +47,14 @@ from talentflow.resolve.archive_derive import SLOT_VALUES_SQL
 
 EVIDENCE = "paper"
 
-_PERSON = (
+SLOT_PERSON_SQL = (
     "coalesce(sp.person_id, CASE WHEN a.profile_kind = 'openreview' "
     "AND a.profile_id IS NOT NULL THEN 'openreview:' || a.profile_id END)"
 )
 
 _SEQUENCE_CTES = f"""
 slot_raw AS (
-  SELECT {_PERSON} AS person_id, a.year, so.org_id,
+  SELECT {SLOT_PERSON_SQL} AS person_id, a.year, so.org_id,
          coalesce(so.country, o.country) AS country,
          coalesce(sv.position, '') AS position, coalesce(o.kind, 'unknown') AS kind
   FROM authorships a

@@ -23,14 +23,17 @@ guessing a degree or a postdoc would invent evidence), and a bare "Student" at a
 counts as ``phd`` (graduate schools are where conference authors study).
 Combined positions ("Researcher+PhD student", from merged profiles) use their first part.
 
-The rules are written once and compiled both to Python (:func:`stage_of`) and to a portable
-SQL ``CASE`` expression (:func:`stage_case_sql`) that the derive step runs on any engine.
+The rules are data (``careers/data/stage_rules.json``), read once and compiled both to
+Python (:func:`stage_of`) and to a portable SQL ``CASE`` expression (:func:`stage_case_sql`)
+that the derive step runs on any engine.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+from importlib import resources
 
 STAGES: tuple[str, ...] = (
     "undergraduate",
@@ -58,76 +61,25 @@ class StageRule:
     kinds: tuple[str, ...] | None = None
 
 
-# Order matters: first match wins (e.g. "research assistant professor" is faculty, not a
-# research assistant; "postdoc" before "doc").
-RULES: tuple[StageRule, ...] = (
-    StageRule("undergraduate", ("undergrad", "bachelor", "bs student", "b.s.", "b.sc", "bsc ")),
-    StageRule(
-        "masters",
-        ("ms student", "m.s.", "msc", "master", "mphil", "m.phil", "meng", "mres", "m.tech"),
-    ),
-    StageRule("postdoc", ("postdoc", "post-doc", "post doc", "research fellow")),
-    StageRule(
-        "phd",
-        (
-            "phd",
-            "ph.d",
-            "ph. d",
-            "doctoral",
-            "doctorate",
-            "graduate student",
-            "grad student",
-            "dphil",
-        ),
-    ),
-    StageRule(
-        "faculty",
-        (
-            "professor",
-            "lecturer",
-            "instructor",
-            "faculty",
-            "emerit",
-            "reader",
-            "chair",
-            "dean",
-            "tenure",
-        ),
-    ),
-    StageRule(
-        "industry_other",
-        (
-            "software",
-            "engineer",
-            "developer",
-            "data scientist",
-            "founder",
-            "ceo",
-            "cto",
-            "president",
-            "manager",
-            "director",
-            "head",
-            "consultant",
-            "analyst",
-            " vp ",
-        ),
-        ("industry",),
-    ),
-    StageRule(
-        "industry_research",
-        ("research", "scientist", "intern", "resident", "scholar", "staff", "fellow"),
-        ("industry",),
-    ),
-    # Where the organisation is unresolved or not a company, only unambiguous research-job
-    # titles count as industry research.
-    StageRule(
-        "industry_research",
-        ("research scientist", "research engineer", "applied scientist", "ai resident"),
-        ("unknown", "nonprofit", "government"),
-    ),
-    StageRule("phd", ("student",), ("academia",)),
-)
+def _load_rules() -> tuple[StageRule, ...]:
+    """The rules of ``careers/data/stage_rules.json``, in order (first match wins)."""
+    raw = resources.files("talentflow.careers").joinpath("data", "stage_rules.json")
+    rules = json.loads(raw.read_text("utf-8"))["rules"]
+    loaded = tuple(
+        StageRule(
+            r["stage"],
+            tuple(r["patterns"]),
+            tuple(r["kinds"]) if "kinds" in r else None,
+        )
+        for r in rules
+    )
+    unknown = {rule.stage for rule in loaded} - set(STAGES)
+    if unknown:
+        raise ValueError(f"stage_rules.json names stages that do not exist: {sorted(unknown)}")
+    return loaded
+
+
+RULES: tuple[StageRule, ...] = _load_rules()
 
 
 def _normalise(position: str) -> str:

@@ -292,6 +292,38 @@ STINTS = Table(
     ),
 )
 
+STINT_STAGES = Table(
+    "stint_stages",
+    "Each stint's career-stage distribution: the stated stage where a position is stated "
+    "(observed), else the stage model's probabilities (careers/stint_stages.py).",
+    (
+        Column("stint_id", "VARCHAR", "the stint (careers.stint_stages.STINT_ID_SQL)", False),
+        Column("person_id", "VARCHAR", "the stint's person", False),
+        Column("evidence", "VARCHAR", "the stint's evidence", False),
+        Column("stage", "VARCHAR", "one of careers.stages.STAGES", False),
+        Column("probability", "DOUBLE", "probability of the stage (1 where observed)", False),
+        Column("observed", "BOOLEAN", "the stage is stated, not inferred", False),
+        Column("model_version", "VARCHAR", "the stage model that gave the row", False),
+    ),
+    unique_key=("stint_id", "stage"),
+)
+
+STAGE_MODELS = Table(
+    "stage_models",
+    "The stage model fitted at the last build (one row), re-used by the people commands "
+    "(careers/stint_stages.py).",
+    (
+        Column("model_version", "VARCHAR", "as in stint_stages.model_version", False),
+        Column("estimator", "VARCHAR", "the configured estimator and settings (JSON)", False),
+        Column("encoding", "VARCHAR", "how features become its input (JSON)", False),
+        Column("sklearn_version", "VARCHAR", "scikit-learn that fitted it", False),
+        Column("fitted", "VARCHAR", "the calibrated estimator, pickled, base64", False),
+        Column("labelled_people", "BIGINT", "people with a stated stage it learnt from", False),
+        Column("labelled_stints", "BIGINT", "stints with a stated stage it learnt from", False),
+        Column("validation_log_loss", "DOUBLE", "log loss on the calibration third", False),
+    ),
+)
+
 MOVES = Table(
     "moves",
     "A person's move between organisations or countries, first observed in a year.",
@@ -548,6 +580,8 @@ TABLES: tuple[Table, ...] = (
     PERSON_LINKS,
     PEOPLE_OVERRIDES,
     STINTS,
+    STINT_STAGES,
+    STAGE_MODELS,
     MOVES,
     JOB_FILES,
     JOB_POSTINGS,
