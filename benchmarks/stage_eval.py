@@ -64,7 +64,6 @@ def main() -> None:
             shutil.copyfile(args.db, copy)
             with open_store(copy) as store:
                 out["step_build"] = _timed(lambda: derive_stint_stages(store))
-                out["step_people"] = _timed(lambda: derive_stint_stages(store, refit=False))
     print(json.dumps(out, indent=1, default=float))
 
 

@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 
 from talentflow.build.steps import derive_downstream
-from talentflow.careers import stint_stages
 from talentflow.careers.stage_evaluation import (
     TOLERANCE,
     choose_configuration,
@@ -28,7 +27,6 @@ from talentflow.careers.stint_stages import (
     MODEL_STAGES,
     Candidate,
     derive_stint_stages,
-    load_stage_model,
     stint_features,
 )
 from talentflow.graph.store import Store, open_store
@@ -207,7 +205,6 @@ def test_derive_keeps_stated_stages_and_infers_the_rest(store: Store) -> None:
     result = derive_stint_stages(store)
     assert result.stints == 240 and result.observed == 180 and result.inferred == 60
     assert result.model_version.startswith(f"{MODEL_FAMILY}-{CONFIGURED.name}-")
-    assert result.refitted
     observed = store.query(
         "SELECT count(*) AS n, min(probability) AS p FROM stint_stages WHERE observed"
     )
@@ -234,45 +231,37 @@ def test_too_few_stated_people_leave_unstated_stints_unknown(store: Store) -> No
     _cohort(store, people=few + 5, labelled=few)
     result = derive_stint_stages(store)
     assert result.model_version == f"{MODEL_FAMILY}-none"
-    assert store.scalar("SELECT count(*) FROM stage_models") == 0
     rows = store.query(
         "SELECT stage, probability, count(*) AS n FROM stint_stages WHERE NOT observed GROUP BY ALL"
     )
     assert rows == [{"stage": "unknown", "probability": 1.0, "n": 15}]
 
 
-def _no_fit(*args: object, **kwargs: object) -> None:
-    raise AssertionError("the stage model was fitted again")
-
-
-def test_people_commands_predict_with_the_model_the_build_fitted(
-    store: Store, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_people_commands_derive_the_stages_of_the_re_resolved_people(store: Store) -> None:
     _cohort(store, people=80, labelled=60)
     built = derive_stint_stages(store)
-    rows = "SELECT stint_id, stage, probability, model_version FROM stint_stages ORDER BY ALL"
-    before = store.query(rows)
-    stored = load_stage_model(store)
-    assert stored is not None and stored.version == built.model_version
-    monkeypatch.setattr(stint_stages, "fit_stage_model", _no_fit)
+    # a people command moves a stint to another person; the stages follow it
+    store.con.execute("UPDATE stints SET person_id = 'stu-merged' WHERE person_id = 'stu0'")
     # what people resolve/link/unlink/forget run after the people step
     assert derive_downstream(store, "live stints") == ["stint stages"]
-    assert store.query(rows) == before
-    again = derive_stint_stages(store, refit=False)
-    assert not again.refitted and again.model_version == built.model_version
+    people = store.query(
+        "SELECT DISTINCT person_id FROM stint_stages WHERE person_id IN ('stu0', 'stu-merged')"
+    )
+    assert people == [{"person_id": "stu-merged"}]
+    assert store.scalar("SELECT count(*) FROM stint_stages") == 180 + 60 * len(MODEL_STAGES)
+    assert store.scalar("SELECT any_value(model_version) FROM stint_stages") == built.model_version
 
 
-def test_a_model_stored_for_other_settings_or_scikit_learn_is_fitted_again(
-    store: Store,
-) -> None:
+def test_no_fitted_model_is_kept_in_the_store(store: Store) -> None:
     _cohort(store, people=80, labelled=60)
     derive_stint_stages(store)
-    other = Candidate(CONFIGURED.name, {**CONFIGURED.settings, "max_iter": 7})
-    assert load_stage_model(store, other) is None
-    store.con.execute("UPDATE stage_models SET sklearn_version = '0.0'")
-    assert load_stage_model(store) is None
-    result = derive_stint_stages(store, refit=False)
-    assert result.refitted and load_stage_model(store) is not None
+    tables = {r["table_name"] for r in store.query("SELECT table_name FROM duckdb_tables()")}
+    assert "stage_models" not in tables
+    blobs = store.query(
+        "SELECT count(*) AS n FROM duckdb_columns() WHERE table_name LIKE 'stint%' "
+        "AND data_type IN ('BLOB', 'VARCHAR') AND column_name IN ('fitted', 'model')"
+    )
+    assert blobs == [{"n": 0}]
 
 
 def test_the_choice_compares_on_development_people_and_prefers_the_cheaper(
@@ -360,4 +349,3 @@ def test_held_out_stage_inference_on_the_mirror(mirror_store: Store) -> None:
     assert bad == 0
     covered = mirror_store.scalar("SELECT count(DISTINCT stint_id) FROM stint_stages")
     assert covered == result.stints
-    assert mirror_store.scalar("SELECT count(*) FROM stage_models") == 1

@@ -67,12 +67,6 @@ def _stint_stages(store: Store, reporter: Reporter = SILENT) -> object:
     return derive_stint_stages(store, reporter=reporter)
 
 
-def _stint_stages_again(store: Store, reporter: Reporter = SILENT) -> object:
-    from talentflow.careers.stint_stages import derive_stint_stages
-
-    return derive_stint_stages(store, reporter=reporter, refit=False)
-
-
 DERIVE_STEPS: tuple[DeriveStep, ...] = (
     # First: every later step reads the organisation and country decisions.
     DeriveStep("organisations", _organisations),
@@ -88,10 +82,6 @@ DERIVE_STEPS: tuple[DeriveStep, ...] = (
     # Last: a stage distribution for every stint of every evidence (issue 19).
     DeriveStep("stint stages", _stint_stages),
 )
-
-_RERUN: dict[str, Callable[[Store, Reporter], object]] = {"stint stages": _stint_stages_again}
-"""Steps that :func:`derive_downstream` runs differently: the people commands predict stages
-with the model the build fitted instead of fitting one."""
 
 _DERIVED_KEY = "derived_after_run"
 
@@ -132,6 +122,6 @@ def derive_downstream(store: Store, after: str, reporter: Reporter = SILENT) -> 
     done = []
     for name, run in DERIVE_STEPS[names.index(after) + 1 :]:
         reporter.note(f"deriving {name} ...")
-        _RERUN.get(name, run)(store, reporter)
+        run(store, reporter)
         done.append(name)
     return done

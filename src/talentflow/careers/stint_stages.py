@@ -21,18 +21,16 @@ The features are one SQL query (:data:`FEATURES_SQL`); people in ``stage_hidden`
 stated position hidden, their own and as others' co-authors, so an evaluation on held-out
 people (``careers/stage_evaluation.py``) sees what the model sees for people who state
 nothing. A build fits one configuration (``careers/data/stage_model.json``, chosen on the
-development split by ``benchmarks/stage_eval.py``) and stores it in ``stage_models``; the
-people commands predict with it. ``unknown`` is given (probability 1) only where no model
+development split by ``benchmarks/stage_eval.py``); the people commands fit it again on
+the re-resolved people. ``unknown`` is given (probability 1) only where no model
 can be fitted (a store with too few stated stints). docs/education.md gives the figures and
 what the model assumes.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
-import pickle
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from importlib import resources
@@ -45,7 +43,7 @@ import pyarrow.compute as pc
 from talentflow.careers.derive import SLOT_PERSON_SQL
 from talentflow.careers.stages import STAGES, stage_case_sql
 from talentflow.careers.store import conform
-from talentflow.graph.schema import STAGE_MODELS, STINT_STAGES
+from talentflow.graph.schema import STINT_STAGES
 from talentflow.graph.store import Store
 from talentflow.progress import SILENT, Reporter
 from talentflow.resolve.archive_derive import SLOT_VALUES_SQL
@@ -461,50 +459,6 @@ def fit_stage_model(
     )
 
 
-def _sklearn_version() -> str:
-    import sklearn
-
-    return str(sklearn.__version__)
-
-
-def _model_row(model: StageModel) -> pa.Table:
-    payload = base64.b64encode(pickle.dumps(model.estimator)).decode("ascii")
-    return pa.table(
-        {
-            "model_version": [model.version],
-            "estimator": [model.candidate.as_json()],
-            "encoding": [model.encoding.as_json()],
-            "sklearn_version": [_sklearn_version()],
-            "fitted": [payload],
-            "labelled_people": [model.labelled_people],
-            "labelled_stints": [model.labelled_stints],
-            "validation_log_loss": [model.validation_log_loss],
-        }
-    )
-
-
-def load_stage_model(store: Store, candidate: Candidate = CONFIGURED) -> StageModel | None:
-    """The model the last build fitted, if it was fitted for ``candidate`` by this
-    scikit-learn (a pickle does not cross versions); else None."""
-    rows = store.query(f"SELECT * FROM {STAGE_MODELS.name}")
-    if len(rows) != 1:
-        return None
-    row = rows[0]
-    if row["estimator"] != candidate.as_json() or row["sklearn_version"] != _sklearn_version():
-        return None
-    # The store's own build wrote it; a store is trusted as the code that reads it is.
-    estimator = pickle.loads(base64.b64decode(row["fitted"]))
-    return StageModel(
-        Encoding.from_json(row["encoding"]),
-        estimator,
-        candidate,
-        float(row["validation_log_loss"]),
-        int(row["labelled_people"]),
-        int(row["labelled_stints"]),
-        str(row["model_version"]),
-    )
-
-
 @dataclass(frozen=True)
 class StintStagesResult:
     """What :func:`derive_stint_stages` wrote."""
@@ -513,24 +467,18 @@ class StintStagesResult:
     observed: int
     inferred: int
     model_version: str
-    refitted: bool
 
 
-def derive_stint_stages(
-    store: Store, reporter: Reporter = SILENT, refit: bool = True
-) -> StintStagesResult:
+def derive_stint_stages(store: Store, reporter: Reporter = SILENT) -> StintStagesResult:
     """Replace ``stint_stages``: the stated stage of every stint that has one, the model's
     distribution for every other stint (``unknown`` when no model can be fitted).
 
-    ``refit=True`` (the build) fits the configured model and stores it in ``stage_models``;
-    ``refit=False`` (``people resolve/link/unlink/forget``) predicts with the stored one and
-    fits only when there is none for this configuration and scikit-learn."""
+    The configured model is fitted afresh each time (the build and ``people
+    resolve/link/unlink/forget``): a fitted scikit-learn model can only be kept as a pickle,
+    and a store that runs code when it is opened is not one a user can be handed."""
     features = stint_features(store)
     reporter.note(f"stage model: {features.num_rows:,} stints")
-    model = None if refit else load_stage_model(store)
-    refitted = model is None
-    if refitted:
-        model = fit_stage_model(features)
+    model = fit_stage_model(features)
     labels = stage_labels(features)
     observed = labels >= 0
     version = model.version if model is not None else f"{MODEL_FAMILY}-none"
@@ -576,12 +524,7 @@ def derive_stint_stages(
     with store.transaction() as con:
         con.execute("DELETE FROM stint_stages")
         store.append_arrow(STINT_STAGES, conform(table, STINT_STAGES.arrow_schema()))
-        if refitted:
-            con.execute(f"DELETE FROM {STAGE_MODELS.name}")
-            if model is not None:
-                row = conform(_model_row(model), STAGE_MODELS.arrow_schema())
-                store.append_arrow(STAGE_MODELS, row)
-    return StintStagesResult(features.num_rows, len(obs_idx), len(rest), version, refitted)
+    return StintStagesResult(features.num_rows, len(obs_idx), len(rest), version)
 
 
 def _rows(

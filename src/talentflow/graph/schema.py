@@ -308,22 +308,6 @@ STINT_STAGES = Table(
     unique_key=("stint_id", "stage"),
 )
 
-STAGE_MODELS = Table(
-    "stage_models",
-    "The stage model fitted at the last build (one row), re-used by the people commands "
-    "(careers/stint_stages.py).",
-    (
-        Column("model_version", "VARCHAR", "as in stint_stages.model_version", False),
-        Column("estimator", "VARCHAR", "the configured estimator and settings (JSON)", False),
-        Column("encoding", "VARCHAR", "how features become its input (JSON)", False),
-        Column("sklearn_version", "VARCHAR", "scikit-learn that fitted it", False),
-        Column("fitted", "VARCHAR", "the calibrated estimator, pickled, base64", False),
-        Column("labelled_people", "BIGINT", "people with a stated stage it learnt from", False),
-        Column("labelled_stints", "BIGINT", "stints with a stated stage it learnt from", False),
-        Column("validation_log_loss", "DOUBLE", "log loss on the calibration third", False),
-    ),
-)
-
 MOVES = Table(
     "moves",
     "A person's move between organisations or countries, first observed in a year.",
@@ -581,7 +565,6 @@ TABLES: tuple[Table, ...] = (
     PEOPLE_OVERRIDES,
     STINTS,
     STINT_STAGES,
-    STAGE_MODELS,
     MOVES,
     JOB_FILES,
     JOB_POSTINGS,
