@@ -19,7 +19,7 @@ from talentflow.careers.education_evaluation import evaluate, summarise
 from talentflow.engines import DuckDBEngine
 from talentflow.graph.store import open_store
 from talentflow.indicators.common import BEST_STINTS, best_evidence
-from talentflow.indicators.pipeline import PIPELINE_SQL
+from talentflow.indicators.pipeline import PIPELINE_SQL, pipeline
 
 COHORTS = [(v, y) for v in ("nips", "iclr", "icml") for y in (2021, 2022, 2023, 2024, 2025)]
 
@@ -35,7 +35,15 @@ def main() -> None:
         action="store_true",
         help="fit on the dataset's fit/dev people too; check on its held-out people only",
     )
+    ap.add_argument(
+        "--time-pipeline",
+        metavar="VENUE:YEAR",
+        help="only time pipeline calls without and with the estimates (3 alternating rounds)",
+    )
     args = ap.parse_args()
+    if args.time_pipeline:
+        time_pipeline(args.db, *args.time_pipeline.split(":"))
+        return
     prefix = f"{args.advisor_dataset}:" if args.advisor_dataset else None
     with open_store(args.db, read_only=True) as store:
         engine = DuckDBEngine(store)
@@ -88,6 +96,26 @@ def main() -> None:
             ]
             got["cpu_seconds"] = round(time.process_time() - t, 1)
             print(json.dumps(got, indent=1, default=str))
+
+
+def time_pipeline(db: Path, venue: str, year: str) -> None:
+    """CPU and wall seconds of a pipeline call without and with the education estimates."""
+    with open_store(db, read_only=True) as store:
+        for round_ in range(3):
+            for estimate in (False, True):
+                cpu, wall = time.process_time(), time.perf_counter()
+                got = pipeline(store, venue, int(year), estimate=estimate)
+                print(
+                    json.dumps(
+                        {
+                            "round": round_,
+                            "estimate": estimate,
+                            "n": got.n,
+                            "cpu": round(time.process_time() - cpu, 2),
+                            "wall": round(time.perf_counter() - wall, 2),
+                        }
+                    )
+                )
 
 
 if __name__ == "__main__":

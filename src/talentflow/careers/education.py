@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -116,7 +116,7 @@ class Context:
     kind: str
     training: str = UNKNOWN_TRAINING
 
-    def key(self, covariates: Sequence[str]) -> tuple[str, ...]:
+    def key(self, covariates: tuple[str, ...]) -> tuple[str, ...]:
         """The context's values of ``covariates`` (a missing organisation is its own key)."""
         return tuple(str(getattr(self, c) or "") for c in covariates)
 
@@ -179,8 +179,8 @@ class FittedModel:
         query = codes if codes is not None else self.query_codes(contexts)
         p = np.tile(prior, (len(contexts), 1))
         for level_codes, q, keys in zip(self.codes, query, self.keys, strict=True):
-            counts = np.zeros((len(keys), k))
-            np.add.at(counts, (level_codes, self.labels), w)
+            flat = np.bincount(level_codes * k + self.labels, weights=w, minlength=len(keys) * k)
+            counts = flat.reshape(len(keys), k)
             known = q >= 0
             c = counts[q[known]]
             p[known] = (c + a * p[known]) / (c.sum(axis=1, keepdims=True) + a)
@@ -293,9 +293,10 @@ def choose(target: str, fit_data: Sequence[Example], dev_data: Sequence[Example]
     scores: dict[str, float] = {}
     best: tuple[float, Candidate] | None = None
     for chain in CHAINS[target]:
-        for a in CONCENTRATIONS:
+        counted = fit(target, fit_data, Candidate(chain, CONCENTRATIONS[0]))
+        for a in CONCENTRATIONS:  # the concentration acts at prediction only: count once
             cand = Candidate(chain, a)
-            loss = log_loss(fit(target, fit_data, cand), dev_data)
+            loss = log_loss(replace(counted, candidate=cand), dev_data)
             scores[f"{chain}/a={a:g}"] = round(loss, 4)
             if best is None or loss < best[0]:
                 best = (loss, cand)
@@ -423,6 +424,15 @@ def bootstrap_shares(
     todo = np.flatnonzero(~observed)
     contexts = [_query(people[int(i)], target) for i in todo]
     codes = model.query_codes(contexts)
+    # Predict once per distinct context (many authors share an organisation and stage).
+    if codes and len(todo):
+        unique, inverse = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
+        codes = [unique[:, j].copy() for j in range(unique.shape[1])]
+        firsts = np.unique(inverse.reshape(-1), return_index=True)[1]
+        distinct = [contexts[int(i)] for i in firsts]
+        inverse = inverse.reshape(-1)
+    else:
+        distinct, inverse = contexts, np.arange(len(todo))
     works = sorted({p.work for p in people if p.work})
     work_code = np.array([works.index(p.work) if p.work else -1 for p in people])
 
@@ -431,7 +441,9 @@ def bootstrap_shares(
         out[:, : len(model.classes)] = probs
         return out
 
-    point_probs = pad(model.predict(contexts, codes=codes)) if len(todo) else np.zeros((0, k))
+    point_probs = (
+        pad(model.predict(distinct, codes=codes))[inverse] if len(todo) else np.zeros((0, k))
+    )
     mass = np.zeros((n, k))
     mass[np.flatnonzero(observed), seen_code[observed]] = 1.0
     mass[todo] = point_probs
@@ -443,7 +455,9 @@ def bootstrap_shares(
     for b in range(replicates):
         weights = rng.multinomial(model.n_people, np.full(model.n_people, 1 / model.n_people))
         probs = (
-            pad(model.predict(contexts, weights.astype(np.float64), codes)) if len(todo) else None
+            pad(model.predict(distinct, weights.astype(np.float64), codes))[inverse]
+            if len(todo)
+            else None
         )
         label = seen_code.copy()
         if probs is not None:

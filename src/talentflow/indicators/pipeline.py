@@ -412,7 +412,7 @@ def education(
             origin=p["origin_country"],
             work=p["work_country"],
         )
-        for p in people
+        for p in sorted(people, key=lambda p: str(p["person_id"]))  # reproducible draws
     ]
     sources = Counter(str(p["context_source"]) for p in people if p["context_source"])
     out: dict[str, dict[str, Any]] = {}
