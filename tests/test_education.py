@@ -126,6 +126,26 @@ def test_bootstrap_intervals_widen_with_fewer_fitting_people() -> None:
     assert w > n
 
 
+def test_flows_count_the_observed_and_spread_the_estimated() -> None:
+    train = ed.fit("training", FIT, ed.Candidate("org", 2.0))
+    origin_fit = [
+        ed.Example(e.person_id, e.context, "AA" if e.context.country == "AA" else "CC", 1.0)
+        for e in FIT
+    ]
+    origin = ed.fit("origin", origin_fit, ed.Candidate("org", 2.0))
+    ctx = ed.Context("faculty", "ua", "AA", "academia")
+    people = [ed.Person(f"o{i}", ctx, "AA", "AA", "AA") for i in range(30)]
+    people += [ed.Person(f"u{i}", ctx, None, None, "AA") for i in range(30)]
+    flows = ed.bootstrap_flows({"origin": origin, "training": train}, people, replicates=60)
+    cells = {(f["origin"], f["training"], f["work"]): f for f in flows}
+    top = cells[("AA", "AA", "AA")]
+    assert top["observed"] == 30  # both stated: counted, never drawn
+    assert sum(f["observed"] for f in flows) == 30
+    # the 30 unstated at "ua" are drawn, mostly AA: the cell holds most of the cohort
+    assert 0.8 < top["share"] <= 1.0 and top["low"] <= top["share"] <= top["high"]
+    assert sum(f["share"] for f in flows) == pytest.approx(1.0, abs=0.01)
+
+
 @pytest.fixture(scope="module")
 def synthetic_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     path: Path = tmp_path_factory.mktemp("edu") / "s.duckdb"
@@ -150,6 +170,7 @@ def test_pipeline_reports_observed_estimated_and_combined(synthetic_store: Store
         )
         for cell in edu["combined"]["shares"].values():
             assert cell["low"] <= cell["high"]
+    assert got.education["flows"] and all(f["low"] <= f["high"] for f in got.education["flows"])
     rows = [r for r in got.table_rows() if r["stage"] == "training"]
     assert rows and {"obs", "est"} <= set(rows[0])
 

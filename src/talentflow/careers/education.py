@@ -397,6 +397,61 @@ def _ratio(a: int, b: int) -> float:
     return a / b if b else 0.0
 
 
+class _Draws:
+    """One target's countries over a cohort: observed codes, the full fit's expected mass,
+    and a bootstrap replicate's labels (refit on resampled fitting people, then a draw for
+    each unobserved person)."""
+
+    def __init__(self, model: FittedModel, people: Sequence[Person], target: str) -> None:
+        self.model = model
+        classes = list(model.classes)
+        for p in people:
+            seen = getattr(p, target)
+            if seen is not None and seen not in classes:
+                classes.append(str(seen))
+        self.classes = classes
+        index = {c: i for i, c in enumerate(classes)}
+        self.k = k = len(classes)
+        self.observed = np.array([getattr(p, target) is not None for p in people], dtype=bool)
+        self.seen_code = np.array(
+            [index[str(getattr(p, target))] if getattr(p, target) else -1 for p in people],
+            dtype=np.int64,
+        )
+        self.todo = np.flatnonzero(~self.observed)
+        contexts = [_query(people[int(i)], target) for i in self.todo]
+        self.from_context = sum(1 for c in contexts if c.country)
+        codes = model.query_codes(contexts)
+        # Predict once per distinct context (many authors share an organisation and stage).
+        if codes and len(self.todo):
+            unique, inverse = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
+            codes = [unique[:, j].copy() for j in range(unique.shape[1])]
+            firsts = np.unique(inverse.reshape(-1), return_index=True)[1]
+            self.distinct = [contexts[int(i)] for i in firsts]
+            self.inverse = inverse.reshape(-1)
+        else:
+            self.distinct, self.inverse = contexts, np.arange(len(self.todo))
+        self.codes = codes
+        self.mass = np.zeros((len(people), k))
+        self.mass[np.flatnonzero(self.observed), self.seen_code[self.observed]] = 1.0
+        if len(self.todo):
+            self.mass[self.todo] = self._probs(None)
+
+    def _probs(self, weights: npt.NDArray[np.float64] | None) -> npt.NDArray[np.float64]:
+        probs = self.model.predict(self.distinct, weights, self.codes)
+        out = np.zeros((len(probs), self.k))
+        out[:, : len(self.model.classes)] = probs
+        return out[self.inverse]
+
+    def labels(self, rng: np.random.Generator) -> npt.NDArray[np.int64]:
+        """Every person's country code in one replicate."""
+        n_fit = self.model.n_people
+        weights = rng.multinomial(n_fit, np.full(n_fit, 1 / n_fit)).astype(np.float64)
+        label = self.seen_code.copy()
+        if len(self.todo):
+            label[self.todo] = _draw(self._probs(weights), rng)
+        return label
+
+
 def bootstrap_shares(
     model: FittedModel,
     people: Sequence[Person],
@@ -409,59 +464,18 @@ def bootstrap_shares(
     resamples the cohort, and draws each unobserved person's country from its refitted
     distribution. Point shares: observed counts plus the full fit's expected counts."""
     rng = np.random.default_rng(seed)
-    classes = list(model.classes)
-    for p in people:
-        seen = getattr(p, target)
-        if seen is not None and seen not in classes:
-            classes.append(str(seen))
-    index = {c: i for i, c in enumerate(classes)}
-    k = len(classes)
+    draws = _Draws(model, people, target)
+    classes, k, observed, mass = draws.classes, draws.k, draws.observed, draws.mass
     n = len(people)
-    observed = np.array([getattr(p, target) is not None for p in people])
-    seen_code = np.array(
-        [index[str(getattr(p, target))] if o else -1 for p, o in zip(people, observed, strict=True)]
-    )
-    todo = np.flatnonzero(~observed)
-    contexts = [_query(people[int(i)], target) for i in todo]
-    codes = model.query_codes(contexts)
-    # Predict once per distinct context (many authors share an organisation and stage).
-    if codes and len(todo):
-        unique, inverse = np.unique(np.stack(codes, axis=1), axis=0, return_inverse=True)
-        codes = [unique[:, j].copy() for j in range(unique.shape[1])]
-        firsts = np.unique(inverse.reshape(-1), return_index=True)[1]
-        distinct = [contexts[int(i)] for i in firsts]
-        inverse = inverse.reshape(-1)
-    else:
-        distinct, inverse = contexts, np.arange(len(todo))
     works = sorted({p.work for p in people if p.work})
     work_code = np.array([works.index(p.work) if p.work else -1 for p in people])
-
-    def pad(probs: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        out = np.zeros((len(probs), k))
-        out[:, : len(model.classes)] = probs
-        return out
-
-    point_probs = (
-        pad(model.predict(distinct, codes=codes))[inverse] if len(todo) else np.zeros((0, k))
-    )
-    mass = np.zeros((n, k))
-    mass[np.flatnonzero(observed), seen_code[observed]] = 1.0
-    mass[todo] = point_probs
 
     rep_obs = np.zeros((replicates, k))
     rep_est = np.zeros((replicates, k))
     rep_all = np.zeros((replicates, k))
     rep_work = np.zeros((replicates, max(len(works), 1), k))
     for b in range(replicates):
-        weights = rng.multinomial(model.n_people, np.full(model.n_people, 1 / model.n_people))
-        probs = (
-            pad(model.predict(distinct, weights.astype(np.float64), codes))[inverse]
-            if len(todo)
-            else None
-        )
-        label = seen_code.copy()
-        if probs is not None:
-            label[todo] = _draw(probs, rng)
+        label = draws.labels(rng)
         pick = rng.integers(0, n, n) if n else np.zeros(0, dtype=np.int64)
         o = observed[pick]
         rep_obs[b] = np.bincount(label[pick][o], minlength=k) / max(int(o.sum()), 1)
@@ -499,7 +513,7 @@ def bootstrap_shares(
         combined=cells(point_all, rep_all),
         n_observed=n_obs,
         n_estimated=n - n_obs,
-        n_from_context=sum(1 for c in contexts if c.country),
+        n_from_context=draws.from_context,
         by_work=by_work,
     )
 
@@ -518,4 +532,61 @@ def fit_models(
             [e for e in data if split_of(e.person_id) == "dev"],
         )
         out[target] = (choice, fit(target, data, choice.candidate))
+    return out
+
+
+def bootstrap_flows(
+    models: Mapping[str, FittedModel],
+    people: Sequence[Person],
+    replicates: int = 200,
+    seed: int = 0,
+    top: int = 40,
+) -> list[dict[str, Any]]:
+    """Origin -> training -> work cells: each cell's share of the people with a work
+    country, with percentile 95% intervals (one resampled cohort per replicate, both
+    targets drawn in it; origin and training drawn independently given the context).
+    The point share is the mean over replicates; ``observed`` counts the cell's people
+    whose origin and training are both stated. The ``top`` cells, largest first."""
+    rng = np.random.default_rng(seed)
+    origin = _Draws(models["origin"], people, "origin")
+    training = _Draws(models["training"], people, "training")
+    works = sorted({p.work for p in people if p.work})
+    work_code = np.array([works.index(p.work) if p.work else -1 for p in people])
+    n = len(people)
+    has_work = work_code >= 0
+    if not n or not has_work.any():
+        return []
+    size = (origin.k, training.k, len(works))
+    reps = np.zeros((replicates, origin.k * training.k * len(works)))
+    for b in range(replicates):
+        o, t = origin.labels(rng), training.labels(rng)
+        pick = rng.integers(0, n, n)
+        pick = pick[has_work[pick]]
+        cell = np.ravel_multi_index((o[pick], t[pick], work_code[pick]), size)
+        reps[b] = np.bincount(cell, minlength=reps.shape[1]) / max(len(pick), 1)
+    point = reps.mean(axis=0)
+    both = origin.observed & training.observed & has_work
+    seen = np.bincount(
+        np.ravel_multi_index(
+            (origin.seen_code[both], training.seen_code[both], work_code[both]), size
+        ),
+        minlength=reps.shape[1],
+    )
+    out: list[dict[str, Any]] = []
+    for i in np.argsort(-point, kind="stable")[:top]:
+        if point[i] < MIN_CELL:
+            break
+        a, b_, w = np.unravel_index(int(i), size)
+        low, high = _percentile(reps[:, i])
+        out.append(
+            {
+                "origin": origin.classes[int(a)],
+                "training": training.classes[int(b_)],
+                "work": works[int(w)],
+                "share": float(point[i]),
+                "low": low,
+                "high": high,
+                "observed": int(seen[i]),
+            }
+        )
     return out

@@ -30,6 +30,7 @@ from talentflow.careers.education import (
     TRAINING_SQL,
     Context,
     Person,
+    bootstrap_flows,
     bootstrap_shares,
     fit_models,
 )
@@ -180,7 +181,7 @@ class PipelineResult(IndicatorResult):
     top_institutions: list[dict[str, Any]]
     evidence: dict[str, dict[str, int]]
     comparison: list[dict[str, Any]] = field(default_factory=list)
-    education: dict[str, dict[str, Any]] = field(default_factory=dict)
+    education: dict[str, Any] = field(default_factory=dict)
     people_file: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
@@ -415,8 +416,9 @@ def education(
         for p in sorted(people, key=lambda p: str(p["person_id"]))  # reproducible draws
     ]
     sources = Counter(str(p["context_source"]) for p in people if p["context_source"])
-    out: dict[str, dict[str, Any]] = {}
-    for target, (choice, model) in fit_models(engine).items():
+    out: dict[str, Any] = {}
+    models = fit_models(engine)
+    for target, (choice, model) in models.items():
         if not model.n_people:
             out[target] = {"model": None, "note": "no person with an observed " + target}
             continue
@@ -439,6 +441,10 @@ def education(
                 for source in sorted(sources)
             },
         }
+    if all(m.n_people for _, m in models.values()):
+        out["flows"] = bootstrap_flows(
+            {t: m for t, (_, m) in models.items()}, cohort, replicates=replicates
+        )
     return out
 
 
