@@ -294,3 +294,21 @@ def test_advisor_student_cohort_within_three_points(neurips_2022_db: Path, tmp_p
     for c in checks:
         assert abs(c.share - c.truth) <= 0.03, c
     assert sum(c.covered for c in checks) >= len(checks) - 1
+
+
+@pytest.mark.slow
+def test_people_file_by_openreview_id(neurips_2022_db: Path, tmp_path: Path) -> None:
+    with open_store(neurips_2022_db, read_only=True) as store:
+        ids = [
+            r[0]
+            for r in store.con.execute(
+                "SELECT DISTINCT profile_id FROM slot_keys WHERE profile_id IS NOT NULL "
+                "ORDER BY 1 LIMIT 25"
+            ).fetchall()
+        ]
+    assert len(ids) == 25
+    path = _people_csv(tmp_path, "openreview_id\n" + "\n".join([*ids, "~Nobody_Here1"]) + "\n")
+    res = _run(neurips_2022_db, path, "-f", "json")
+    assert res.exit_code == 0, res.stderr
+    report = json.loads(res.stdout)["people_file"]
+    assert report["unknown"] == 1 and report["people"] >= 20
