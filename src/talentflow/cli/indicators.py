@@ -118,7 +118,14 @@ def pipeline(
     )
     if fmt is OutputFormat.table and result.education:
         emit(fmt, None, result.education_rows(), title="origin and training: how determined")
+        emit(fmt, None, result.model_rows(), title="the education model")
         emit(fmt, None, result.origin_by_work_rows(), title="of those working in X, by origin")
+        emit(
+            fmt,
+            None,
+            result.education.get("flows", [])[:10],
+            title="education flows: origin -> training -> work (observed: both stated)",
+        )
     if fmt is OutputFormat.table and result.comparison:
         first = result.comparison[0]
         emit(

@@ -258,6 +258,27 @@ class PipelineResult(IndicatorResult):
             )
         return out
 
+    def model_rows(self) -> list[dict[str, Any]]:
+        """Per stage: the education model's settings, development log losses and where the
+        estimated authors' contexts came from."""
+        out: list[dict[str, Any]] = []
+        for stage in TARGETS[::-1]:
+            edu = self.education.get(stage, {})
+            if "combined" not in edu:
+                continue
+            combined = edu["combined"]
+            settings = {
+                **edu["model"],
+                "contexts": edu.get("contexts", {}),
+                "from_context": edu["estimated"]["from_context"],
+                "combined": f"determined {combined['determined']} of {combined['n']}",
+            }
+            for key, value in settings.items():
+                if isinstance(value, dict):
+                    value = "; ".join(f"{k}: {v}" for k, v in value.items())
+                out.append({"stage": stage, "setting": key, "value": str(value)})
+        return out
+
     def origin_by_work_rows(self, works: int = 5, origins: int = 5) -> list[dict[str, Any]]:
         """Combined origin shares of the largest work countries' authors (top ones)."""
         by_work = self.education.get("origin", {}).get("by_work", {})
