@@ -63,6 +63,25 @@ def mirror_store(mirror_store_path: Path) -> Iterator[Store]:
 
 
 @pytest.fixture(scope="session")
+def neurips_2022_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """NeurIPS 2022 from the real paper lists with the OpenReview archive beside them."""
+    from typer.testing import CliRunner
+
+    from talentflow.cli import app
+    from talentflow.sources.papercopilot_openreview import MIRROR_ENV
+
+    lists = require_shared("paperlists")
+    archive = require_shared("papercopilot-openreview")
+    db = tmp_path_factory.mktemp("nips2022") / "nips2022.duckdb"
+    args = ["build", "--mirror", str(lists), "--venues", "nips", "--years", "2022"]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(MIRROR_ENV, str(archive))
+        result = CliRunner().invoke(app, [*args, "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    return db
+
+
+@pytest.fixture(scope="session")
 def views_store_path(mirror_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small real store (NeurIPS 2023-2024, ICML 2024) for the report and dashboard tests."""
     from view_fakes import build_small_store

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from conftest import require_shared
 from talentflow.cli import app
 from talentflow.indicators.regions import region_of
 from talentflow.indicators.stats import share_cell
@@ -26,7 +25,6 @@ from talentflow.indicators.tracker import (
     nearest_edition,
     tracker_figures,
 )
-from talentflow.sources.papercopilot_openreview import MIRROR_ENV
 from talentflow.sources.paperlists_parse import is_oral
 
 runner = CliRunner()
@@ -89,17 +87,9 @@ def test_neurips_2022_highlighted_papers_are_its_orals() -> None:
 
 
 @pytest.fixture(scope="module")
-def neurips_2022(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """NeurIPS 2022 from the real paper lists with the OpenReview archive beside them."""
-    lists = require_shared("paperlists")
-    archive = require_shared("papercopilot-openreview")
-    db = tmp_path_factory.mktemp("tracker") / "nips2022.duckdb"
-    args = ["build", "--mirror", str(lists), "--venues", "nips", "--years", "2022"]
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(MIRROR_ENV, str(archive))
-        result = runner.invoke(app, [*args, "--db", str(db)])
-    assert result.exit_code == 0, result.output
-    return db
+def neurips_2022(neurips_2022_db: Path) -> Path:
+    """NeurIPS 2022 with the OpenReview archive (conftest.neurips_2022_db)."""
+    return neurips_2022_db
 
 
 def _pipeline(db: Path, *extra: str) -> dict[str, Any]:

@@ -51,8 +51,16 @@ def _print(
 
 @reports_errors
 def pipeline(
-    venue: Annotated[str, typer.Option(help="Venue code, e.g. nips.")],
-    year: Annotated[int, typer.Option(help="Conference year.")],
+    venue: Annotated[str | None, typer.Option(help="Venue code, e.g. nips.")] = None,
+    year: Annotated[int | None, typer.Option(help="Conference year.")] = None,
+    people: Annotated[
+        Path | None,
+        typer.Option(
+            "--people",
+            help="A cohort CSV instead of a venue-year: a column person_id, or "
+            "openreview_id, or name with organisation.",
+        ),
+    ] = None,
     elite: Annotated[bool, typer.Option("--elite", help="Oral papers only.")] = False,
     basis: Annotated[
         str, typer.Option(help="location (where authors are) or hq (employer HQ).")
@@ -70,23 +78,54 @@ def pipeline(
     With n, coverage (how many authors each stage could be determined for), 95% Wilson
     intervals, the origin x work matrix, sectors and top institutions.
 
+    Origin and training are also estimated for the authors whose education is not stated
+    (observed, estimated and combined, with bootstrap intervals; docs/education-estimates.md).
+
     Example: talentflow pipeline --venue nips --year 2018 --basis hq --format json
+
+    Any cohort: talentflow pipeline --people cohort.csv (each person at their latest year).
     """
+    from talentflow.errors import TalentflowError
+    from talentflow.indicators.people_cohort import people_cohort
     from talentflow.indicators.pipeline import pipeline as compute
 
     check.positive("--top", top)
+    if (people is None) == (venue is None or year is None) or (people and (venue or year)):
+        raise TalentflowError("give --venue and --year, or --people FILE (not both)")
     with engine_from_options(engine, db, tables, spark_master, spark_conf) as eng:
-        venue = check.venue(venue, check.known_venues(eng), year)
-        result = compute(eng, venue, year, basis=basis, elite=elite, top=top)
+        if people is not None:
+            cohort = people_cohort(eng, people)
+            result = compute(
+                eng, f"people in {people.name}", 0, basis=basis, top=top,
+                people_ids=cohort.person_ids,
+            )  # fmt: skip
+            result.people_file = cohort.report()
+            venue, year = f"people in {people.name}", 0
+        else:
+            assert venue is not None and year is not None
+            venue = check.venue(venue, check.known_venues(eng), year)
+            result = compute(eng, venue, year, basis=basis, elite=elite, top=top)
     _print(
         fmt,
         result.as_json(),
         result.table_rows(),
-        f"pipeline {venue} {year}",
+        f"pipeline {venue}{f' {year}' if year else ''} (origin, training: share of all, "
+        "obs/est among the "
+        "observed/estimated)",
         result.method,
-        ["stage", "country", "share", "low", "high", "n"],
-        ("origin", "training", "work"),
+        ["stage", "country", "share", "low", "high", "obs", "est", "n"],
+        ("origin", "training", "work", "education"),
     )
+    if fmt is OutputFormat.table and result.education:
+        emit(fmt, None, result.education_rows(), title="origin and training: how determined")
+        emit(fmt, None, result.model_rows(), title="the education model")
+        emit(fmt, None, result.origin_by_work_rows(), title="of those working in X, by origin")
+        emit(
+            fmt,
+            None,
+            result.education.get("flows", [])[:10],
+            title="education flows: origin -> training -> work (observed: both stated)",
+        )
     if fmt is OutputFormat.table and result.comparison:
         first = result.comparison[0]
         emit(

@@ -58,7 +58,7 @@ def _cell(value: object) -> object:
 
 
 #: Columns holding a share of 1, printed as percentages (with their interval columns).
-SHARE_COLUMNS = frozenset({"share", "estimate", "tracker", "gap"})
+SHARE_COLUMNS = frozenset({"share", "estimate", "tracker", "gap", "obs", "est"})
 INTERVAL_COLUMNS = frozenset({"low", "high"})
 #: Longest word a text column makes room for before it may split words.
 TEXT_WORD = 20

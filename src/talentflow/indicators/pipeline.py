@@ -20,33 +20,43 @@ counts by its OpenReview id, else by its name string (``coverage.people_unresolv
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from talentflow.careers.education import (
+    ORIGIN_SQL,
+    TARGETS,
+    TRAINING_SQL,
+    Context,
+    Person,
+    bootstrap_flows,
+    bootstrap_shares,
+    fit_models,
+)
 from talentflow.engines import Engine
 from talentflow.errors import TalentflowError
 from talentflow.graph.store import Store
 from talentflow.indicators.common import (
     BEST_STINTS,
-    TRAINING_RANK,
     IndicatorResult,
     best_evidence,
     engine_for,
+    in_list,
 )
+from talentflow.indicators.people_cohort import PERSON_KEY
 from talentflow.indicators.regions import region_of
 from talentflow.indicators.stats import share_cell, shares
 from talentflow.indicators.tracker import comparison_note, comparison_rows
 
 BASES = ("location", "hq")
+# Origin and training rows of the table view: countries of at least this combined share
+# (the JSON has every country).
+TABLE_MIN_SHARE = 0.005
 
-_PERSON = (
-    "coalesce(sp.person_id, CASE WHEN a.profile_kind = 'openreview' AND a.profile_id IS NOT "
-    "NULL THEN 'openreview:' || a.profile_id END, 'name:' || a.name)"
-)
-
-PIPELINE_SQL = f"""
-WITH slot AS (
-  SELECT {_PERSON} AS person_id,
+_PIPELINE_TEMPLATE = f"""
+WITH slot_all AS (
+  SELECT {PERSON_KEY} AS person_id, a.year, a.paper_key,
          CASE WHEN sp.person_id IS NULL THEN 1 ELSE 0 END AS unresolved,
          so.org_id, o.name AS org_name, coalesce(o.kind, 'unknown') AS kind,
          CASE WHEN :basis = 'hq' AND so.org_id IS NOT NULL
@@ -57,15 +67,21 @@ WITH slot AS (
   LEFT JOIN slot_people sp ON sp.paper_key = a.paper_key AND sp.author_index = a.author_index
   LEFT JOIN slot_orgs so ON so.paper_key = a.paper_key AND so.author_index = a.author_index
   LEFT JOIN organisations o ON o.org_id = so.org_id
-  WHERE a.accepted AND a.venue = :venue AND a.year = :year AND (p.is_oral OR NOT :elite)
+  WHERE a.accepted AND {{slot_filter}}
+),
+slot AS (
+  SELECT * FROM (
+    SELECT *, max(year) OVER (PARTITION BY person_id) AS latest FROM slot_all
+  ) slot_years WHERE year = latest
 ),
 slot_groups AS (
-  SELECT person_id, country, org_id, org_name, kind, count(*) AS n, max(unresolved) AS unresolved
-  FROM slot GROUP BY person_id, country, org_id, org_name, kind
+  SELECT person_id, year, country, org_id, org_name, kind, count(*) AS n,
+         max(unresolved) AS unresolved
+  FROM slot GROUP BY person_id, year, country, org_id, org_name, kind
 ),
 work AS (
-  SELECT person_id, country, org_id, org_name, kind, unresolved FROM (
-    SELECT person_id, country, org_id, org_name, kind,
+  SELECT person_id, year, country, org_id, org_name, kind, unresolved FROM (
+    SELECT person_id, year, country, org_id, org_name, kind,
            max(unresolved) OVER (PARTITION BY person_id) AS unresolved,
            row_number() OVER (
              PARTITION BY person_id
@@ -77,35 +93,71 @@ work AS (
   ) ranked_work WHERE rk = 1
 ),
 training AS (
-  SELECT person_id, country, evidence FROM (
-    SELECT s.person_id, s.country, s.evidence,
-           row_number() OVER (
-             PARTITION BY s.person_id
-             ORDER BY {TRAINING_RANK.replace("stage", "s.stage")},
-                      coalesce(s.first_year, 9999), s.country
-           ) AS rk
-    FROM best_stints s JOIN work w ON w.person_id = s.person_id
-    WHERE s.stage IN ('phd', 'masters') AND s.country IS NOT NULL
-  ) ranked_training WHERE rk = 1
+  SELECT t.* FROM ({TRAINING_SQL}) t JOIN work w ON w.person_id = t.person_id
 ),
 origin AS (
-  SELECT person_id, country, evidence FROM (
-    SELECT s.person_id, s.country, s.evidence,
+  SELECT g.* FROM ({ORIGIN_SQL}) g JOIN work w ON w.person_id = g.person_id
+),
+stage_now AS (
+  SELECT s.person_id,
+         coalesce(min(CASE WHEN s.stage <> 'unknown' THEN s.stage END), 'unknown') AS stage
+  FROM best_stints s JOIN work w ON w.person_id = s.person_id
+  WHERE s.first_year <= w.year AND coalesce(s.last_year, s.first_year) >= w.year
+    AND (s.org_id = w.org_id OR s.country = w.country)
+  GROUP BY s.person_id
+),
+elsewhere AS (
+  SELECT person_id, org_id, country, stage FROM (
+    SELECT s.person_id, s.org_id, s.country, coalesce(s.stage, 'unknown') AS stage,
            row_number() OVER (
-             PARTITION BY s.person_id ORDER BY coalesce(s.first_year, 9999), s.country
+             PARTITION BY s.person_id
+             ORDER BY coalesce(s.last_year, s.first_year, 0) DESC, s.country,
+                      coalesce(s.org_id, '')
            ) AS rk
     FROM best_stints s JOIN work w ON w.person_id = s.person_id
-    WHERE s.stage = 'undergraduate' AND s.country IS NOT NULL
-  ) ranked_origin WHERE rk = 1
+    WHERE s.country IS NOT NULL AND w.country IS NULL
+  ) ranked_elsewhere WHERE rk = 1
+),
+coauthors AS (
+  SELECT person_id, country FROM (
+    SELECT me.person_id, co.country,
+           row_number() OVER (
+             PARTITION BY me.person_id ORDER BY count(*) DESC, co.country
+           ) AS rk
+    FROM slot me JOIN slot co ON co.paper_key = me.paper_key AND co.person_id <> me.person_id
+    WHERE co.country IS NOT NULL
+      AND me.person_id IN (SELECT person_id FROM work WHERE country IS NULL)
+    GROUP BY me.person_id, co.country
+  ) ranked_coauthors WHERE rk = 1
 )
 SELECT w.person_id, w.unresolved, w.country AS work_country, w.org_id AS work_org_id,
        w.org_name AS work_org, w.kind AS work_kind,
        t.country AS training_country, t.evidence AS training_evidence,
-       g.country AS origin_country, g.evidence AS origin_evidence
+       g.country AS origin_country, g.evidence AS origin_evidence,
+       coalesce(n.stage, 'unknown') AS work_stage,
+       CASE WHEN w.country IS NOT NULL THEN 'work' WHEN e.country IS NOT NULL THEN 'elsewhere'
+            WHEN c.country IS NOT NULL THEN 'coauthors' END AS context_source,
+       CASE WHEN w.country IS NOT NULL THEN w.org_id ELSE e.org_id END AS context_org_id,
+       coalesce(w.country, e.country, c.country) AS context_country,
+       CASE WHEN w.country IS NOT NULL THEN w.kind ELSE coalesce(eo.kind, 'unknown') END
+         AS context_kind,
+       CASE WHEN w.country IS NOT NULL THEN coalesce(n.stage, 'unknown')
+            ELSE coalesce(e.stage, 'unknown') END AS context_stage
 FROM work w
 LEFT JOIN training t ON t.person_id = w.person_id
 LEFT JOIN origin g ON g.person_id = w.person_id
+LEFT JOIN stage_now n ON n.person_id = w.person_id
+LEFT JOIN elsewhere e ON e.person_id = w.person_id
+LEFT JOIN organisations eo ON eo.org_id = e.org_id
+LEFT JOIN coauthors c ON c.person_id = w.person_id
 """
+
+# A venue-year's accepted authors; the accepted authors among a list of people (by the
+# person keys above), each at the latest year they published.
+PIPELINE_SQL = _PIPELINE_TEMPLATE.format(
+    slot_filter="a.venue = :venue AND a.year = :year AND (p.is_oral OR NOT :elite)"
+)
+PEOPLE_PIPELINE_SQL = _PIPELINE_TEMPLATE.format(slot_filter=f"{PERSON_KEY} IN :people")
 
 
 @dataclass
@@ -129,6 +181,8 @@ class PipelineResult(IndicatorResult):
     top_institutions: list[dict[str, Any]]
     evidence: dict[str, dict[str, int]]
     comparison: list[dict[str, Any]] = field(default_factory=list)
+    education: dict[str, Any] = field(default_factory=dict)
+    people_file: dict[str, Any] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -149,20 +203,99 @@ class PipelineResult(IndicatorResult):
             "top_institutions": self.top_institutions,
             "evidence": self.evidence,
             "comparison": self.comparison,
+            "education": self.education,
+            **({"people_file": self.people_file} if self.people_file else {}),
             "method": self.method,
         }
 
     def table_rows(self) -> list[dict[str, Any]]:
-        """One row per (stage, country) share."""
+        """One row per (stage, country) share: origin and training combined (observed and
+        estimated people; beside it the share among the observed, ``obs``, and among the
+        estimated, ``est``; ``n`` the observed people), then work."""
         out: list[dict[str, Any]] = []
-        for stage, cells in (
-            ("origin", self.origin),
-            ("training", self.training),
-            ("work", self.work),
-        ):
-            for cc, cell in cells.items():
-                out.append({"stage": stage, "country": cc, **cell})
+        for stage in TARGETS[::-1]:
+            edu = self.education.get(stage, {})
+            if "combined" not in edu:
+                out.extend({"stage": stage, "country": cc, **c} for cc, c in self.cells(stage))
+                continue
+            observed = edu["observed"]["shares"]
+            estimated = edu["estimated"]["shares"]
+            for cc, cell in edu["combined"]["shares"].items():
+                if cell["share"] < TABLE_MIN_SHARE:
+                    continue
+                out.append(
+                    {
+                        "stage": stage,
+                        "country": cc,
+                        **cell,
+                        "obs": observed.get(cc, {}).get("share", 0.0),
+                        "est": estimated.get(cc, {}).get("share", 0.0),
+                        "n": self.cells_n(stage, cc),
+                    }
+                )
+        out.extend({"stage": "work", "country": cc, **c} for cc, c in self.work.items())
         return out
+
+    def education_rows(self) -> list[dict[str, Any]]:
+        """Per stage: people observed, estimated and determined (observed or estimated from
+        a known context), with their shares of the cohort."""
+        out: list[dict[str, Any]] = []
+        for stage in TARGETS[::-1]:
+            edu = self.education.get(stage, {})
+            if "combined" not in edu:
+                continue
+            n = edu["combined"]["n"]
+            out.append(
+                {
+                    "stage": stage,
+                    "people": n,
+                    "observed": edu["observed"]["n"],
+                    "estimated": edu["estimated"]["n"],
+                    "determined": edu["combined"]["determined"],
+                    "share determined": edu["combined"]["coverage"],
+                    "model": edu["model"]["chain"],
+                }
+            )
+        return out
+
+    def model_rows(self) -> list[dict[str, Any]]:
+        """Per stage: the education model's settings, development log losses and where the
+        estimated authors' contexts came from."""
+        out: list[dict[str, Any]] = []
+        for stage in TARGETS[::-1]:
+            edu = self.education.get(stage, {})
+            if "combined" not in edu:
+                continue
+            combined = edu["combined"]
+            settings = {
+                **edu["model"],
+                "contexts": edu.get("contexts", {}),
+                "from_context": edu["estimated"]["from_context"],
+                "combined": f"determined {combined['determined']} of {combined['n']}",
+            }
+            for key, value in settings.items():
+                if isinstance(value, dict):
+                    value = "; ".join(f"{k}: {v}" for k, v in value.items())
+                out.append({"stage": stage, "setting": key, "value": str(value)})
+        return out
+
+    def origin_by_work_rows(self, works: int = 5, origins: int = 5) -> list[dict[str, Any]]:
+        """Combined origin shares of the largest work countries' authors (top ones)."""
+        by_work = self.education.get("origin", {}).get("by_work", {})
+        out: list[dict[str, Any]] = []
+        for work in [w for w in self.work if w in by_work][:works]:
+            for origin, cell in list(by_work[work].items())[:origins]:
+                out.append({"work": work, "origin": origin, **cell})
+        return out
+
+    def cells(self, stage: str) -> list[tuple[str, dict[str, Any]]]:
+        """The observed share cells of ``origin`` or ``training``."""
+        return list((self.origin if stage == "origin" else self.training).items())
+
+    def cells_n(self, stage: str, country: str) -> int:
+        """Observed people of ``stage`` in ``country``."""
+        cell = dict(self.cells(stage)).get(country)
+        return int(cell["n"]) if cell else 0
 
 
 def _matrix(pairs: list[tuple[str, str]]) -> dict[str, dict[str, dict[str, Any]]]:
@@ -180,8 +313,13 @@ def pipeline(
     basis: str = "location",
     elite: bool = False,
     top: int = 20,
+    estimate: bool = True,
+    replicates: int = 200,
+    people_ids: Sequence[str] | None = None,
 ) -> PipelineResult:
-    """Origin -> training -> work for the accepted authors of ``venue`` ``year``.
+    """Origin -> training -> work for the accepted authors of ``venue`` ``year`` or, with
+    ``people_ids``, for those people, each at the latest year they published (``venue``
+    and ``year`` then only label the result).
 
     >>> # pipeline(store, "nips", 2018, basis="hq").work["US"]["share"]
     """
@@ -189,10 +327,12 @@ def pipeline(
         raise TalentflowError(f"--basis must be one of {', '.join(BASES)}, got '{basis}'")
     engine = engine_for(source)
     with best_evidence(engine, (BEST_STINTS,)):
-        people = engine.sql(
-            PIPELINE_SQL,
-            {"venue": venue, "year": int(year), "basis": basis, "elite": bool(elite)},
-        ).to_pylist()
+        if people_ids is None:
+            query = PIPELINE_SQL
+            params: dict[str, Any] = {"venue": venue, "year": int(year), "elite": bool(elite)}
+        else:
+            query, params = PEOPLE_PIPELINE_SQL, {"people": in_list(people_ids)}
+        people = engine.sql(query, {**params, "basis": basis}).to_pylist()
     n = len(people)
     work = [p for p in people if p["work_country"]]
     training = [p for p in people if p["training_country"]]
@@ -270,8 +410,89 @@ def pipeline(
         {"work": result.work, "origin": result.origin},
         result.coverage,
     )
+    if estimate:
+        result.education = education(engine, people, replicates)
     result.method = method_note(result)
     return result
+
+
+def education(
+    engine: Engine, people: list[dict[str, Any]], replicates: int = 200
+) -> dict[str, dict[str, Any]]:
+    """Origin and training of the pipeline's ``people``: observed, estimated (the education
+    model, :mod:`talentflow.careers.education`) and combined, with bootstrap intervals."""
+    cohort = [
+        Person(
+            person_id=str(p["person_id"]),
+            context=Context(
+                stage=str(p["context_stage"]),
+                org_id=p["context_org_id"],
+                country=str(p["context_country"] or ""),
+                kind=str(p["context_kind"]),
+            ),
+            training=p["training_country"],
+            origin=p["origin_country"],
+            work=p["work_country"],
+        )
+        for p in sorted(people, key=lambda p: str(p["person_id"]))  # reproducible draws
+    ]
+    sources = Counter(str(p["context_source"]) for p in people if p["context_source"])
+    out: dict[str, Any] = {}
+    models = fit_models(engine)
+    for target, (choice, model) in models.items():
+        if not model.n_people:
+            out[target] = {"model": None, "note": "no person with an observed " + target}
+            continue
+        got = bootstrap_shares(model, cohort, target, replicates=replicates)
+        out[target] = {
+            **got.as_json(),
+            "model": {
+                "chain": choice.candidate.chain,
+                "concentration": choice.candidate.concentration,
+                "fitted_people": model.n_people,
+                "dev_log_loss": choice.dev_log_loss,
+                "replicates": replicates,
+            },
+            "contexts": {
+                source: sum(
+                    1
+                    for p in people
+                    if p["context_source"] == source and p[f"{target}_country"] is None
+                )
+                for source in sorted(sources)
+            },
+        }
+    if all(m.n_people for _, m in models.values()):
+        out["flows"] = bootstrap_flows(
+            {t: m for t, (_, m) in models.items()}, cohort, replicates=replicates
+        )
+    return out
+
+
+def education_note(education: dict[str, dict[str, Any]]) -> str:
+    """How origin and training were estimated for the authors whose education is not stated."""
+    parts = []
+    for stage in TARGETS[::-1]:
+        edu = education.get(stage, {})
+        if "combined" in edu:
+            c = edu["combined"]
+            parts.append(
+                f"{stage} observed for {edu['observed']['n']}, estimated for "
+                f"{edu['estimated']['n']}, determined (observed, or estimated from a known work "
+                f"or stint country) for {c['determined']} of {c['n']}"
+            )
+    if not parts:
+        return "Origin and training were not estimated (no person with a stated education)."
+    model = next(e["model"] for e in education.values() if "combined" in e)
+    return (
+        "'education' (and the table's origin and training rows) combine the observed with "
+        "estimates from a model fitted on the people whose education is stated (a "
+        "Dirichlet-smoothed back-off from organisation to country to all; "
+        "docs/education-estimates.md): " + "; ".join(parts) + ". Their 95% intervals are "
+        f"percentiles of {model['replicates']} bootstrap replicates that refit the model on "
+        "resampled fitting people, resample the authors and draw each estimated author's "
+        "country; 'origin' and 'training' above them are the observed alone (Wilson)."
+    )
 
 
 def method_note(result: PipelineResult) -> str:
@@ -279,7 +500,8 @@ def method_note(result: PipelineResult) -> str:
     c = result.coverage
     basis = "employer headquarters" if result.basis == "hq" else "where the author is"
     note = (
-        f"{result.n} accepted authors of {result.venue} {result.year}"
+        f"{result.n} accepted authors of {result.venue}"
+        f"{f' {result.year}' if result.year else ' (each at the latest year they published)'}"
         f"{' (oral papers only)' if result.elite else ''}. Work = the country each author "
         f"published from there ({basis} basis), determined for {c['work']} of {result.n}; "
         "training = country of the PhD "
@@ -291,6 +513,7 @@ def method_note(result: PipelineResult) -> str:
         f"{c['people_unresolved']} authors had no person decision and were counted by "
         "OpenReview id or name string."
     )
+    note += " " + education_note(result.education)
     if result.comparison:
         note += " " + comparison_note(
             result.comparison, result.year, result.elite, result.basis, result.n
