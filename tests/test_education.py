@@ -177,6 +177,24 @@ def test_pipeline_reports_observed_estimated_and_combined(synthetic_store: Store
     assert rows and {"obs", "est"} <= set(rows[0])
 
 
+def test_origin_estimates_without_first_degree_histories_say_they_are_biased(
+    synthetic_store: Store, tmp_path: Path
+) -> None:
+    got = pipeline(synthetic_store, "synth", 2021, replicates=10)
+    assert got.education["origin"]["model"]["first_degree_histories"] == 0
+    assert "Origin estimates are biased towards the work country" in got.method
+    path = tmp_path / "s.duckdb"
+    shutil.copyfile(synthetic_store.path, path)
+    with open_store(path) as store:
+        store.con.execute(
+            "INSERT INTO stints (person_id, evidence, org_id, country, stage) "
+            "VALUES ('cohort:s1', 'csv', 'u1', 'IN', 'undergraduate')"
+        )
+        got = pipeline(store, "synth", 2021, replicates=10)
+    assert got.education["origin"]["model"]["first_degree_histories"] == 1
+    assert "biased towards the work country" not in got.method
+
+
 def test_evaluation_on_the_synthetic_store_runs(synthetic_store: Store) -> None:
     got = evaluate(DuckDBEngine(synthetic_store), "training", subsets=5, subset_size=60,
                    replicates=40)  # fmt: skip

@@ -416,6 +416,15 @@ def pipeline(
     return result
 
 
+FIRST_DEGREE_HISTORIES_SQL = """
+SELECT count(DISTINCT person_id) AS n FROM stints
+WHERE stage = 'undergraduate' AND evidence <> 'paper' AND country IS NOT NULL
+"""
+"""People whose first degree a career history states (a CSV such as advisorStudent.csv, a
+profile): without them the origin model learns only from undergraduates who publish, who
+study at home, and reads "first degree = where the author is" (docs/education-estimates.md)."""
+
+
 def education(
     engine: Engine, people: list[dict[str, Any]], replicates: int = 200
 ) -> dict[str, dict[str, Any]]:
@@ -439,6 +448,7 @@ def education(
     sources = Counter(str(p["context_source"]) for p in people if p["context_source"])
     out: dict[str, Any] = {}
     models = fit_models(engine)
+    histories = int(engine.sql(FIRST_DEGREE_HISTORIES_SQL).column("n")[0].as_py())
     for target, (choice, model) in models.items():
         if not model.n_people:
             out[target] = {"model": None, "note": "no person with an observed " + target}
@@ -452,6 +462,7 @@ def education(
                 "fitted_people": model.n_people,
                 "dev_log_loss": choice.dev_log_loss,
                 "replicates": replicates,
+                **({"first_degree_histories": histories} if target == "origin" else {}),
             },
             "contexts": {
                 source: sum(
@@ -484,6 +495,16 @@ def education_note(education: dict[str, dict[str, Any]]) -> str:
     if not parts:
         return "Origin and training were not estimated (no person with a stated education)."
     model = next(e["model"] for e in education.values() if "combined" in e)
+    caveat = ""
+    origin_model = education.get("origin", {}).get("model") or {}
+    if "combined" in education.get("origin", {}) and not origin_model.get("first_degree_histories"):
+        caveat = (
+            " Origin estimates are biased towards the work country: no career history in "
+            "the store states a first degree, so the model learnt from undergraduates who "
+            "publish, nearly all studying at home (on North American graduate students it "
+            "gave 77% US origin against a true 41%); load one, e.g. `talentflow careers load "
+            "--kind advisor-student`, before reading them."
+        )
     return (
         "'education' (and the table's origin and training rows) combine the observed with "
         "estimates from a model fitted on the people whose education is stated (a "
@@ -491,7 +512,7 @@ def education_note(education: dict[str, dict[str, Any]]) -> str:
         "docs/education-estimates.md): " + "; ".join(parts) + ". Their 95% intervals are "
         f"percentiles of {model['replicates']} bootstrap replicates that refit the model on "
         "resampled fitting people, resample the authors and draw each estimated author's "
-        "country; 'origin' and 'training' above them are the observed alone (Wilson)."
+        "country; 'origin' and 'training' above them are the observed alone (Wilson)." + caveat
     )
 
 
