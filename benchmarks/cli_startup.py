@@ -1,77 +1,134 @@
-"""Start-up time of the command line: ``talentflow --help`` and ``talentflow stats --help``.
+"""Start-up time of the command line: ``talentflow --help``, ``talentflow stats --help`` and
+``import talentflow.cli``, against the issue-21 goal of 0.3 s.
 
-    python3 -m uv run python benchmarks/cli_startup.py [--runs 7]
+    python3 -m uv run python benchmarks/cli_startup.py [--runs 21] [--before OLD/src]
 
-Runs each command in a fresh interpreter ``--runs`` times (wall clock, median and best),
-then lists the talentflow modules whose import costs most (``python -X importtime``,
-cumulative microseconds), which is where lazy imports would save time. The target of
-issue 21 is under 0.3 s for both. Prints one JSON object; figures go to
-benchmarks/RESULTS.md by hand.
+Each command runs in a fresh interpreter, ``--runs`` times, rounds interleaved (every
+command and variant once per round, so load spikes hit all of them alike). Two conditions:
+
+- ``bytecode``: Python's cached bytecode exists (what ``pip install`` leaves, or any run
+  after the first where ``__pycache__`` can be written); kept in a temporary
+  ``PYTHONPYCACHEPREFIX`` that one warm-up run fills.
+- ``source``: ``PYTHONDONTWRITEBYTECODE=1`` and no cache prefix, as on the shared machine:
+  the interpreter's standard library has its bytecode, but a virtual environment that
+  ``uv sync`` installed (it does not compile by default) and the source tree have none, so
+  Typer, rich and talentflow are compiled from source on every start. The first line says
+  whether site-packages holds any bytecode (then this condition is not what it says).
+
+``--before DIR`` also times the ``src`` directory DIR (e.g. the previous commit, exported
+with ``git archive COMMIT src | tar -x -C /tmp/before``) in the same rounds. Prints the
+median and best wall time per cell, the median's ratio to the goal, and with
+``--importtime`` the modules that cost most in one ``--help`` start with cached bytecode.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import platform
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
-COMMANDS = (["--help"], ["stats", "--help"])
+GOAL_S = 0.3
+HERE = Path(__file__).resolve().parents[1] / "src"
 ENTRY = "from talentflow.cli import main; main()"
+COMMANDS = {
+    "talentflow --help": ["-c", ENTRY, "--help"],
+    "talentflow stats --help": ["-c", ENTRY, "stats", "--help"],
+    "import talentflow.cli": ["-c", "import talentflow.cli"],
+}
 
 
-def wall_times(args: list[str], runs: int) -> list[float]:
-    """Seconds per run of ``talentflow ARGS`` in a new interpreter."""
-    out = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-c", ENTRY, *args], check=True, capture_output=True, text=True
-        )
-        out.append(time.perf_counter() - start)
-    return out
+def environment(src: Path, condition: str, cache: Path) -> dict[str, str]:
+    """The environment of one run: which source tree, and which bytecode condition."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env["PYTHONPATH"] = str(src)
+    if condition == "source":
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+    else:
+        env["PYTHONPYCACHEPREFIX"] = str(cache)
+    return env
 
 
-def heaviest_imports(top: int = 12) -> list[dict[str, object]]:
-    """The imports with the largest cumulative time when the CLI module loads."""
+def run_once(args: list[str], env: dict[str, str]) -> float:
+    """Wall seconds of one ``python ARGS`` in a new interpreter."""
+    start = time.perf_counter()
+    subprocess.run([sys.executable, *args], check=True, capture_output=True, env=env)
+    return time.perf_counter() - start
+
+
+def heaviest_imports(env: dict[str, str], top: int = 15) -> list[tuple[float, str]]:
+    """The imports with the largest cumulative time in one ``talentflow --help`` start."""
     proc = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "import talentflow.cli"],
+        [sys.executable, "-X", "importtime", *COMMANDS["talentflow --help"]],
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     )
     rows = []
     for line in proc.stderr.splitlines():
         parts = line.removeprefix("import time:").split("|")
-        if len(parts) != 3 or not parts[1].strip().isdigit():
-            continue
-        rows.append({"module": parts[2].strip(), "cumulative_ms": int(parts[1]) / 1000})
-    rows.sort(key=lambda r: -float(str(r["cumulative_ms"])))
-    return rows[:top]
+        if len(parts) == 3 and parts[1].strip().isdigit():
+            rows.append((int(parts[1]) / 1000, parts[2].rstrip()))
+    return sorted(rows, reverse=True)[:top]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--runs", type=int, default=7)
-    runs = parser.parse_args().runs
-    result: dict[str, object] = {"python": platform.python_version(), "runs": runs}
-    bare = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], check=True)
-        bare.append(time.perf_counter() - start)
-    result["bare_interpreter_median_s"] = round(statistics.median(bare), 3)
-    for args in COMMANDS:
-        times = wall_times(args, runs)
-        result["talentflow " + " ".join(args)] = {
-            "median_s": round(statistics.median(times), 3),
-            "best_s": round(min(times), 3),
-        }
-    result["heaviest_imports"] = heaviest_imports()
-    print(json.dumps(result, indent=2))
+    parser.add_argument("--runs", type=int, default=21)
+    parser.add_argument("--before", type=Path, help="A src directory to time beside this one.")
+    parser.add_argument(
+        "--conditions", default="bytecode,source", help="bytecode, source or both (default)."
+    )
+    parser.add_argument("--importtime", action="store_true")
+    opts = parser.parse_args()
+    variants = {"after": HERE} if opts.before is None else {"before": opts.before, "after": HERE}
+    conditions = opts.conditions.split(",")
+    times: dict[tuple[str, str, str], list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="tf-startup-") as tmp:
+        cache = Path(tmp)
+        for src in variants.values():  # fills the bytecode cache
+            for args in COMMANDS.values():
+                run_once(args, environment(src, "bytecode", cache))
+        bare = []
+        for _ in range(opts.runs):
+            bare.append(run_once(["-c", "pass"], environment(HERE, "bytecode", cache)))
+            for condition in conditions:
+                for name, args in COMMANDS.items():
+                    for variant, src in variants.items():
+                        cell = (condition, name, variant)
+                        times.setdefault(cell, []).append(
+                            run_once(args, environment(src, condition, cache))
+                        )
+        site = Path(next(p for p in sys.path if p.endswith("site-packages")))
+        compiled = any(site.glob("typer/__pycache__/*.pyc"))
+        print(f"bytecode in {site}: {'yes' if compiled else 'no'}")
+        print(
+            f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {opts.runs} interleaved "
+            f"rounds, load average {os.getloadavg()[0]:.2f} at the end; bare interpreter "
+            f"median {statistics.median(bare):.3f} s; goal {GOAL_S} s"
+        )
+        print(f"{'condition':<9} {'command':<24} {'variant':<7} median   best  median/goal")
+        for (condition, name, variant), values in times.items():
+            median = statistics.median(values)
+            print(
+                f"{condition:<9} {name:<24} {variant:<7} {median:6.3f} {min(values):6.3f}"
+                f"  {median / GOAL_S:5.2f}"
+            )
+        if opts.before is not None:
+            for condition in conditions:
+                for name in COMMANDS:
+                    old = statistics.median(times[(condition, name, "before")])
+                    new = statistics.median(times[(condition, name, "after")])
+                    print(f"after/before {condition:<9} {name:<24} {new / old:5.2f}")
+        if opts.importtime:
+            print("heaviest imports of one 'talentflow --help' (bytecode), cumulative ms:")
+            for ms, module in heaviest_imports(environment(HERE, "bytecode", cache)):
+                print(f"{ms:8.1f}  {module}")
 
 
 if __name__ == "__main__":

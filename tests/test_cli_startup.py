@@ -1,0 +1,91 @@
+"""What the command line loads to start, and that every command's help survives the lazy
+imports (the start-up time itself is measured by benchmarks/cli_startup.py, not here)."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import subprocess
+import sys
+
+import pytest
+import typer.main
+
+from talentflow.cli import app
+from talentflow.cli.docs import command_paths, help_text
+
+#: Libraries a command loads when it runs, never to print help.
+HEAVY = (
+    "duckdb",
+    "pyarrow",
+    "numpy",
+    "pandas",
+    "polars",
+    "plotly",
+    "sklearn",
+    "scipy",
+    "splink",
+    "pyspark",
+    "sqlglot",
+    "ibis",
+    "httpx",
+    "fastapi",
+    "uvicorn",
+)
+#: talentflow modules that only a running command needs (the version reads
+#: importlib.metadata; the store and engines load DuckDB).
+LATE = ("talentflow.version", "talentflow.graph", "talentflow.engines.registry")
+
+_PROBE = """
+import atexit, sys
+heavy, late = sys.argv[1].split(","), sys.argv[2].split(",")
+def report():
+    loaded = [m for m in sys.modules if m.split(".")[0] in heavy or m.startswith(tuple(late))]
+    sys.stderr.write("LOADED:" + ",".join(sorted(loaded)) + "\\n")
+atexit.register(report)
+sys.argv = ["talentflow", *sys.argv[3:]]
+from talentflow.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["stats", "--help"]], ids=" ".join)
+def test_help_loads_no_data_library(args: list[str]) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-c", _PROBE, ",".join(HEAVY), ",".join(LATE), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Usage: talentflow" in proc.stdout
+    loaded = proc.stderr.rsplit("LOADED:", 1)[1].strip()
+    assert loaded == "", f"'talentflow {' '.join(args)}' loaded {loaded}"
+
+
+def test_the_version_is_the_installed_one_and_loads_on_first_use() -> None:
+    code = (
+        "import sys, talentflow\n"
+        "before = 'talentflow.version' in sys.modules\n"
+        "from talentflow import __version__\n"
+        "print(before, __version__, talentflow.__version__)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    installed = importlib.metadata.version("talentflow")
+    assert out == ["False", installed, installed]
+
+
+def _options(path: tuple[str, ...]) -> list[str]:
+    cmd = typer.main.get_command(app)
+    for name in path:
+        cmd = cmd.commands[name]  # type: ignore[attr-defined]
+    return [max(p.opts, key=len) for p in cmd.params if p.opts[0].startswith("-")]
+
+
+@pytest.mark.parametrize("path", command_paths(), ids=" ".join)
+def test_every_command_help_lists_its_options(path: tuple[str, ...]) -> None:
+    text = help_text(path)
+    assert "Usage: talentflow " + " ".join(path) + " [OPTIONS]" in text
+    missing = [opt for opt in _options(path) if opt not in text]
+    assert not missing, f"'talentflow {' '.join(path)} --help' does not list {missing}"
