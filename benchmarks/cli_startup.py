@@ -15,10 +15,12 @@ command and variant once per round, so load spikes hit all of them alike). Two c
   Typer, rich and talentflow are compiled from source on every start. The first line says
   whether site-packages holds any bytecode (then this condition is not what it says).
 
-``--before DIR`` also times the ``src`` directory DIR (e.g. the previous commit, exported
-with ``git archive COMMIT src | tar -x -C /tmp/before``) in the same rounds. Prints the
-median and best wall time per cell, the median's ratio to the goal, and with
-``--importtime`` the modules that cost most in one ``--help`` start with cached bytecode.
+``--plain`` adds this tree with Typer's plain help (``TYPER_USE_RICH=0``, no rich panels
+or colours), to price giving up rich's help formatting. ``--before DIR`` also times the
+``src`` directory DIR (e.g. the previous commit, exported with ``git archive COMMIT src |
+tar -x -C /tmp/before``) in the same rounds. Prints the median and best wall time per cell,
+the median's ratio to the goal, and with ``--importtime`` the modules that cost most in one
+``--help`` start with cached bytecode.
 """
 
 from __future__ import annotations
@@ -42,9 +44,12 @@ COMMANDS = {
 }
 
 
-def environment(src: Path, condition: str, cache: Path) -> dict[str, str]:
+def environment(
+    src: Path, condition: str, cache: Path, extra: dict[str, str] | None = None
+) -> dict[str, str]:
     """The environment of one run: which source tree, and which bytecode condition."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON")}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "TYPER"))}
+    env.update(extra or {})
     env["PYTHONPATH"] = str(src)
     if condition == "source":
         env["PYTHONDONTWRITEBYTECODE"] = "1"
@@ -85,24 +90,34 @@ def main() -> None:
         "--conditions", default="bytecode,source", help="bytecode, source or both (default)."
     )
     parser.add_argument("--importtime", action="store_true")
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="Also time this tree with Typer's plain help (TYPER_USE_RICH=0): what giving "
+        "up rich's help formatting would save.",
+    )
     opts = parser.parse_args()
-    variants = {"after": HERE} if opts.before is None else {"before": opts.before, "after": HERE}
+    variants: dict[str, tuple[Path, dict[str, str]]] = {"after": (HERE, {})}
+    if opts.before is not None:
+        variants = {"before": (opts.before, {}), **variants}
+    if opts.plain:
+        variants["plain"] = (HERE, {"TYPER_USE_RICH": "0"})
     conditions = opts.conditions.split(",")
     times: dict[tuple[str, str, str], list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="tf-startup-") as tmp:
         cache = Path(tmp)
-        for src in variants.values():  # fills the bytecode cache
+        for src, extra in variants.values():  # fills the bytecode cache
             for args in COMMANDS.values():
-                run_once(args, environment(src, "bytecode", cache))
+                run_once(args, environment(src, "bytecode", cache, extra))
         bare = []
         for _ in range(opts.runs):
             bare.append(run_once(["-c", "pass"], environment(HERE, "bytecode", cache)))
             for condition in conditions:
                 for name, args in COMMANDS.items():
-                    for variant, src in variants.items():
+                    for variant, (src, extra) in variants.items():
                         cell = (condition, name, variant)
                         times.setdefault(cell, []).append(
-                            run_once(args, environment(src, condition, cache))
+                            run_once(args, environment(src, condition, cache, extra))
                         )
         site = Path(next(p for p in sys.path if p.endswith("site-packages")))
         compiled = any(site.glob("typer/__pycache__/*.pyc"))
