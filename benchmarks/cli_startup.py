@@ -4,16 +4,19 @@
     python3 -m uv run python benchmarks/cli_startup.py [--runs 21] [--before OLD/src]
 
 Each command runs in a fresh interpreter, ``--runs`` times, rounds interleaved (every
-command and variant once per round, so load spikes hit all of them alike). Two conditions:
+command, condition and variant once per round, so load spikes hit all of them alike). What
+a start costs depends mostly on which modules have bytecode, so three conditions, each a
+``PYTHONPYCACHEPREFIX`` cut from one warmed cache (whatever the virtual environment holds):
 
-- ``bytecode``: Python's cached bytecode exists (what ``pip install`` leaves, or any run
-  after the first where ``__pycache__`` can be written); kept in a temporary
-  ``PYTHONPYCACHEPREFIX`` that one warm-up run fills.
-- ``source``: ``PYTHONDONTWRITEBYTECODE=1`` and no cache prefix, as on the shared machine:
-  the interpreter's standard library has its bytecode, but a virtual environment that
-  ``uv sync`` installed (it does not compile by default) and the source tree have none, so
-  Typer, rich and talentflow are compiled from source on every start. The first line says
-  whether site-packages holds any bytecode (then this condition is not what it says).
+- ``bytecode``: everything compiled (``pip install``, or any run after the first where
+  ``__pycache__`` can be written).
+- ``libraries``: the standard library and site-packages compiled, talentflow's source not:
+  ``uv sync`` with ``compile-bytecode`` (pyproject's ``[tool.uv]``) where
+  ``PYTHONDONTWRITEBYTECODE=1`` is set, as on the shared machine (an editable install's
+  source is never compiled there).
+- ``source``: only the standard library compiled: ``uv sync`` without ``compile-bytecode``
+  where ``PYTHONDONTWRITEBYTECODE=1`` is set: Typer, rich and pydantic are compiled from
+  source on every start.
 
 ``--plain`` adds this tree with Typer's plain help (``TYPER_USE_RICH=0``, no rich panels
 or colours), to price giving up rich's help formatting. ``--before DIR`` also times the
@@ -27,9 +30,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import time
 from pathlib import Path
@@ -42,20 +47,33 @@ COMMANDS = {
     "talentflow stats --help": ["-c", ENTRY, "stats", "--help"],
     "import talentflow.cli": ["-c", "import talentflow.cli"],
 }
+CONDITIONS = ("bytecode", "libraries", "source")
 
 
 def environment(
-    src: Path, condition: str, cache: Path, extra: dict[str, str] | None = None
+    src: Path, cache: Path, extra: dict[str, str] | None = None, write: bool = False
 ) -> dict[str, str]:
-    """The environment of one run: which source tree, and which bytecode condition."""
+    """The environment of one run: which source tree, and which bytecode cache."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "TYPER"))}
     env.update(extra or {})
     env["PYTHONPATH"] = str(src)
-    if condition == "source":
+    env["PYTHONPYCACHEPREFIX"] = str(cache)
+    if not write:
         env["PYTHONDONTWRITEBYTECODE"] = "1"
-    else:
-        env["PYTHONPYCACHEPREFIX"] = str(cache)
     return env
+
+
+def cut_caches(warm: Path, sources: list[Path]) -> dict[str, Path]:
+    """The three conditions' caches, cut from the warmed one."""
+    site = Path(sysconfig.get_paths()["purelib"]).resolve()
+    caches = {"bytecode": warm}
+    for condition, drop in (("libraries", sources), ("source", [*sources, site])):
+        cache = warm.with_name(condition)
+        shutil.copytree(warm, cache)
+        for path in drop:
+            shutil.rmtree(cache / path.resolve().relative_to("/"), ignore_errors=True)
+        caches[condition] = cache
+    return caches
 
 
 def run_once(args: list[str], env: dict[str, str]) -> float:
@@ -87,7 +105,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=21)
     parser.add_argument("--before", type=Path, help="A src directory to time beside this one.")
     parser.add_argument(
-        "--conditions", default="bytecode,source", help="bytecode, source or both (default)."
+        "--conditions", default=",".join(CONDITIONS), help="Some of: " + ", ".join(CONDITIONS)
     )
     parser.add_argument("--importtime", action="store_true")
     parser.add_argument(
@@ -105,23 +123,19 @@ def main() -> None:
     conditions = opts.conditions.split(",")
     times: dict[tuple[str, str, str], list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="tf-startup-") as tmp:
-        cache = Path(tmp)
-        for src, extra in variants.values():  # fills the bytecode cache
+        warm = Path(tmp) / "bytecode"
+        for src, extra in variants.values():
             for args in COMMANDS.values():
-                run_once(args, environment(src, "bytecode", cache, extra))
+                run_once(args, environment(src, warm, extra, write=True))
+        caches = cut_caches(warm, [src for src, _ in variants.values()])
         bare = []
         for _ in range(opts.runs):
-            bare.append(run_once(["-c", "pass"], environment(HERE, "bytecode", cache)))
+            bare.append(run_once(["-c", "pass"], environment(HERE, warm)))
             for condition in conditions:
                 for name, args in COMMANDS.items():
                     for variant, (src, extra) in variants.items():
-                        cell = (condition, name, variant)
-                        times.setdefault(cell, []).append(
-                            run_once(args, environment(src, condition, cache, extra))
-                        )
-        site = Path(next(p for p in sys.path if p.endswith("site-packages")))
-        compiled = any(site.glob("typer/__pycache__/*.pyc"))
-        print(f"bytecode in {site}: {'yes' if compiled else 'no'}")
+                        env = environment(src, caches[condition], extra)
+                        times.setdefault((condition, name, variant), []).append(run_once(args, env))
         print(
             f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {opts.runs} interleaved "
             f"rounds, load average {os.getloadavg()[0]:.2f} at the end; bare interpreter "
@@ -142,7 +156,7 @@ def main() -> None:
                     print(f"after/before {condition:<9} {name:<24} {new / old:5.2f}")
         if opts.importtime:
             print("heaviest imports of one 'talentflow --help' (bytecode), cumulative ms:")
-            for ms, module in heaviest_imports(environment(HERE, "bytecode", cache)):
+            for ms, module in heaviest_imports(environment(HERE, warm)):
                 print(f"{ms:8.1f}  {module}")
 
 
