@@ -4,8 +4,11 @@ imports (the start-up time itself is measured by benchmarks/cli_startup.py, not 
 from __future__ import annotations
 
 import importlib.metadata
+import inspect
 import subprocess
 import sys
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 import typer.main
@@ -89,3 +92,24 @@ def test_every_command_help_lists_its_options(path: tuple[str, ...]) -> None:
     assert "Usage: talentflow " + " ".join(path) + " [OPTIONS]" in text
     missing = [opt for opt in _options(path) if opt not in text]
     assert not missing, f"'talentflow {' '.join(path)} --help' does not list {missing}"
+
+
+def _callbacks(group: typer.Typer) -> list[Callable[..., Any]]:
+    out = [c.callback for c in group.registered_commands if c.callback is not None]
+    for sub in group.registered_groups:
+        if sub.typer_instance is not None:
+            out += _callbacks(sub.typer_instance)
+    return out
+
+
+def test_command_annotations_are_objects_not_strings() -> None:
+    """Typer reads every command's signature at each start; string annotations (``from
+    __future__ import annotations`` in a command module) make it eval each one again."""
+    callbacks = _callbacks(app)
+    assert len(callbacks) == len(command_paths())
+    stringly = [
+        f"{fn.__module__}.{fn.__name__}"
+        for fn in callbacks
+        if any(isinstance(a, str) for a in inspect.get_annotations(fn).values())
+    ]
+    assert not stringly, stringly

@@ -1,7 +1,5 @@
 """The ``talentflow`` command: one sub-command per question (see INTERFACE.md)."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, Any

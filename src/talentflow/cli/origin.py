@@ -4,8 +4,6 @@ Every output is aggregate: group shares with intervals, or evaluation metrics.
 No command prints, exports or serves an estimate for a person.
 """
 
-from __future__ import annotations
-
 import json
 import math
 from pathlib import Path
