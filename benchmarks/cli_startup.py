@@ -22,7 +22,8 @@ a start costs depends mostly on which modules have bytecode, so three conditions
 or colours), to price giving up rich's help formatting. ``--before DIR`` also times the
 ``src`` directory DIR (e.g. the previous commit, exported with ``git archive COMMIT src |
 tar -x -C /tmp/before``) in the same rounds. Prints the median and best wall time per cell,
-the median's ratio to the goal, and with ``--importtime`` the modules that cost most in one
+the median's ratio to the goal, the median CPU time (less sensitive to other work on the
+machine than wall time), and with ``--importtime`` the modules that cost most in one
 ``--help`` start with cached bytecode.
 """
 
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -76,11 +78,14 @@ def cut_caches(warm: Path, sources: list[Path]) -> dict[str, Path]:
     return caches
 
 
-def run_once(args: list[str], env: dict[str, str]) -> float:
-    """Wall seconds of one ``python ARGS`` in a new interpreter."""
+def run_once(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one ``python ARGS`` in a new interpreter."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run([sys.executable, *args], check=True, capture_output=True, env=env)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
 
 
 def heaviest_imports(env: dict[str, str], top: int = 15) -> list[tuple[float, str]]:
@@ -121,7 +126,7 @@ def main() -> None:
     if opts.plain:
         variants["plain"] = (HERE, {"TYPER_USE_RICH": "0"})
     conditions = opts.conditions.split(",")
-    times: dict[tuple[str, str, str], list[float]] = {}
+    times: dict[tuple[str, str, str], list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="tf-startup-") as tmp:
         warm = Path(tmp) / "bytecode"
         for src, extra in variants.values():
@@ -130,7 +135,7 @@ def main() -> None:
         caches = cut_caches(warm, [src for src, _ in variants.values()])
         bare = []
         for _ in range(opts.runs):
-            bare.append(run_once(["-c", "pass"], environment(HERE, warm)))
+            bare.append(run_once(["-c", "pass"], environment(HERE, warm))[0])
             for condition in conditions:
                 for name, args in COMMANDS.items():
                     for variant, (src, extra) in variants.items():
@@ -141,18 +146,22 @@ def main() -> None:
             f"rounds, load average {os.getloadavg()[0]:.2f} at the end; bare interpreter "
             f"median {statistics.median(bare):.3f} s; goal {GOAL_S} s"
         )
-        print(f"{'condition':<9} {'command':<24} {'variant':<7} median   best  median/goal")
+        print("wall and CPU (user + system) seconds per start")
+        print(
+            f"{'condition':<9} {'command':<24} {'variant':<7} median   best  median/goal"
+            "  CPU median"
+        )
         for (condition, name, variant), values in times.items():
-            median = statistics.median(values)
+            median = statistics.median(w for w, _ in values)
             print(
-                f"{condition:<9} {name:<24} {variant:<7} {median:6.3f} {min(values):6.3f}"
-                f"  {median / GOAL_S:5.2f}"
+                f"{condition:<9} {name:<24} {variant:<7} {median:6.3f} {min(values)[0]:6.3f}"
+                f"  {median / GOAL_S:5.2f}        {statistics.median(c for _, c in values):6.3f}"
             )
         if opts.before is not None:
             for condition in conditions:
                 for name in COMMANDS:
-                    old = statistics.median(times[(condition, name, "before")])
-                    new = statistics.median(times[(condition, name, "after")])
+                    old = statistics.median(w for w, _ in times[(condition, name, "before")])
+                    new = statistics.median(w for w, _ in times[(condition, name, "after")])
                     print(f"after/before {condition:<9} {name:<24} {new / old:5.2f}")
         if opts.importtime:
             print("heaviest imports of one 'talentflow --help' (bytecode), cumulative ms:")
