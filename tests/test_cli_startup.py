@@ -33,6 +33,7 @@ HEAVY = (
     "httpx",
     "fastapi",
     "uvicorn",
+    "pydantic",  # Typer coerces a running command's options with it
 )
 #: The talentflow modules help needs: the commands' declarations and what they import
 #: at the top. The rest (the version, which reads importlib.metadata; the store, engines,
@@ -72,6 +73,29 @@ def test_help_loads_no_data_library(args: list[str]) -> None:
         }
     )
     assert not late, f"'talentflow {' '.join(args)}' loaded {late}"
+
+
+_EVERY_HELP = """
+import contextlib, io, sys
+from talentflow.cli import main
+from talentflow.cli.docs import command_paths
+paths = {p[:n] for p in command_paths() for n in range(1, len(p) + 1)}
+for path in sorted(paths):
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+        main([*path, "--help"])
+print(len(paths), "pydantic" in sys.modules)
+"""
+
+
+def test_no_help_of_any_command_or_group_loads_pydantic() -> None:
+    """Each group's absent --help flag reads False (``GROUP_SETTINGS``): Typer would
+    import pydantic to coerce a None."""
+    out = subprocess.run(
+        [sys.executable, "-c", _EVERY_HELP], capture_output=True, text=True, check=True
+    ).stdout.split()
+    paths = {p[:n] for p in command_paths() for n in range(1, len(p) + 1)}
+    assert len(paths) > len(command_paths())  # the groups are among them
+    assert out == [str(len(paths)), "False"]
 
 
 def test_the_version_is_the_installed_one_and_loads_on_first_use() -> None:

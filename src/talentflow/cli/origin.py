@@ -192,5 +192,7 @@ def evaluate(
 
 def register(app: typer.Typer) -> None:
     """Add ``census`` and ``origin`` to the main ``talentflow`` app."""
+    from talentflow.cli.options import GROUP_SETTINGS
+
     app.command("census")(census)
-    app.add_typer(origin_app, name="origin")
+    app.add_typer(origin_app, name="origin", context_settings=GROUP_SETTINGS)
