@@ -8,9 +8,11 @@ OUT ?= out
 
 .PHONY: setup run test lint bench
 
+# With bytecode, a command starts without compiling Typer, rich and pydantic each time where
+# PYTHONDONTWRITEBYTECODE is set (benchmarks/cli_startup.py: the 'libraries' condition).
 setup:
 	@$(PYTHON) -m uv --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
-	@$(UV) sync --frozen --all-extras --quiet
+	@$(UV) sync --frozen --all-extras --quiet --compile-bytecode
 
 # The build reads the OpenReview archive beside the paper lists when it is there.
 run: export TALENTFLOW_OPENREVIEW_ARCHIVE_MIRROR := $(ARCHIVE)

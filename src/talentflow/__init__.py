@@ -12,10 +12,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from talentflow.errors import BadInputError, MissingExtraError, TalentflowError
-from talentflow.version import __version__
 
 if TYPE_CHECKING:
     from talentflow.graph.store import Store, open_store
+    from talentflow.version import __version__
 
 __all__ = [
     "BadInputError",
@@ -28,9 +28,14 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # The store (DuckDB, pyarrow) loads on first use, so that ``talentflow --help`` does not.
+    # The store (DuckDB, pyarrow) and the version (importlib.metadata) load on first use,
+    # so that ``talentflow --help`` does not load them.
     if name in ("Store", "open_store"):
         from talentflow.graph import store
 
         return getattr(store, name)
+    if name == "__version__":
+        from talentflow.version import __version__
+
+        return __version__
     raise AttributeError(name)

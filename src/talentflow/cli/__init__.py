@@ -1,7 +1,5 @@
 """The ``talentflow`` command: one sub-command per question (see INTERFACE.md)."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -13,7 +11,7 @@ from talentflow.cli.engine_options import (
     SparkConfOption,
     SparkMasterOption,
 )
-from talentflow.cli.options import DbOption, FormatOption, reports_errors
+from talentflow.cli.options import GROUP_SETTINGS, DbOption, FormatOption, reports_errors
 from talentflow.cli.output import OutputFormat, emit, stderr
 from talentflow.errors import TalentflowError
 
@@ -23,9 +21,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings=GROUP_SETTINGS,
 )
 export_app = typer.Typer(help="Export tables of the store to CSV or Parquet.", no_args_is_help=True)
-app.add_typer(export_app, name="export")
+app.add_typer(export_app, name="export", context_settings=GROUP_SETTINGS)
 
 
 @app.command()
@@ -329,11 +328,11 @@ _register_origin(app)  # census, origin shares, origin evaluate
 
 from talentflow.cli.orgs import orgs_app  # noqa: E402
 
-app.add_typer(orgs_app, name="orgs")
+app.add_typer(orgs_app, name="orgs", context_settings=GROUP_SETTINGS)
 
 from talentflow.cli.people import people_app  # noqa: E402
 
-app.add_typer(people_app, name="people")
+app.add_typer(people_app, name="people", context_settings=GROUP_SETTINGS)
 
 from talentflow.cli.indicators import register as _register_indicators  # noqa: E402
 

@@ -377,6 +377,8 @@ def careers_load(
 
 def register(app: typer.Typer) -> None:
     """Add the indicator commands (and ``careers``) to the ``talentflow`` app."""
+    from talentflow.cli.options import GROUP_SETTINGS
+
     for command in (pipeline, migration, orgflows, pedigree, country):
         app.command()(command)
-    app.add_typer(careers_app, name="careers")
+    app.add_typer(careers_app, name="careers", context_settings=GROUP_SETTINGS)

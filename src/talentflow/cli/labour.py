@@ -38,10 +38,16 @@ def _region(value: str) -> str:
 
 def register(app: typer.Typer) -> None:
     """Add ``jobs``, ``demand`` and ``founders`` to the ``talentflow`` app."""
-    from talentflow.cli.options import DbOption, FormatOption, ReplaceOption, reports_errors
+    from talentflow.cli.options import (
+        GROUP_SETTINGS,
+        DbOption,
+        FormatOption,
+        ReplaceOption,
+        reports_errors,
+    )
 
-    app.add_typer(jobs_app, name="jobs")
-    app.add_typer(founders_app, name="founders")
+    app.add_typer(jobs_app, name="jobs", context_settings=GROUP_SETTINGS)
+    app.add_typer(founders_app, name="founders", context_settings=GROUP_SETTINGS)
 
     @jobs_app.command("load")
     @reports_errors

@@ -1,7 +1,5 @@
 """Organisation commands: ``orgs resolve`` (a CSV of affiliations) and ``orgs top``."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 

@@ -4,8 +4,6 @@ Every output is aggregate: group shares with intervals, or evaluation metrics.
 No command prints, exports or serves an estimate for a person.
 """
 
-from __future__ import annotations
-
 import json
 import math
 from pathlib import Path
@@ -194,5 +192,7 @@ def evaluate(
 
 def register(app: typer.Typer) -> None:
     """Add ``census`` and ``origin`` to the main ``talentflow`` app."""
+    from talentflow.cli.options import GROUP_SETTINGS
+
     app.command("census")(census)
-    app.add_typer(origin_app, name="origin")
+    app.add_typer(origin_app, name="origin", context_settings=GROUP_SETTINGS)

@@ -14,7 +14,6 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
 stderr = Console(stderr=True)
 
@@ -95,6 +94,8 @@ def print_table(
     if cols and sum(widths) + 3 * len(cols) + 1 > console.width:
         _print_vertical(console, cols, cells, title)
         return
+    from rich.table import Table  # imported here: not needed to start the command line
+
     table = Table(title=title, show_lines=False)
     for h, keep, w in zip(headers, whole, widths, strict=True):
         if keep:

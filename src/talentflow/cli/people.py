@@ -4,8 +4,6 @@ Only professional data is shown (papers, organisations, countries); never any es
 of where a name comes from.
 """
 
-from __future__ import annotations
-
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -59,7 +57,7 @@ ORDER BY a.year, a.venue, pa.title, sp.paper_key
 """
 
 
-def search_people(store: Store, query: str, limit: int = 20) -> list[dict[str, Any]]:
+def search_people(store: "Store", query: str, limit: int = 20) -> list[dict[str, Any]]:
     """People whose name, as any source wrote it, has every word of ``query`` (any order)."""
     from talentflow.resolve.names import parse_name
 
@@ -77,7 +75,7 @@ def search_people(store: Store, query: str, limit: int = 20) -> list[dict[str, A
     return store.query(_SEARCH_SQL.format(conditions=conditions), [*params, limit])
 
 
-def show_person(store: Store, person_id: str) -> dict[str, Any]:
+def show_person(store: "Store", person_id: str) -> dict[str, Any]:
     """A person's papers, organisations and countries over time (professional data only)."""
     people = store.query(
         "SELECT person_id, display_name, strong_id, n_slots FROM people WHERE person_id = ?",
@@ -230,7 +228,7 @@ WHERE paper_key || ':' || CAST(author_index AS VARCHAR) = ?
 """
 
 
-def _check_refs(store: Store, *refs: str, where: str = "") -> None:
+def _check_refs(store: "Store", *refs: str, where: str = "") -> None:
     """Refuse a slot ref or strong id that no author slot of the store has."""
     from talentflow.resolve.people.features import STRONG_KINDS
 
@@ -254,13 +252,13 @@ def _override(kind: str, left: str, right: str, note: str, db: Path | None, fmt:
         _report(_with_downstream(store, result.as_dict()), fmt)
 
 
-def _rich() -> Reporter:
+def _rich() -> "Reporter":
     from talentflow.build.progress import RICH
 
     return RICH
 
 
-def _with_downstream(store: Store, data: dict[str, Any]) -> dict[str, Any]:
+def _with_downstream(store: "Store", data: dict[str, Any]) -> dict[str, Any]:
     """Derive again what depends on people (affiliation sets, careers, live stints)."""
     from talentflow.build import derive_downstream
 
