@@ -40,17 +40,19 @@ def _coverage(view: ViewData, name: str, key: str) -> str:
     return fmt_int(getattr(view, name).data["coverage"][key])
 
 
+def _stated_and_estimated(view: ViewData, stage: str) -> list[str]:
+    education = view.pipeline.data["education"][stage]
+    return [fmt_int(education["observed"]["n"]), fmt_int(education["estimated"]["n"])]
+
+
 #: What each chart rests on, read off the view's indicator results.
 EXPECTED: dict[str, Callable[[ViewData], list[str]]] = {
     "fig-venue-years": lambda v: [
         fmt_int(sum(int(r["accepted_papers"]) for r in v.headline["by_venue_year"]))
     ],
-    "fig-sankey-origin-work": lambda v: [
-        _coverage(v, "pipeline", "origin"),
-        _coverage(v, "pipeline", "work"),
-    ],
-    "fig-sankey-training-work": lambda v: [
-        _coverage(v, "pipeline", "training"),
+    "fig-sankey-origin-training-work": lambda v: [
+        *_stated_and_estimated(v, "origin"),
+        *_stated_and_estimated(v, "training"),
         _coverage(v, "pipeline", "work"),
     ],
     "fig-pipeline-origin": lambda v: [_coverage(v, "pipeline", "origin")],

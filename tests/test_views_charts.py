@@ -10,6 +10,7 @@ import pytest
 from talentflow.report import charts
 from talentflow.report.i18n import (
     MESSAGES,
+    Lang,
     country_alpha3,
     country_name,
     fmt_compact,
@@ -119,6 +120,66 @@ def test_sankey_uses_three_stage_flows_when_given() -> None:
     assert pairs[(f"{kr} · origin", f"{us} · training")] == 30
     assert pairs[(f"{us} · training", f"{kr} · work")] == 10
     assert pairs[(f"{us} · training", f"{us} · work")] == 20
+
+
+def _education_pipeline() -> dict[str, Any]:
+    """100 authors with a work country; origin stated for 10, training for 40."""
+    share = {"share": 0.5, "low": 0.4, "high": 0.6}
+    return {
+        "n": 100,
+        "coverage": {"work": 100, "training": 40, "origin": 10},
+        "origin": {"KR": {"share": 1.0}},
+        "training": {"US": {"share": 1.0}},
+        "work": {"KR": {"share": 0.5}, "US": {"share": 0.5}},
+        "education": {
+            "origin": {
+                "observed": {"n": 10},
+                "estimated": {"n": 90},
+                "combined": {"shares": {"KR": share, "CN": share}},
+            },
+            "training": {
+                "observed": {"n": 40},
+                "estimated": {"n": 60},
+                "combined": {"shares": {"US": {**share, "share": 1.0}}},
+            },
+            "flows": [
+                {"origin": "KR", "training": "US", "work": "US", "share": 0.5, "observed": 10},
+                {"origin": "CN", "training": "US", "work": "KR", "share": 0.5, "observed": 0},
+            ],
+        },
+    }
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_sankey_of_education_estimates_splits_stated_from_estimated(lang: Lang) -> None:
+    p = _education_pipeline()
+    assert charts.sankey_stages(p) == [("origin", "training", "work")]
+    fig = valid(charts.pipeline_sankey(p, lang))
+    sankey = fig["data"][0]
+    labels = sankey["node"]["label"]
+    widths: dict[tuple[str, str, str], float] = {}
+    for s, d, v, kind in zip(
+        sankey["link"]["source"],
+        sankey["link"]["target"],
+        sankey["link"]["value"],
+        sankey["link"]["label"],
+        strict=True,
+    ):
+        widths[(labels[s].split(" · ")[0], labels[d].split(" · ")[0], kind)] = v
+    kr, us, cn = (country_name(c, lang) for c in ("KR", "US", "CN"))
+    stated, estimated = t("flow_stated", lang), t("flow_estimated", lang)
+    # 50 authors KR -> US -> US, 10 of them with both stages stated; 50 CN -> US -> KR, none
+    assert widths[(kr, us, stated)] == 10 and widths[(kr, us, estimated)] == 40
+    assert widths[(us, us, stated)] == 10 and widths[(us, us, estimated)] == 40
+    assert widths[(cn, us, estimated)] == 50 and (cn, us, stated) not in widths
+    # the estimated CN origin (combined shares) is a node of its own, not "other"
+    assert any(label.startswith(cn) for label in labels)
+    title = json.dumps(fig["layout"]["title"], ensure_ascii=False)
+    assert fmt_int(90, lang) in title and fmt_int(60, lang) in title
+    assert (
+        t("stage_stated_estimated", lang, stage=t("origin", lang), stated="10", estimated="90")
+        in title
+    )
 
 
 def test_world_map_uses_iso3_codes_and_shares() -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from talentflow.report.i18n import (
     Lang,
@@ -190,12 +190,33 @@ def sankey_stages(pipeline: Mapping[str, Any]) -> list[tuple[str, ...]]:
     """The Sankeys the pipeline JSON supports: one origin -> training -> work chart when it
     gives three-stage ``flows`` (or both ``training_by_origin`` and ``work_by_training``),
     else one chart per stage pair it has a matrix for."""
-    if pipeline.get("flows") or (
-        pipeline.get("training_by_origin") and pipeline.get("work_by_training")
+    if (
+        pipeline.get("flows")
+        or education_flows(pipeline)
+        or (pipeline.get("training_by_origin") and pipeline.get("work_by_training"))
     ):
         return [("origin", "training", "work")]
     pairs = [("origin", "work"), ("training", "work"), ("origin", "training")]
     return [p for p in pairs if pipeline.get(_matrix_key(*p))]
+
+
+def education_flows(pipeline: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The origin -> training -> work cells of the pipeline's education estimates
+    (``education.flows``: share, and ``observed``, the cell's authors with both stages
+    stated), or none."""
+    education = pipeline.get("education")
+    flows = education.get("flows") if isinstance(education, Mapping) else None
+    return [r for r in flows or [] if isinstance(r, Mapping)]
+
+
+def _stage_shares(pipeline: Mapping[str, Any], stage: str) -> Mapping[str, Share]:
+    """A stage's shares: the education estimates' combined shares where given, else the
+    observed."""
+    education = pipeline.get("education")
+    combined = education.get(stage, {}).get("combined") if isinstance(education, Mapping) else None
+    if isinstance(combined, Mapping) and combined.get("shares"):
+        return cast(Mapping[str, Share], combined["shares"])
+    return cast(Mapping[str, Share], pipeline.get(stage) or {})
 
 
 def pipeline_sankey(
@@ -206,14 +227,21 @@ def pipeline_sankey(
 ) -> Figure:
     """Sankey of the authors' countries from stage to stage (``talentflow pipeline`` JSON).
 
-    Three stages come from ``flows`` rows (``origin, training, work, n``) or from the
+    Three stages come from the education estimates' ``education.flows`` (each cell's share
+    of the authors with a work country, split into the authors with both stages stated,
+    drawn dark, and the estimated rest, drawn light), from ``flows`` rows
+    (``origin, training, work, n``) or from the
     ``training_by_origin`` and ``work_by_training`` matrices; two stages from the one
     matrix of that pair (e.g. ``work_by_origin``). A matrix cell's ``n`` (people) is the
     link width; a cell without ``n`` is weighted by the first stage's share instead
     (its share of that stage's authors, in percent). Countries beyond the ``top`` of
     each stage are drawn as one "other" node.
     """
-    keep = {s: _top_keys(pipeline.get(s) or {}, top) for s in stages}
+    estimated = education_flows(pipeline) if len(stages) == 3 else []
+    keep = {
+        s: _top_keys(_stage_shares(pipeline, s) if estimated else pipeline.get(s) or {}, top)
+        for s in stages
+    }
     # one colour per country whatever the stage, so a country's flow reads across the chart
     palette_order = list(dict.fromkeys(c for s in reversed(stages) for c in keep[s]))
     labels: list[str] = []
@@ -232,14 +260,25 @@ def pipeline_sankey(
             )
         return index[key]
 
-    links: dict[tuple[int, int], float] = {}
+    links: dict[tuple[int, int, str], float] = {}
 
-    def link(a: int, b: int, value: float) -> None:
+    def link(a: int, b: int, value: float, kind: str = "") -> None:
         if value > 0:
-            links[(a, b)] = links.get((a, b), 0.0) + value
+            links[(a, b, kind)] = links.get((a, b, kind), 0.0) + value
 
     flows = pipeline.get("flows")
-    if len(stages) == 3 and isinstance(flows, Sequence) and flows:
+    coverage = pipeline.get("coverage") or {}
+    if estimated:
+        with_work = float(coverage.get("work") or 0)
+        for row in estimated:
+            width = float(row.get("share") or 0) * with_work
+            stated = min(float(row.get("observed") or 0), width)
+            cells = [str(row.get(s)) for s in stages]
+            for i in range(len(stages) - 1):
+                src, dst = node(stages[i], cells[i]), node(stages[i + 1], cells[i + 1])
+                link(src, dst, stated, "stated")
+                link(src, dst, width - stated, "estimated")
+    elif len(stages) == 3 and isinstance(flows, Sequence) and flows:
         for row in flows:
             value = float(row.get("n", row.get("share", 0)) or 0)
             codes = [row.get(s) for s in stages]
@@ -257,7 +296,8 @@ def pipeline_sankey(
                     share = float((cell or {}).get("share") or 0)
                     width = float(people) if people is not None else weight * share
                     link(node(first, a), node(second, b), width)
-    sources = [a for a, _ in links]
+    sources = [a for a, _, _ in links]
+    alpha = {"": "55", "stated": "cc", "estimated": "40"}
     trace = {
         "type": "sankey",
         "arrangement": "snap",
@@ -271,17 +311,17 @@ def pipeline_sankey(
         },
         "link": {
             "source": sources,
-            "target": [b for _, b in links],
+            "target": [b for _, b, _ in links],
             "value": [round(v, 4) for v in links.values()],
-            "color": [colours[s] + "55" for s in sources],
+            "color": [colours[a] + alpha[kind] for a, _, kind in links],
+            **({"label": [t(f"flow_{kind}", lang) for _, _, kind in links]} if estimated else {}),
         },
     }
     title = " → ".join(t(s, lang) for s in stages)
     n = pipeline.get("n")
     # Each stage rests on the authors whose country it knows, not on all n authors.
-    coverage = pipeline.get("coverage") or {}
     known = [
-        f"{t(s, lang)} {fmt_int(coverage[s], lang)}"
+        _rests_on(pipeline, s, lang) if estimated else f"{t(s, lang)} {fmt_int(coverage[s], lang)}"
         for s in dict.fromkeys(stages)
         if isinstance(coverage.get(s), int)
     ]
@@ -490,6 +530,21 @@ def bilateral_chart(migration: Mapping[str, Any], lang: Lang = "en", top: int = 
             showlegend=False,
         ),
     }
+
+
+def _rests_on(pipeline: Mapping[str, Any], stage: str, lang: Lang) -> str:
+    """How many authors a stage rests on: stated and estimated where it is estimated."""
+    education = pipeline.get("education") or {}
+    got = education.get(stage) if isinstance(education, Mapping) else None
+    if isinstance(got, Mapping) and "estimated" in got:
+        return t(
+            "stage_stated_estimated",
+            lang,
+            stage=t(stage, lang),
+            stated=fmt_int(got["observed"]["n"], lang),
+            estimated=fmt_int(got["estimated"]["n"], lang),
+        )
+    return f"{t(stage, lang)} {fmt_int((pipeline.get('coverage') or {}).get(stage), lang)}"
 
 
 def orgflows_sankey(orgflows: Mapping[str, Any], lang: Lang = "en", top: int = 15) -> Figure:

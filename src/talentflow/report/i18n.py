@@ -213,6 +213,21 @@ MESSAGES: dict[str, dict[Lang, str]] = {
     "ours": {"en": "here (95% interval)", "ko": "본 분석 (95% 신뢰구간)"},
     "tracker": {"en": "Tracker", "ko": "트래커"},
     "difference": {"en": "difference", "ko": "차이"},
+    "pipeline_note_estimated": {
+        "en": "Countries of first degree (origin), PhD (training) and current work of the "
+        "accepted authors with a work country. Where an author's origin or training is not "
+        "stated it is estimated (docs/education-estimates.md): dark links carry the authors "
+        "whose origin and training are both stated, light links the estimated rest.",
+        "ko": "근무 국가가 확인된 채택 논문 저자의 학부(출신)·박사(교육)·현재 근무 국가. "
+        "출신이나 교육이 명시되지 않은 저자는 추정한 값입니다: 진한 연결선은 출신과 교육이 모두 "
+        "명시된 저자, 옅은 연결선은 나머지 추정 저자입니다.",
+    },
+    "flow_stated": {"en": "stated", "ko": "명시"},
+    "flow_estimated": {"en": "estimated", "ko": "추정"},
+    "stage_stated_estimated": {
+        "en": "{stage} {stated} stated + {estimated} estimated",
+        "ko": "{stage} 명시 {stated}명 + 추정 {estimated}명",
+    },
     "stages_rest_on": {
         "en": "{stages} (known: {known} of n = {n} authors)",
         "ko": "{stages} (확인: 저자 n = {n}명 중 {known})",

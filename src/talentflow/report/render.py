@@ -162,7 +162,8 @@ def pipeline_section(view: ViewData, lang: Lang) -> Section:
         )
     p = view.pipeline.data
     figures: dict[str, charts.Figure] = {}
-    body = [f'<p class="note">{t("pipeline_note", lang)}</p>']
+    note = "pipeline_note_estimated" if charts.education_flows(p) else "pipeline_note"
+    body = [f'<p class="note">{t(note, lang)}</p>']
     for stages in charts.sankey_stages(p):
         fig_id = "fig-sankey-" + "-".join(stages)
         figures[fig_id] = charts.pipeline_sankey(p, lang, stages)
