@@ -16,7 +16,6 @@ from talentflow.careers.stage_evaluation import (
     TOLERANCE,
     choose_configuration,
     evaluate_stage_model,
-    expected_calibration_error,
     split_people,
 )
 from talentflow.careers.stages import RULES, STAGES, stage_case_sql, stage_of
@@ -30,6 +29,7 @@ from talentflow.careers.stint_stages import (
     stint_features,
 )
 from talentflow.graph.store import Store, open_store
+from talentflow.indicators.stats import expected_calibration_error
 
 # (paper_key, year, [(person_id, position, org_id), ...]) in author order
 Paper = tuple[str, int, list[tuple[str, str | None, str]]]

@@ -35,6 +35,7 @@ from talentflow.careers.stint_stages import (
     stint_features,
 )
 from talentflow.graph.store import Store
+from talentflow.indicators.stats import expected_calibration_error
 
 PHD = MODEL_STAGES.index("phd")
 CONFIDENT = 0.8
@@ -92,25 +93,6 @@ def split_people(people: list[str], held_out_share: float, seed: int) -> tuple[s
     cut = round(len(ordered) * held_out_share)
     held = {ordered[i] for i in order[:cut]}
     return set(ordered) - held, held
-
-
-def expected_calibration_error(
-    confidence: np.ndarray[Any, Any], correct: np.ndarray[Any, Any], bins: int = 15
-) -> float:
-    """The weighted mean gap between confidence and accuracy over equal-width bins.
-
-    >>> round(expected_calibration_error(np.array([0.9, 0.9]), np.array([1, 0])), 2)
-    0.4
-    """
-    if len(confidence) == 0:
-        return float("nan")
-    which = np.minimum((confidence * bins).astype(int), bins - 1)
-    total = 0.0
-    for b in range(bins):
-        mask = which == b
-        if mask.any():
-            total += mask.sum() * abs(float(confidence[mask].mean()) - float(correct[mask].mean()))
-    return total / len(confidence)
 
 
 def _bootstrap(

@@ -14,17 +14,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from talentflow.careers.derive import SLOT_PERSON_SQL
 from talentflow.engines import Engine
 from talentflow.errors import BadInputError, TalentflowError
 from talentflow.indicators.common import in_list, match_orgs
 
 ID_COLUMNS = ("person_id", "openreview_id", "name")
 
-# The person key of an author slot: the one the pipeline counts people by.
-PERSON_KEY = (
-    "coalesce(sp.person_id, CASE WHEN a.profile_kind = 'openreview' AND a.profile_id IS NOT "
-    "NULL THEN 'openreview:' || a.profile_id END, 'name:' || a.name)"
-)
+# The person key of an author slot: the one the pipeline counts people by (the careers'
+# slot person, else the name string).
+PERSON_KEY = f"coalesce({SLOT_PERSON_SQL}, 'name:' || a.name)"
 
 _SLOTS = """
 FROM authorships a

@@ -10,6 +10,8 @@
   (Rothman & Boice 1979), accurate to about 1% from a count of 1 upwards, no SciPy needed.
 - Anything else: a percentile bootstrap over people (:func:`bootstrap`), seeded so a result
   is reproducible.
+- Calibration of a classifier's confidence: the expected calibration error
+  (:func:`expected_calibration_error`), used by the name-origin and career-stage evaluations.
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
 
 Z95 = 1.959963984540054
 
@@ -28,7 +33,7 @@ def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:
     """The Wilson score interval for ``successes`` out of ``n`` (``(0, 1)`` when n is 0).
 
     >>> tuple(round(v, 4) for v in wilson(59, 100))
-    (0.4921, 0.6816)
+    (0.492, 0.6813)
     """
     if n <= 0:
         return 0.0, 1.0
@@ -47,7 +52,7 @@ def newcombe_difference(a: int, b: int, n: int, z: float = Z95) -> tuple[float, 
     """Interval for ``a/n - b/n`` (Newcombe's hybrid score method from Wilson intervals).
 
     >>> tuple(round(v, 4) for v in newcombe_difference(30, 10, 1000))
-    (0.0065, 0.0338)
+    (0.0078, 0.0333)
     """
     if n <= 0:
         return -1.0, 1.0
@@ -64,7 +69,7 @@ def poisson_interval(count: int, z: float = Z95) -> tuple[float, float]:
     """95% interval for a Poisson count (Byar's approximation; exact lower bound 0 at 0).
 
     >>> tuple(round(v, 2) for v in poisson_interval(10))
-    (4.8, 18.39)
+    (4.79, 18.39)
     """
     if count < 0:
         raise ValueError("a count cannot be negative")
@@ -104,3 +109,27 @@ def shares(counts: dict[str, int], n: int) -> dict[str, dict[str, float | int]]:
     """Share cells for every key of ``counts``, largest first (ties by key)."""
     ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     return {k: share_cell(c, n) for k, c in ordered}
+
+
+def expected_calibration_error(
+    confidence: npt.ArrayLike, correct: npt.ArrayLike, bins: int = 15
+) -> float:
+    """The weighted mean gap between confidence and accuracy over ``bins`` equal-width
+    confidence bins (nan when there is nothing to score).
+
+    >>> round(expected_calibration_error([0.9, 0.9], [1, 0]), 2)
+    0.4
+    """
+    import numpy as np  # only the evaluations need it; indicators import this module
+
+    conf = np.asarray(confidence, dtype=np.float64)
+    hit = np.asarray(correct, dtype=np.float64)
+    if conf.size == 0:
+        return math.nan
+    which = np.minimum((conf * bins).astype(int), bins - 1)
+    total = 0.0
+    for b in range(bins):
+        mask = which == b
+        if mask.any():
+            total += mask.sum() * abs(float(conf[mask].mean()) - float(hit[mask].mean()))
+    return float(total / conf.size)

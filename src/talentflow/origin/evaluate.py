@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from talentflow.errors import BadInputError
+from talentflow.indicators.stats import expected_calibration_error
 from talentflow.origin.cells import person_keys
 from talentflow.origin.groups import GROUPS, MIN_CELL, STATEMENT
 from talentflow.origin.normalise import NormalisedName
@@ -25,7 +26,6 @@ from talentflow.sources.user_csv import read_user_csv
 
 HELDOUT_FILE = "heldout_names.csv.gz"
 SUPPRESSED_METRICS = ("precision", "recall", "f1", "support", "abstained")
-ECE_BINS = 15
 
 
 def read_names_csv(path: Path, need_group: bool = False) -> tuple[list[str], list[str]]:
@@ -51,20 +51,6 @@ def read_names_csv(path: Path, need_group: bool = False) -> tuple[list[str], lis
 def heldout_path() -> Path:
     """The shipped held-out labelled names (see ``devtools/build_origin_tables.py``)."""
     return Path(str(resources.files("talentflow.origin").joinpath("data", HELDOUT_FILE)))
-
-
-def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray) -> float:
-    """Weighted mean |accuracy - confidence| over equal-width confidence bins."""
-    if confidence.size == 0:
-        return 0.0
-    edges = np.linspace(0.0, 1.0, ECE_BINS + 1)
-    idx = np.clip(np.digitize(confidence, edges[1:-1]), 0, ECE_BINS - 1)
-    ece = 0.0
-    for b in range(ECE_BINS):
-        mask = idx == b
-        if mask.any():
-            ece += mask.mean() * abs(correct[mask].mean() - confidence[mask].mean())
-    return float(ece)
 
 
 def _people(keys: Sequence[NormalisedName], mask: np.ndarray) -> int:
@@ -117,6 +103,6 @@ def evaluate(names: Sequence[str], groups: Sequence[str]) -> dict[str, Any]:
         "coverage": round(float(keep.mean()), 4) if n else 0.0,
         "accuracy": round(float(correct.mean()), 4) if correct.size else 0.0,
         "macro_f1": round(float(np.mean(f1s)), 4) if f1s else 0.0,
-        "ece": round(expected_calibration_error(conf, correct), 4),
+        "ece": round(expected_calibration_error(conf, correct), 4) if correct.size else 0.0,
         "per_group": per_group,
     }
