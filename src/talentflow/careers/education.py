@@ -205,12 +205,17 @@ def hide(context: Context, target: str) -> Context:
     return context
 
 
+def example_rows(engine: Engine) -> list[dict[str, Any]]:
+    """The rows of :data:`EXAMPLES_SQL` (both targets' fitting people), read once."""
+    with best_evidence(engine, (BEST_STINTS,)):
+        rows: list[dict[str, Any]] = engine.sql(EXAMPLES_SQL).to_pylist()
+    return rows
+
+
 def examples(engine: Engine, target: str) -> list[Example]:
     """Fitting examples for ``target`` from the store: every stint with a country of every
     person whose ``target`` is observed, its stating stage hidden, each person weighing 1."""
-    with best_evidence(engine, (BEST_STINTS,)):
-        rows = engine.sql(EXAMPLES_SQL).to_pylist()
-    return examples_from_rows(rows, target)
+    return examples_from_rows(example_rows(engine), target)
 
 
 def examples_from_rows(rows: Sequence[Mapping[str, Any]], target: str) -> list[Example]:
@@ -524,8 +529,9 @@ def fit_models(
     """For each target: the candidate chosen on the development split of the store's
     observed people, refitted on all of them (plus ``extra`` examples, if given)."""
     out: dict[str, tuple[Choice, FittedModel]] = {}
+    rows = example_rows(engine)
     for target in TARGETS:
-        data = list(examples(engine, target)) + list((extra or {}).get(target, ()))
+        data = examples_from_rows(rows, target) + list((extra or {}).get(target, ()))
         choice = choose(
             target,
             [e for e in data if split_of(e.person_id) == "fit"],
